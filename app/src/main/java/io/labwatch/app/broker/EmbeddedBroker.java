@@ -1,0 +1,288 @@
+package io.labwatch.app.broker;
+
+import io.labwatch.app.LabwatchException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Properties;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node Kafka broker in this JVM: KRaft, broker and controller combined, started from
+ * Kafka's own server classes.
+ *
+ * <p>It listens on {@code host:port} (0 picks a free port) and keeps its log under {@code
+ * dataDir/kafka}, formatted on first use and reused afterwards, so data survives restarts. Every
+ * internal topic has one replica, so consumer groups and exactly-once transactions work on one
+ * node. Topics are never created automatically: labwatch creates its own.
+ */
+public final class EmbeddedBroker implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
+  private static final int NODE_ID = 1;
+  private static final String CONTROLLER = "CONTROLLER";
+
+  private final KafkaRaftServer server;
+  private final String bootstrapServers;
+  private final Path logDir;
+  private final boolean formatted;
+  private boolean closed;
+
+  private EmbeddedBroker(
+      KafkaRaftServer server, String bootstrapServers, Path logDir, boolean formatted) {
+    this.server = server;
+    this.bootstrapServers = bootstrapServers;
+    this.logDir = logDir;
+    this.formatted = formatted;
+  }
+
+  /**
+   * Starts the broker and returns once it accepts clients.
+   *
+   * @throws LabwatchException saying which port is taken (and by whom) or which directory cannot be
+   *     used
+   */
+  public static EmbeddedBroker start(Path dataDir, String host, int port) {
+    Path logDir = dataDir.toAbsolutePath().normalize().resolve("kafka");
+    prepare(logDir);
+    checkNotLocked(logDir);
+    int brokerPort = port == 0 ? freePort(host) : checkFree(host, port);
+    int controllerPort = freePort("127.0.0.1");
+    boolean formatted = formatIfNew(logDir, controllerPort);
+
+    Properties props = new Properties();
+    String listenHost = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    props.put("process.roles", "broker,controller");
+    props.put("node.id", Integer.toString(NODE_ID));
+    props.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
+    props.put("controller.listener.names", CONTROLLER);
+    props.put(
+        "listeners",
+        "PLAINTEXT://"
+            + listenHost
+            + ":"
+            + brokerPort
+            + ","
+            + CONTROLLER
+            + "://127.0.0.1:"
+            + controllerPort);
+    props.put("advertised.listeners", "PLAINTEXT://" + listenHost + ":" + brokerPort);
+    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
+    props.put("inter.broker.listener.name", "PLAINTEXT");
+    props.put("log.dirs", logDir.toString());
+    props.put("metadata.log.dir", logDir.toString());
+    props.put("auto.create.topics.enable", "false");
+    props.put("num.partitions", "1");
+    props.put("default.replication.factor", "1");
+    props.put("min.insync.replicas", "1");
+    // one node: every internal topic gets one replica, or groups and transactions wait forever
+    props.put("offsets.topic.replication.factor", "1");
+    props.put("offsets.topic.num.partitions", "10");
+    props.put("transaction.state.log.replication.factor", "1");
+    props.put("transaction.state.log.min.isr", "1");
+    props.put("transaction.state.log.num.partitions", "10");
+    props.put("share.coordinator.state.topic.replication.factor", "1");
+    props.put("share.coordinator.state.topic.min.isr", "1");
+    props.put("share.coordinator.state.topic.num.partitions", "10");
+    props.put("group.initial.rebalance.delay.ms", "0");
+    // the compaction buffer defaults to 128 MiB of heap; a lab box's alert topic needs far less
+    props.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
+
+    KafkaRaftServer server = null;
+    try {
+      server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+      server.startup();
+    } catch (RuntimeException e) {
+      if (server != null) {
+        shutdownQuietly(server);
+      }
+      throw explain(e, logDir, host, brokerPort);
+    }
+    String bootstrap = listenHost + ":" + brokerPort;
+    log.info("embedded Kafka broker up at {}, data in {}", bootstrap, logDir);
+    return new EmbeddedBroker(server, bootstrap, logDir, formatted);
+  }
+
+  /** Where clients connect, {@code host:port}. */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** The broker's log directory, {@code dataDir/kafka}. */
+  public Path logDir() {
+    return logDir;
+  }
+
+  /** True when this start formatted a new data directory. */
+  public boolean formattedNow() {
+    return formatted;
+  }
+
+  /** Stops the broker cleanly: its logs are flushed and closed, so a restart recovers nothing. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    log.info("stopping embedded Kafka broker at {}", bootstrapServers);
+    shutdownQuietly(server);
+  }
+
+  private static void shutdownQuietly(KafkaRaftServer server) {
+    try {
+      server.shutdown();
+      server.awaitShutdown();
+    } catch (RuntimeException e) {
+      log.warn("embedded Kafka broker did not stop cleanly: {}", e.toString());
+    }
+  }
+
+  private static void prepare(Path logDir) {
+    try {
+      Files.createDirectories(logDir);
+    } catch (AccessDeniedException e) {
+      throw new LabwatchException(
+          "data dir "
+              + logDir.getParent()
+              + " is not writable (permission denied on "
+              + e.getFile()
+              + ")");
+    } catch (FileSystemException e) {
+      throw new LabwatchException(
+          "data dir "
+              + logDir.getParent()
+              + " cannot be created: "
+              + e.getReason()
+              + " ("
+              + e.getFile()
+              + ")");
+    } catch (IOException e) {
+      throw new LabwatchException("data dir " + logDir.getParent() + " cannot be created: " + e);
+    }
+    if (!Files.isWritable(logDir)) {
+      throw new LabwatchException(
+          "data dir " + logDir.getParent() + " is not writable (" + logDir + ")");
+    }
+  }
+
+  /**
+   * Kafka locks its log dir, but only once its controller has already started on it; a second
+   * labwatch on the same data dir is refused here, before it touches anything.
+   */
+  private static void checkNotLocked(Path logDir) {
+    Path lockFile = logDir.resolve(".lock");
+    try (FileChannel channel =
+        FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      FileLock lock = channel.tryLock();
+      if (lock == null) {
+        throw inUse(logDir, null);
+      }
+      lock.release();
+    } catch (OverlappingFileLockException e) {
+      throw inUse(logDir, e);
+    } catch (IOException e) {
+      throw new LabwatchException(
+          "data dir " + logDir.getParent() + " cannot be used: " + e.getMessage(), e);
+    }
+  }
+
+  private static LabwatchException inUse(Path logDir, Exception cause) {
+    return new LabwatchException(
+        "data dir "
+            + logDir.getParent()
+            + " is in use by another broker (is labwatch already running?)",
+        cause);
+  }
+
+  private static boolean formatIfNew(Path logDir, int controllerPort) {
+    if (Files.exists(logDir.resolve("meta.properties"))) {
+      return false;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+      new Formatter()
+          .setPrintStream(print)
+          .setNodeId(NODE_ID)
+          .setClusterId(Uuid.randomUuid().toString())
+          .setControllerListenerName(CONTROLLER)
+          .setMetadataLogDirectory(logDir.toString())
+          .addDirectory(logDir.toString())
+          .setReleaseVersion(MetadataVersion.latestProduction())
+          .setHasDynamicQuorum(false)
+          .setIgnoreFormatted(true)
+          .run();
+    } catch (Exception e) {
+      throw new LabwatchException(
+          "cannot format the broker's data dir " + logDir + ": " + e.getMessage(), e);
+    }
+    log.info("formatted new broker data dir {}", logDir);
+    log.debug("{}", out.toString(StandardCharsets.UTF_8).trim());
+    return true;
+  }
+
+  private static int freePort(String host) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new LabwatchException("cannot listen on " + host + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int checkFree(String host, int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
+      return port;
+    } catch (IOException e) {
+      throw portTaken(host, port, e);
+    }
+  }
+
+  private static LabwatchException portTaken(String host, int port, Exception cause) {
+    String owner = PortOwner.describe(port).map(o -> " by " + o).orElse("");
+    return new LabwatchException(
+        "port "
+            + port
+            + " on "
+            + host
+            + " is already in use"
+            + owner
+            + " — stop it, or choose another port (--port, broker.port; 0 picks a free one)",
+        cause);
+  }
+
+  /** Kafka's start-up failures, in words that say what to do. */
+  private static LabwatchException explain(RuntimeException e, Path logDir, String host, int port) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = String.valueOf(t.getMessage());
+      if (m.contains("Address already in use")) {
+        return portTaken(host, port, e);
+      }
+      if (m.contains("Failed to acquire lock") || m.contains("another process or thread")) {
+        return inUse(logDir, e);
+      }
+    }
+    return new LabwatchException("the embedded Kafka broker failed to start: " + e.getMessage(), e);
+  }
+}

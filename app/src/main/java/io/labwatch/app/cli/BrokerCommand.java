@@ -1,0 +1,74 @@
+package io.labwatch.app.cli;
+
+import io.labwatch.app.broker.EmbeddedBroker;
+import io.labwatch.app.config.LabwatchConfig;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code labwatch broker}: the embedded single-node Kafka broker, alone, until stopped. */
+@Command(
+    name = "broker",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run labwatch's embedded single-node Kafka broker (KRaft) until Ctrl-C or SIGTERM.",
+      "",
+      "Sensors, the detection and sinks elsewhere can then use --bootstrap-servers HOST:PORT."
+          + " Data is kept in DIR/kafka and survives restarts; the directory is formatted on first"
+          + " use only. Topics are not created automatically: `labwatch topics` creates"
+          + " labwatch's."
+    })
+final class BrokerCommand implements Callable<Integer> {
+
+  @ParentCommand Labwatch parent;
+  @Mixin CommonOptions common;
+
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description = "Where to keep data (dataDir). Default: ~/.local/share/labwatch.")
+  Path dataDir;
+
+  @Option(
+      names = "--host",
+      paramLabel = "ADDRESS",
+      description = "Address to listen on (broker.host). Default: 127.0.0.1.")
+  String host;
+
+  @Option(
+      names = {"-p", "--port"},
+      paramLabel = "N",
+      description = "Port to listen on (broker.port); 0 picks a free one. Default: 9092.")
+  Integer port;
+
+  @Override
+  public Integer call() throws Exception {
+    CliContext ctx = parent.context();
+    LabwatchConfig config =
+        parent
+            .loadConfig(
+                common,
+                new CommonOptions.Overrides()
+                    .add("dataDir", dataDir, "--data-dir")
+                    .add("broker.host", host, "--host")
+                    .add("broker.port", port, "--port"))
+            .config();
+    Shutdown shutdown = ctx.shutdown();
+    EmbeddedBroker broker =
+        shutdown.register(
+            "broker",
+            EmbeddedBroker.start(config.dataDir(), config.broker().host(), config.broker().port()));
+    ctx.out()
+        .printf(
+            "labwatch broker: Kafka listening on %s, data in %s%s%n",
+            broker.bootstrapServers(), broker.logDir(), broker.formattedNow() ? " (new)" : "");
+    ctx.out().println("Ctrl-C stops it.");
+    ctx.out().flush();
+    shutdown.awaitStopRequest();
+    shutdown.closeAll();
+    return 0;
+  }
+}

@@ -1,0 +1,175 @@
+package io.labwatch.app.cli;
+
+import ch.qos.logback.classic.Level;
+import io.labwatch.app.LabwatchException;
+import io.labwatch.app.config.ConfigException;
+import io.labwatch.app.config.ConfigLoader;
+import io.labwatch.app.config.Similar;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The {@code labwatch} command: the entry point, and the only place that exits the JVM. */
+@Command(
+    name = "labwatch",
+    mixinStandardHelpOptions = true,
+    versionProvider = Labwatch.Version.class,
+    description = {
+      "labwatch tells the people who run a lab network, in seconds, what is wrong with it and"
+          + " why: sensors publish what they see to Kafka, one Kafka Streams topology turns it into"
+          + " alerts, sinks deliver them.",
+      ""
+    },
+    subcommands = {
+      RunCommand.class,
+      BrokerCommand.class,
+      TopicsCommand.class,
+      TailCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    footer = {
+      "",
+      "Configuration: a YAML file (--config; see labwatch.example.yml), then LABWATCH_* environment"
+          + " variables (LABWATCH_BROKER_PORT for broker.port), then flags.",
+      "Exit codes: 0 done, 1 failed, 2 bad usage or configuration."
+    })
+public final class Labwatch implements Callable<Integer> {
+
+  /** Exit code for a failure at run time. */
+  public static final int FAILED = 1;
+
+  /** Exit code for bad usage or configuration. */
+  public static final int USAGE = 2;
+
+  private final CliContext context;
+
+  Labwatch(CliContext context) {
+    this.context = context;
+  }
+
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    CliContext context =
+        new CliContext(
+            out, err, System.getenv(), Path.of("").toAbsolutePath(), new Shutdown().onSignals());
+    int code = execute(context, args);
+    out.flush();
+    err.flush();
+    System.exit(code);
+  }
+
+  /** Runs one command line in {@code context}; returns the exit code. */
+  public static int execute(CliContext context, String... args) {
+    CommandLine cli = new CommandLine(new Labwatch(context));
+    cli.setOut(context.out());
+    cli.setErr(context.err());
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setParameterExceptionHandler(
+        (e, arguments) -> {
+          PrintWriter err = e.getCommandLine().getErr();
+          err.println("labwatch: error: " + e.getMessage());
+          if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+            suggestSubcommand(e, err);
+          }
+          err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+          err.flush();
+          return USAGE;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          PrintWriter err = commandLine.getErr();
+          boolean debug = LoggerFactory.getLogger("io.labwatch").isDebugEnabled();
+          int code;
+          if (e instanceof ConfigException) {
+            err.println("labwatch: configuration error: " + e.getMessage());
+            code = USAGE;
+          } else if (e instanceof LabwatchException) {
+            err.println("labwatch: error: " + e.getMessage());
+            code = FAILED;
+          } else if (e instanceof InterruptedException) {
+            err.println("labwatch: interrupted");
+            code = FAILED;
+          } else {
+            err.println(
+                "labwatch: unexpected error: "
+                    + e
+                    + (debug ? "" : " (--debug shows where; please report it)"));
+            code = FAILED;
+          }
+          if (debug) {
+            e.printStackTrace(err);
+          }
+          err.flush();
+          return code;
+        });
+    return cli.execute(args);
+  }
+
+  /** picocli's own guess misses swapped letters ("tial"); ours does not. */
+  private static void suggestSubcommand(CommandLine.ParameterException e, PrintWriter err) {
+    if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+      String guess =
+          Similar.closest(u.getUnmatched().get(0), e.getCommandLine().getSubcommands().keySet(), 2);
+      if (guess != null) {
+        err.println("Did you mean: " + e.getCommandLine().getCommandName() + " " + guess + "?");
+      }
+    }
+  }
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(context.out());
+    return USAGE;
+  }
+
+  CliContext context() {
+    return context;
+  }
+
+  /** Loads the configuration for a subcommand, applying {@code --debug} first. */
+  ConfigLoader.Loaded loadConfig(CommonOptions common, CommonOptions.Overrides overrides) {
+    if (common.debug) {
+      setLevel("io.labwatch", Level.DEBUG);
+      setLevel("org.apache.kafka", Level.INFO);
+      setLevel("kafka", Level.INFO);
+    }
+    return context
+        .configLoader()
+        .load(common.config, context.env(), overrides.list(), context.workDir());
+  }
+
+  private static void setLevel(String logger, Level level) {
+    if (LoggerFactory.getLogger(logger) instanceof ch.qos.logback.classic.Logger l) {
+      l.setLevel(level);
+    }
+  }
+
+  static String version() {
+    String v = Labwatch.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {
+        "labwatch " + version(),
+        "Java "
+            + System.getProperty("java.version")
+            + " ("
+            + System.getProperty("java.vendor")
+            + ")"
+      };
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package io.labwatch.app.cli;
+
+import io.labwatch.app.config.Durations;
+import io.labwatch.app.kafka.TopicManager;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Prints topic states as a table, and their drifts from the catalogue as warnings. */
+final class TopicsTable {
+
+  private TopicsTable() {}
+
+  static void print(List<TopicManager.TopicState> states, PrintWriter out) {
+    int width =
+        Math.max(5, states.stream().mapToInt(s -> s.topic().name().length()).max().orElse(5));
+    String format = "%-" + width + "s  %10s  %9s  %-14s  %s%n";
+    out.printf(format, "TOPIC", "PARTITIONS", "RETENTION", "CLEANUP", "END OFFSETS");
+    for (TopicManager.TopicState s : states) {
+      String ends =
+          s.endOffsets().entrySet().stream()
+              .map(e -> e.getKey() + ":" + e.getValue())
+              .collect(Collectors.joining(" "));
+      out.printf(
+          format,
+          s.topic().name(),
+          s.partitions(),
+          retention(s.configs().get("retention.ms")),
+          s.configs().get("cleanup.policy"),
+          ends + (s.createdNow() ? "  (created now)" : ""));
+    }
+  }
+
+  /** Prints one warning per drifted setting; returns how many. */
+  static int warnDrifts(List<TopicManager.TopicState> states, PrintWriter err, boolean fixHint) {
+    int n = 0;
+    for (TopicManager.TopicState s : states) {
+      for (TopicManager.Drift d : s.drifts()) {
+        n++;
+        String hint =
+            d.fixable()
+                ? (fixHint ? " — `labwatch topics --fix` sets it" : "")
+                : " — labwatch leaves partition counts alone (changing them moves keys)";
+        err.printf("warning: %s: %s%s%n", s.topic().name(), d, hint);
+      }
+    }
+    return n;
+  }
+
+  private static String retention(String ms) {
+    try {
+      long value = Long.parseLong(ms);
+      return value < 0 ? "forever" : Durations.format(Duration.ofMillis(value));
+    } catch (NumberFormatException e) {
+      return String.valueOf(ms);
+    }
+  }
+}

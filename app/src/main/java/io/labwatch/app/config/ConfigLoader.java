@@ -1,0 +1,460 @@
+package io.labwatch.app.config;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Loads {@link LabwatchConfig}: built-in defaults, then the YAML file, then {@code LABWATCH_*}
+ * environment variables, then flags — each overriding the one before. Every problem is one line
+ * that names the key and where its value came from; secret values are never repeated.
+ *
+ * <p>Environment variables: {@code LABWATCH_} and the key in upper snake case, e.g. {@code
+ * LABWATCH_BROKER_PORT} for {@code broker.port} and {@code LABWATCH_DATA_DIR} for {@code dataDir};
+ * Kafka settings as {@code LABWATCH_KAFKA_} and the setting with dots as underscores, e.g. {@code
+ * LABWATCH_KAFKA_SASL_JAAS_CONFIG} for {@code kafka.sasl.jaas.config}.
+ */
+public final class ConfigLoader {
+
+  public static final String ENV_PREFIX = "LABWATCH_";
+
+  /** The environment variable naming the config file, when no --config is given. */
+  public static final String CONFIG_ENV = "LABWATCH_CONFIG";
+
+  /** Read by the launcher and the tests, not by the config. */
+  private static final Set<String> NOT_CONFIG_ENV =
+      Set.of(CONFIG_ENV, "LABWATCH_JAVA_OPTS", "LABWATCH_HOME", "LABWATCH_DEBUG");
+
+  private static final String DEFAULTS = "/io/labwatch/app/config/defaults.yml";
+  private static final String SECRET_SHOWN = "[secret]";
+
+  private final ConfigSchema schema = ConfigSchema.of(LabwatchConfig.class);
+  private final ObjectMapper yaml = yamlMapper();
+
+  /** A flag's value for a config key, e.g. {@code --broker-port 0} for {@code broker.port}. */
+  public record FlagValue(String key, String value, String flag) {}
+
+  /** The loaded config and the file it came from, if any. */
+  public record Loaded(LabwatchConfig config, Optional<Path> file) {}
+
+  /**
+   * Loads the configuration.
+   *
+   * @param explicitFile the file named by {@code --config}, or null
+   * @param env the environment (System.getenv() outside tests)
+   * @param flags flag values, in the order given
+   * @param workDir where a {@code labwatch.yml} is looked for when no file is named
+   * @throws ConfigException when anything is wrong, with one line saying what and where
+   */
+  public Loaded load(
+      Path explicitFile, Map<String, String> env, List<FlagValue> flags, Path workDir) {
+    Map<String, String> sources = new TreeMap<>();
+    ObjectNode tree = readDefaults();
+
+    Optional<Path> file = chooseFile(explicitFile, env, workDir);
+    if (file.isPresent()) {
+      ObjectNode fromFile = readFile(file.get());
+      String where = file.get().toString();
+      checkKeys(fromFile, "", where);
+      normaliseMaps(fromFile);
+      merge(tree, fromFile, "", where, sources);
+    }
+
+    ObjectNode fromEnv = JsonNodeFactory.instance.objectNode();
+    new TreeMap<>(env)
+        .forEach(
+            (name, value) -> {
+              if (!name.startsWith(ENV_PREFIX)
+                  || NOT_CONFIG_ENV.contains(name)
+                  || name.startsWith("LABWATCH_TEST_")) {
+                return;
+              }
+              String key = keyOfEnv(name);
+              set(fromEnv, key, value);
+              sources.put(key, "environment variable " + name);
+            });
+    merge(tree, fromEnv, "", null, null);
+
+    for (FlagValue flag : flags) {
+      if (flag.value() == null) {
+        continue;
+      }
+      if (!schema.isKnown(flag.key())) {
+        throw new IllegalStateException("flag " + flag.flag() + " sets unknown key " + flag.key());
+      }
+      set(tree, flag.key(), flag.value());
+      sources.put(flag.key(), "flag " + flag.flag());
+    }
+
+    return new Loaded(bind(tree, sources), file);
+  }
+
+  /** The config from defaults and the given environment only; for commands without flags. */
+  public Loaded load(Map<String, String> env, Path workDir) {
+    return load(null, env, List.of(), workDir);
+  }
+
+  // ---- file and defaults
+
+  private static Optional<Path> chooseFile(
+      Path explicitFile, Map<String, String> env, Path workDir) {
+    if (explicitFile != null) {
+      return Optional.of(explicitFile);
+    }
+    String fromEnv = env.get(CONFIG_ENV);
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return Optional.of(Path.of(fromEnv));
+    }
+    Path local = workDir.resolve("labwatch.yml");
+    return Files.isRegularFile(local) ? Optional.of(local) : Optional.empty();
+  }
+
+  private ObjectNode readDefaults() {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULTS)) {
+      if (in == null) {
+        throw new IllegalStateException(DEFAULTS + " is missing from the build");
+      }
+      return (ObjectNode) yaml.readTree(in);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read built-in defaults", e);
+    }
+  }
+
+  private ObjectNode readFile(Path file) {
+    JsonNode node;
+    try {
+      node = yaml.readTree(Files.readAllBytes(file));
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("config file " + file + " does not exist");
+    } catch (JsonProcessingException e) {
+      String where =
+          e.getLocation() == null
+              ? ""
+              : " line "
+                  + e.getLocation().getLineNr()
+                  + ", column "
+                  + e.getLocation().getColumnNr();
+      throw new ConfigException(
+          "config file "
+              + file
+              + ":"
+              + where
+              + ": not valid YAML: "
+              + firstLine(e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new ConfigException("config file " + file + " cannot be read: " + e.getMessage());
+    }
+    if (node == null || node.isMissingNode() || node.isNull()) {
+      return JsonNodeFactory.instance.objectNode();
+    }
+    if (!node.isObject()) {
+      throw new ConfigException(
+          "config file " + file + ": expected keys and values (a YAML mapping) at the top level");
+    }
+    return (ObjectNode) node;
+  }
+
+  // ---- keys
+
+  private void checkKeys(ObjectNode node, String prefix, String where) {
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
+      String key = prefix + field.getKey();
+      JsonNode value = field.getValue();
+      if (schema.isMap(key)) {
+        continue;
+      }
+      if (schema.isSection(key)) {
+        if (value.isObject()) {
+          checkKeys((ObjectNode) value, key + ".", where);
+        } else if (!value.isNull()) {
+          throw new ConfigException(
+              key + ": expected a section with keys, got a value (in " + where + ")");
+        }
+        continue;
+      }
+      if (!schema.isLeaf(key)) {
+        throw new ConfigException(
+            key + ": unknown property" + suggestion(schema.suggest(key)) + " (in " + where + ")");
+      }
+      if (value.isObject()) {
+        throw new ConfigException(key + ": expected a value, got a section (in " + where + ")");
+      }
+    }
+  }
+
+  private String keyOfEnv(String name) {
+    String key = schema.keyOfEnv(name);
+    if (key != null) {
+      return key;
+    }
+    for (String map : schema.maps()) {
+      String mapPrefix = ConfigSchema.envName(map) + "_";
+      if (name.startsWith(mapPrefix) && name.length() > mapPrefix.length()) {
+        return map
+            + "."
+            + name.substring(mapPrefix.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+      }
+    }
+    String suggested = schema.suggestEnv(name);
+    throw new ConfigException(
+        name
+            + ": unknown environment variable"
+            + (suggested == null ? "" : " (did you mean " + suggested + "?)")
+            + "; labwatch reads LABWATCH_<KEY> for its config keys");
+  }
+
+  private static String suggestion(String key) {
+    return key == null ? "" : " (did you mean " + key + "?)";
+  }
+
+  // ---- tree editing
+
+  /** Free-form maps (kafka) hold flat "a.b.c" keys with text values; nested YAML is flattened. */
+  private void normaliseMaps(ObjectNode root) {
+    for (String map : schema.maps()) {
+      JsonNode node = get(root, map);
+      if (node == null || node.isNull()) {
+        continue;
+      }
+      if (!node.isObject()) {
+        throw new ConfigException(map + ": expected a section of settings, got a value");
+      }
+      Map<String, String> flat = new LinkedHashMap<>();
+      flatten(node, "", flat, map);
+      ObjectNode replaced = JsonNodeFactory.instance.objectNode();
+      flat.forEach(replaced::put);
+      set(root, map, replaced);
+    }
+  }
+
+  private static void flatten(JsonNode node, String prefix, Map<String, String> out, String map) {
+    node.properties()
+        .forEach(
+            e -> {
+              String key = prefix + e.getKey();
+              JsonNode v = e.getValue();
+              if (v.isObject()) {
+                flatten(v, key + ".", out, map);
+              } else if (v.isArray()) {
+                List<String> items = new ArrayList<>();
+                v.forEach(item -> items.add(item.asText()));
+                out.put(key, String.join(",", items));
+              } else if (!v.isNull()) {
+                out.put(key, v.asText());
+              }
+            });
+  }
+
+  private void merge(
+      ObjectNode into, ObjectNode from, String prefix, String where, Map<String, String> sources) {
+    from.properties()
+        .forEach(
+            e -> {
+              String key = prefix + e.getKey();
+              JsonNode v = e.getValue();
+              if (v.isNull()) {
+                return; // "key:" with no value keeps the default
+              }
+              JsonNode existing = into.get(e.getKey());
+              if (v.isObject() && existing != null && existing.isObject()) {
+                merge((ObjectNode) existing, (ObjectNode) v, key + ".", where, sources);
+              } else {
+                into.set(e.getKey(), v);
+                if (sources != null) {
+                  record(v, key, where, sources);
+                }
+              }
+            });
+  }
+
+  private static void record(JsonNode v, String key, String where, Map<String, String> sources) {
+    if (v.isObject()) {
+      v.properties().forEach(e -> record(e.getValue(), key + "." + e.getKey(), where, sources));
+    } else {
+      sources.put(key, where);
+    }
+  }
+
+  /**
+   * Sets a key's value; within a free-form map the rest of the key is one name ("kafka" + "a.b").
+   */
+  private void set(ObjectNode root, String key, Object value) {
+    ObjectNode node = root;
+    String rest = key;
+    String path = "";
+    while (true) {
+      int dot = rest.indexOf('.');
+      if (dot < 0 || schema.isMap(path + rest.substring(0, dot))) {
+        if (dot >= 0) {
+          String map = rest.substring(0, dot);
+          node = objectAt(node, map);
+          rest = rest.substring(dot + 1);
+        }
+        if (value instanceof JsonNode json) {
+          node.set(rest, json);
+        } else {
+          node.set(rest, TextNode.valueOf((String) value));
+        }
+        return;
+      }
+      String section = rest.substring(0, dot);
+      node = objectAt(node, section);
+      path = path + section + ".";
+      rest = rest.substring(dot + 1);
+    }
+  }
+
+  private static ObjectNode objectAt(ObjectNode node, String name) {
+    JsonNode child = node.get(name);
+    if (child instanceof ObjectNode object) {
+      return object;
+    }
+    return node.putObject(name);
+  }
+
+  private JsonNode get(ObjectNode root, String key) {
+    JsonNode node = root;
+    for (String part : key.split("\\.")) {
+      node = node == null ? null : node.get(part);
+    }
+    return node;
+  }
+
+  // ---- binding
+
+  private LabwatchConfig bind(ObjectNode tree, Map<String, String> sources) {
+    try {
+      return yaml.treeToValue(tree, LabwatchConfig.class);
+    } catch (ValueInstantiationException e) {
+      // a record refused a value; its message starts with the component's name
+      String parent = path(e);
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+      int colon = message.indexOf(':');
+      String key = parent.isEmpty() ? "" : parent + ".";
+      if (colon > 0 && message.substring(0, colon).matches("[A-Za-z]+")) {
+        key += message.substring(0, colon);
+        message = message.substring(colon + 1).trim();
+      } else {
+        key = parent;
+      }
+      throw new ConfigException(key + ": " + message + from(sources, key));
+    } catch (InvalidFormatException e) {
+      String key = path(e);
+      Object value = schema.isSecret(key) ? SECRET_SHOWN : e.getValue();
+      throw new ConfigException(
+          key + ": '" + value + "' is not " + describe(e.getTargetType()) + from(sources, key));
+    } catch (MismatchedInputException e) {
+      String key = path(e);
+      throw new ConfigException(
+          key + ": expected " + describe(e.getTargetType()) + from(sources, key));
+    } catch (JsonMappingException e) {
+      String key = path(e);
+      String message = firstLine(e.getOriginalMessage());
+      if (schema.isSecret(key)) {
+        message = "invalid value";
+      }
+      throw new ConfigException(key + ": " + message + from(sources, key));
+    } catch (JsonProcessingException e) {
+      throw new ConfigException("configuration: " + firstLine(e.getOriginalMessage()));
+    }
+  }
+
+  private static String from(Map<String, String> sources, String key) {
+    String source = sources.get(key);
+    return source == null ? "" : " (from " + source + ")";
+  }
+
+  private static String describe(Class<?> type) {
+    if (type == null) {
+      return "a different kind of value";
+    }
+    if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+      return "a whole number";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    if (type == Duration.class) {
+      return "a duration (e.g. 10s, 5m, 1h)";
+    }
+    if (type.isRecord() || Map.class.isAssignableFrom(type)) {
+      return "a section with keys";
+    }
+    return "a " + type.getSimpleName().toLowerCase(Locale.ROOT);
+  }
+
+  private static String path(JsonMappingException e) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        sb.append(sb.length() == 0 ? "" : ".").append(ref.getFieldName());
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String firstLine(String s) {
+    return s == null ? "" : s.lines().findFirst().orElse("");
+  }
+
+  private static ObjectMapper yamlMapper() {
+    SimpleModule module = new SimpleModule("labwatch-config");
+    module.addDeserializer(
+        Duration.class,
+        new JsonDeserializer<Duration>() {
+          @Override
+          public Duration deserialize(JsonParser p, DeserializationContext ctxt)
+              throws IOException {
+            try {
+              return Durations.parse(p.getValueAsString());
+            } catch (IllegalArgumentException e) {
+              throw JsonMappingException.from(p, e.getMessage(), e);
+            }
+          }
+        });
+    module.addDeserializer(
+        Path.class,
+        new JsonDeserializer<Path>() {
+          @Override
+          public Path deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            String text = p.getValueAsString();
+            if (text == null || text.isBlank()) {
+              throw JsonMappingException.from(p, "a path must not be empty");
+            }
+            return Paths.expand(text);
+          }
+        });
+    return YAMLMapper.builder()
+        .addModule(module)
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .build();
+  }
+}

@@ -1,0 +1,126 @@
+package io.labwatch.app.config;
+
+import io.labwatch.events.Topics;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * labwatch's configuration: one YAML file, then {@code LABWATCH_*} environment variables, then
+ * command-line flags; see {@code labwatch.example.yml} for every key with its default.
+ *
+ * @param dataDir where labwatch keeps its state (the embedded broker's log, later streams state)
+ * @param broker the embedded broker
+ * @param topics topic naming and creation
+ * @param kafka Kafka client settings, passed to every client unchanged ({@code bootstrap.servers},
+ *     TLS, SASL, ...); a {@code bootstrap.servers} here means an external cluster
+ */
+public record LabwatchConfig(
+    Path dataDir, Broker broker, TopicSettings topics, Map<String, String> kafka) {
+
+  private static final Pattern SECRET_KAFKA_KEY =
+      Pattern.compile(".*(password|secret|jaas|token|credential|\\.key$).*");
+
+  public LabwatchConfig {
+    if (dataDir == null) {
+      throw new IllegalArgumentException("dataDir: is required");
+    }
+    kafka = kafka == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(kafka));
+  }
+
+  /**
+   * The embedded broker.
+   *
+   * @param host the address it listens on
+   * @param port its port; 0 picks a free one
+   */
+  public record Broker(String host, int port) {
+    public Broker {
+      if (host == null || host.isBlank()) {
+        throw new IllegalArgumentException("host: must not be empty");
+      }
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException(
+            "port: must be 0..65535 (0 picks a free port), got " + port);
+      }
+    }
+
+    public String address() {
+      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+  }
+
+  /**
+   * Topic naming and creation.
+   *
+   * @param prefix prepended to every topic name
+   * @param replicationFactor replicas per partition for topics labwatch creates; -1 takes the
+   *     broker's default
+   */
+  public record TopicSettings(String prefix, int replicationFactor) {
+    public TopicSettings {
+      if (prefix == null) {
+        prefix = "";
+      }
+      try {
+        Topics.withPrefix(prefix);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("prefix: " + e.getMessage(), e);
+      }
+      if (replicationFactor == 0 || replicationFactor < -1 || replicationFactor > Short.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            "replicationFactor: must be -1 (the broker's default) or >= 1, got "
+                + replicationFactor);
+      }
+    }
+  }
+
+  public Topics catalogue() {
+    return Topics.withPrefix(topics.prefix());
+  }
+
+  /** The external cluster's bootstrap servers, when one is configured. */
+  public Optional<String> externalBootstrapServers() {
+    return Optional.ofNullable(kafka.get("bootstrap.servers")).filter(s -> !s.isBlank());
+  }
+
+  /** Where clients connect: the external cluster, else the (local) embedded broker's address. */
+  public String bootstrapServers() {
+    return externalBootstrapServers().orElse(broker.address());
+  }
+
+  /** Every Kafka client setting, with {@code bootstrap.servers} set to {@code bootstrap}. */
+  public Map<String, Object> kafkaClientProperties(String bootstrap) {
+    Map<String, Object> props = new HashMap<>(kafka);
+    props.put("bootstrap.servers", bootstrap);
+    return props;
+  }
+
+  public Map<String, Object> kafkaClientProperties() {
+    return kafkaClientProperties(bootstrapServers());
+  }
+
+  /** Kafka settings whose values are credentials (passwords, JAAS configs, tokens, keys). */
+  public static boolean isSecretKafkaKey(String key) {
+    return SECRET_KAFKA_KEY.matcher(key).matches();
+  }
+
+  @Override
+  public String toString() {
+    Map<String, String> shown = new TreeMap<>();
+    kafka.forEach((k, v) -> shown.put(k, isSecretKafkaKey(k) ? "[secret]" : v));
+    return "LabwatchConfig[dataDir="
+        + dataDir
+        + ", broker="
+        + broker
+        + ", topics="
+        + topics
+        + ", kafka="
+        + shown
+        + "]";
+  }
+}

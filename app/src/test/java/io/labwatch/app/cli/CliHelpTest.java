@@ -1,0 +1,64 @@
+package io.labwatch.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labwatch.app.testing.Cli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CliHelpTest {
+
+  private static final String SECRET = "password=\"hunter2\"";
+
+  private final Cli cli =
+      new Cli()
+          .env("LABWATCH_KAFKA_SASL_JAAS_CONFIG", "ScramLoginModule required " + SECRET + ";")
+          .env("LABWATCH_KAFKA_BOOTSTRAP_SERVERS", "kafka.example:9093");
+
+  @ParameterizedTest
+  @ValueSource(strings = {"run", "broker", "topics", "tail"})
+  void everySubcommandExplainsItselfWithoutShowingSecrets(String command) {
+    Cli.Result help = cli.run(command, "--help");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out()).contains("Usage: labwatch " + command).contains("--config");
+    assertThat(help.out() + help.err()).doesNotContain("hunter2");
+  }
+
+  @Test
+  void theTopLevelHelpListsTheSubcommands() {
+    Cli.Result help = cli.run("--help");
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out()).contains("run", "broker", "topics", "tail", "LABWATCH_");
+  }
+
+  @Test
+  void aMistypedSubcommandGetsOneErrorAndASuggestion() {
+    Cli.Result r = cli.run("tial");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("labwatch: error: Unmatched argument at index 0: 'tial'")
+        .contains("tail");
+  }
+
+  @Test
+  void tailNeedsATopic() {
+    Cli.Result r = cli.run("tail");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("Missing required parameter: 'TOPIC'");
+  }
+
+  @Test
+  void fromBeginningAndSinceExcludeEachOther() {
+    Cli.Result r = cli.run("tail", "alerts", "--from-beginning", "--since", "10m");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("mutually exclusive");
+  }
+
+  @Test
+  void theVersionIsPrinted() {
+    Cli.Result r = cli.run("--version");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).startsWith("labwatch ");
+  }
+}

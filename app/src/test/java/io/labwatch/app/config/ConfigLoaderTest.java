@@ -1,0 +1,263 @@
+package io.labwatch.app.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @TempDir Path dir;
+
+  private final ConfigLoader loader = new ConfigLoader();
+
+  private LabwatchConfig load(String yaml, Map<String, String> env, ConfigLoader.FlagValue... flags)
+      throws IOException {
+    Path file = null;
+    if (yaml != null) {
+      file = dir.resolve("labwatch.yml");
+      Files.writeString(file, yaml);
+    }
+    return loader.load(file, env, List.of(flags), dir).config();
+  }
+
+  @Test
+  void withoutFileEnvOrFlagsTheDefaultsApply() throws IOException {
+    LabwatchConfig config = load(null, Map.of());
+    assertThat(config.broker().host()).isEqualTo("127.0.0.1");
+    assertThat(config.broker().port()).isEqualTo(9092);
+    assertThat(config.topics().prefix()).isEqualTo("labwatch.");
+    assertThat(config.topics().replicationFactor()).isEqualTo(-1);
+    assertThat(config.dataDir())
+        .isEqualTo(Path.of(System.getProperty("user.home"), ".local/share/labwatch"));
+    assertThat(config.kafka()).isEmpty();
+    assertThat(config.bootstrapServers()).isEqualTo("127.0.0.1:9092");
+    assertThat(config.externalBootstrapServers()).isEmpty();
+  }
+
+  @Test
+  void fileThenEnvironmentThenFlagsEachOverrideTheOneBefore() throws IOException {
+    String yaml = "broker:\n  port: 9100\n  host: 127.0.0.2\ntopics:\n  prefix: lab1.\n";
+    LabwatchConfig fileOnly = load(yaml, Map.of());
+    assertThat(fileOnly.broker().port()).isEqualTo(9100);
+    assertThat(fileOnly.broker().host()).isEqualTo("127.0.0.2");
+
+    LabwatchConfig withEnv = load(yaml, Map.of("LABWATCH_BROKER_PORT", "9200"));
+    assertThat(withEnv.broker().port()).isEqualTo(9200);
+    assertThat(withEnv.broker().host()).isEqualTo("127.0.0.2");
+
+    LabwatchConfig withFlag =
+        load(
+            yaml,
+            Map.of("LABWATCH_BROKER_PORT", "9200"),
+            new ConfigLoader.FlagValue("broker.port", "0", "--port"));
+    assertThat(withFlag.broker().port()).isZero();
+    assertThat(withFlag.topics().prefix()).isEqualTo("lab1.");
+  }
+
+  @Test
+  void camelCaseKeysHaveSnakeCaseEnvironmentVariables() throws IOException {
+    LabwatchConfig config =
+        load(
+            null,
+            Map.of(
+                "LABWATCH_DATA_DIR", "/srv/labwatch", "LABWATCH_TOPICS_REPLICATION_FACTOR", "3"));
+    assertThat(config.dataDir()).isEqualTo(Path.of("/srv/labwatch"));
+    assertThat(config.topics().replicationFactor()).isEqualTo(3);
+  }
+
+  @Test
+  void kafkaSettingsPassThroughUnchangedFromFileAndEnvironment() throws IOException {
+    String yaml =
+        "kafka:\n"
+            + "  bootstrap.servers: k1:9093,k2:9093\n"
+            + "  security.protocol: SASL_SSL\n"
+            + "  ssl:\n"
+            + "    truststore:\n"
+            + "      location: /etc/ssl/kafka.jks\n"
+            + "  retries: 5\n";
+    LabwatchConfig config = load(yaml, Map.of("LABWATCH_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"));
+    assertThat(config.kafka())
+        .containsEntry("bootstrap.servers", "k1:9093,k2:9093")
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("ssl.truststore.location", "/etc/ssl/kafka.jks")
+        .containsEntry("retries", "5")
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
+    assertThat(config.externalBootstrapServers()).contains("k1:9093,k2:9093");
+    assertThat(config.kafkaClientProperties()).containsEntry("security.protocol", "SASL_SSL");
+  }
+
+  @Test
+  void aBootstrapFlagOverridesTheFilesKafkaSection() throws IOException {
+    LabwatchConfig config =
+        load(
+            "kafka:\n  bootstrap.servers: old:9092\n",
+            Map.of(),
+            new ConfigLoader.FlagValue(
+                "kafka.bootstrap.servers", "new:9092", "--bootstrap-servers"));
+    assertThat(config.bootstrapServers()).isEqualTo("new:9092");
+  }
+
+  @Test
+  void anUnknownKeyFailsWithItsNameAndASuggestion() {
+    assertThatThrownBy(() -> load("broker:\n  prot: 9093\n", Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("broker.prot: unknown property (did you mean broker.port?)")
+        .hasMessageContaining("labwatch.yml");
+  }
+
+  @Test
+  void aKnownNameInTheWrongPlaceIsSuggestedWhereItBelongs() {
+    assertThatThrownBy(() -> load("port: 9093\n", Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("port: unknown property (did you mean broker.port?)");
+    assertThatThrownBy(() -> load("data_dir: /x\n", Map.of()))
+        .hasMessageStartingWith("data_dir: unknown property (did you mean dataDir?)");
+  }
+
+  @Test
+  void anUnknownKeyFarFromAnyKnownOneFailsWithoutSuggestion() {
+    assertThatThrownBy(() -> load("snmpCommunityStrings: x\n", Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("snmpCommunityStrings: unknown property (in ");
+  }
+
+  @Test
+  void anUnknownEnvironmentVariableFailsWithASuggestion() {
+    assertThatThrownBy(() -> load(null, Map.of("LABWATCH_BROKER_PROT", "1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            "LABWATCH_BROKER_PROT: unknown environment variable (did you mean LABWATCH_BROKER_PORT?)");
+  }
+
+  @Test
+  void environmentVariablesForTheLauncherAndTestsAreNotConfig() throws IOException {
+    LabwatchConfig config =
+        load(
+            null,
+            Map.of(
+                "LABWATCH_JAVA_OPTS",
+                "-Xmx1g",
+                "LABWATCH_TEST_BROKER",
+                "embedded",
+                "PATH",
+                "/bin"));
+    assertThat(config.broker().port()).isEqualTo(9092);
+  }
+
+  @Test
+  void aValueOfTheWrongTypeNamesKeyValueAndSource() {
+    assertThatThrownBy(() -> load(null, Map.of("LABWATCH_BROKER_PORT", "ninety")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "broker.port: 'ninety' is not a whole number (from environment variable LABWATCH_BROKER_PORT)");
+  }
+
+  @Test
+  void anOutOfRangeValueNamesKeyAndSource() {
+    assertThatThrownBy(
+            () ->
+                load(null, Map.of(), new ConfigLoader.FlagValue("broker.port", "70000", "--port")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "broker.port: must be 0..65535 (0 picks a free port), got 70000 (from flag --port)");
+  }
+
+  @Test
+  void anIllegalTopicPrefixNamesTheKey() {
+    assertThatThrownBy(() -> load("topics:\n  prefix: 'my topics/'\n", Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("topics.prefix: topic prefix 'my topics/' is not usable");
+  }
+
+  @Test
+  void aSectionWhereAValueBelongsIsRefused() {
+    assertThatThrownBy(() -> load("broker: 9092\n", Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("broker: expected a section with keys, got a value");
+  }
+
+  @Test
+  void brokenYamlSaysWhere() {
+    assertThatThrownBy(() -> load("broker:\n  port: [9092\n", Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("labwatch.yml: line ")
+        .hasMessageContaining("not valid YAML");
+  }
+
+  @Test
+  void aMissingConfigFileIsNamed() {
+    Path missing = dir.resolve("nope.yml");
+    assertThatThrownBy(() -> loader.load(missing, Map.of(), List.of(), dir))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("config file " + missing + " does not exist");
+  }
+
+  @Test
+  void anEmptyFileMeansDefaults() throws IOException {
+    assertThat(load("", Map.of()).broker().port()).isEqualTo(9092);
+    assertThat(load("# only a comment\n", Map.of()).broker().port()).isEqualTo(9092);
+  }
+
+  @Test
+  void aKeyWithoutValueKeepsTheDefault() throws IOException {
+    assertThat(load("broker:\n  port:\n", Map.of()).broker().port()).isEqualTo(9092);
+  }
+
+  @Test
+  void labwatchYmlInTheWorkingDirectoryIsFoundAndReported() throws IOException {
+    Files.writeString(dir.resolve("labwatch.yml"), "broker:\n  port: 9555\n");
+    ConfigLoader.Loaded loaded = loader.load(Map.of(), dir);
+    assertThat(loaded.config().broker().port()).isEqualTo(9555);
+    assertThat(loaded.file()).contains(dir.resolve("labwatch.yml"));
+  }
+
+  @Test
+  void labwatchConfigNamesTheFileWhenNoFlagDoes() throws IOException {
+    Path other = dir.resolve("other.yml");
+    Files.writeString(other, "broker:\n  port: 9666\n");
+    ConfigLoader.Loaded loaded = loader.load(Map.of("LABWATCH_CONFIG", other.toString()), dir);
+    assertThat(loaded.config().broker().port()).isEqualTo(9666);
+    assertThat(loaded.file()).contains(other);
+  }
+
+  @Test
+  void secretKafkaSettingsNeverShowInTheConfigsText() throws IOException {
+    String jaas =
+        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"lab\" password=\"hunter2\";";
+    LabwatchConfig config =
+        load(
+            null,
+            Map.of(
+                "LABWATCH_KAFKA_SASL_JAAS_CONFIG",
+                jaas,
+                "LABWATCH_KAFKA_SSL_KEY_PASSWORD",
+                "s3cret"));
+    assertThat(config.kafka()).containsEntry("sasl.jaas.config", jaas);
+    assertThat(config.toString())
+        .doesNotContain("hunter2")
+        .doesNotContain("s3cret")
+        .contains("[secret]");
+  }
+
+  @Test
+  void theTildeMeansHome() throws IOException {
+    assertThat(load("dataDir: ~/lw\n", Map.of()).dataDir())
+        .isEqualTo(Path.of(System.getProperty("user.home"), "lw"));
+  }
+
+  @Test
+  void theAnnotatedExampleLoadsAndStatesTheDefaults() {
+    Path example = Path.of("..", "labwatch.example.yml");
+    assertThat(example).exists();
+    LabwatchConfig fromExample = loader.load(example, Map.of(), List.of(), dir).config();
+    LabwatchConfig defaults = loader.load(Map.of(), dir).config();
+    assertThat(fromExample).isEqualTo(defaults);
+  }
+}

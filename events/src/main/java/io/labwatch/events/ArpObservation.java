@@ -1,0 +1,107 @@
+package io.labwatch.events;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.Instant;
+
+/**
+ * One ARP or IPv6 neighbour-discovery packet, as a sensor saw it on the wire.
+ *
+ * <p>Published to {@code labwatch.arp} with the {@link #subjectIp() IP it is about} as key and
+ * {@link #eventTime()} (the capture timestamp) as the record timestamp.
+ *
+ * @param v schema major version
+ * @param eventTime capture timestamp
+ * @param sensorId the sensor that saw it
+ * @param iface the interface it was captured on
+ * @param vlan the 802.1Q VLAN id, or null when untagged
+ * @param packetClass request, reply, probe, announcement, NS or NA
+ * @param senderIp ARP sender protocol address; IPv6 source address
+ * @param senderMac ARP sender hardware address; IPv6 source link-layer option (null when absent)
+ * @param targetIp ARP target protocol address; IPv6 target address
+ * @param targetMac ARP target hardware address; IPv6 target link-layer option (null when absent)
+ * @param ethSrc the Ethernet frame's source MAC
+ */
+public record ArpObservation(
+    int v,
+    Instant eventTime,
+    String sensorId,
+    @JsonProperty("interface") String iface,
+    Integer vlan,
+    @JsonProperty("class") PacketClass packetClass,
+    IpAddress senderIp,
+    MacAddress senderMac,
+    IpAddress targetIp,
+    MacAddress targetMac,
+    MacAddress ethSrc)
+    implements SensorEvent {
+
+  private static final String TYPE = "ArpObservation";
+
+  public ArpObservation {
+    Schema.checkVersion(v, TYPE);
+    Schema.required(eventTime, TYPE, "eventTime");
+    Schema.requiredText(sensorId, TYPE, "sensorId");
+    Schema.requiredText(iface, TYPE, "interface");
+    Schema.required(packetClass, TYPE, "class");
+    Schema.required(senderIp, TYPE, "senderIp");
+    Schema.required(targetIp, TYPE, "targetIp");
+    Schema.required(ethSrc, TYPE, "ethSrc");
+    if (vlan != null && (vlan < 0 || vlan > 4095)) {
+      throw new IllegalArgumentException(TYPE + ": 'vlan' must be 0..4095, got " + vlan);
+    }
+    boolean v6 = packetClass.isIpv6();
+    if (senderIp.isV6() != v6 || targetIp.isV6() != v6) {
+      throw new IllegalArgumentException(
+          TYPE + ": " + packetClass + " needs " + (v6 ? "IPv6" : "IPv4") + " addresses");
+    }
+    if (!v6) {
+      Schema.required(senderMac, TYPE, "senderMac");
+    }
+  }
+
+  /** An observation in the current schema version. */
+  public ArpObservation(
+      Instant eventTime,
+      String sensorId,
+      String iface,
+      Integer vlan,
+      PacketClass packetClass,
+      IpAddress senderIp,
+      MacAddress senderMac,
+      IpAddress targetIp,
+      MacAddress targetMac,
+      MacAddress ethSrc) {
+    this(
+        Schema.V1,
+        eventTime,
+        sensorId,
+        iface,
+        vlan,
+        packetClass,
+        senderIp,
+        senderMac,
+        targetIp,
+        targetMac,
+        ethSrc);
+  }
+
+  /**
+   * The IP address this packet says something about, and so its topic key: the target of a probe, a
+   * neighbour solicitation from :: or an advertisement; the sender otherwise.
+   */
+  @JsonIgnore
+  public IpAddress subjectIp() {
+    return switch (packetClass) {
+      case PROBE, NEIGHBOR_ADVERTISEMENT -> targetIp;
+      case NEIGHBOR_SOLICITATION -> senderIp.isUnspecified() ? targetIp : senderIp;
+      case REQUEST, REPLY, ANNOUNCEMENT -> senderIp;
+    };
+  }
+
+  /** The ARP sender MAC differs from the Ethernet source: a proxy, a bridge, or a forgery. */
+  @JsonIgnore
+  public boolean etherMismatch() {
+    return senderMac != null && !senderMac.equals(ethSrc);
+  }
+}

@@ -1,0 +1,48 @@
+package io.labwatch.events;
+
+import java.time.Instant;
+
+/**
+ * A sensor's sign of life, published every interval to every partition of its topic, so that stream
+ * time advances on a quiet network and a silent sensor is noticed.
+ *
+ * @param v schema major version
+ * @param eventTime when it was sent
+ * @param sensorId the sensor
+ * @param intervalMs how often this sensor sends heartbeats; silence for a few of these is news
+ * @param capture the capture statistics so far
+ */
+public record Heartbeat(int v, Instant eventTime, String sensorId, long intervalMs, Capture capture)
+    implements SensorEvent {
+
+  private static final String TYPE = "Heartbeat";
+
+  public Heartbeat {
+    Schema.checkVersion(v, TYPE);
+    Schema.required(eventTime, TYPE, "eventTime");
+    Schema.requiredText(sensorId, TYPE, "sensorId");
+    if (intervalMs <= 0) {
+      throw new IllegalArgumentException(TYPE + ": 'intervalMs' must be > 0, got " + intervalMs);
+    }
+    Schema.required(capture, TYPE, "capture");
+  }
+
+  public Heartbeat(Instant eventTime, String sensorId, long intervalMs, Capture capture) {
+    this(Schema.V1, eventTime, sensorId, intervalMs, capture);
+  }
+
+  /**
+   * Packet counts since the sensor started.
+   *
+   * @param received packets the capture delivered to the sensor
+   * @param dropped packets the kernel dropped because the sensor did not read fast enough
+   * @param droppedByInterface packets the interface or its driver dropped
+   */
+  public record Capture(long received, long dropped, long droppedByInterface) {
+    public Capture {
+      Schema.nonNegative(received, "Heartbeat.capture", "received");
+      Schema.nonNegative(dropped, "Heartbeat.capture", "dropped");
+      Schema.nonNegative(droppedByInterface, "Heartbeat.capture", "droppedByInterface");
+    }
+  }
+}

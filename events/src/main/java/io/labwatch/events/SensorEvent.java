@@ -1,0 +1,26 @@
+package io.labwatch.events;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.Instant;
+
+/**
+ * What a sensor publishes to its topic: observations, and heartbeats that say the sensor is alive
+ * and advance stream time on a quiet network. The JSON carries a {@code type} field naming the
+ * record ({@code arp}, {@code heartbeat}).
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = ArpObservation.class, name = "arp"),
+  @JsonSubTypes.Type(value = Heartbeat.class, name = "heartbeat")
+})
+public sealed interface SensorEvent permits ArpObservation, Heartbeat {
+
+  /** Schema major version, see {@link Schema}. */
+  int v();
+
+  /** When it happened: capture time for packets, send time for heartbeats. */
+  Instant eventTime();
+
+  String sensorId();
+}

@@ -1,0 +1,113 @@
+package io.labwatch.events;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * labwatch's topic catalogue, with one configurable name prefix ({@code labwatch.} by default).
+ *
+ * <ul>
+ *   <li>{@link #arp()} — key: the IP address an observation is about, canonical text; value: a
+ *       {@link SensorEvent} ({@link ArpObservation} or {@link Heartbeat}); 30 days.
+ *   <li>{@link #alerts()} — key: the alert fingerprint {@code KIND:subject}; value: {@link Alert};
+ *       compacted, and deleted after 365 days.
+ *   <li>{@link #dlq()} — key and value: the original bytes of a record that could not be used, with
+ *       {@link DeadLetters} headers saying why; 30 days.
+ * </ul>
+ */
+public final class Topics {
+
+  public static final String DEFAULT_PREFIX = "labwatch.";
+
+  private static final Pattern LEGAL = Pattern.compile("[a-zA-Z0-9._-]*");
+  private static final Duration MONTH = Duration.ofDays(30);
+  private static final Duration YEAR = Duration.ofDays(365);
+
+  private final String prefix;
+  private final Topic<String, SensorEvent> arp;
+  private final Topic<String, Alert> alerts;
+  private final Topic<byte[], byte[]> dlq;
+
+  private Topics(String prefix) {
+    this.prefix = prefix;
+    this.arp =
+        new Topic<>(
+            prefix + "arp",
+            "arp",
+            Serdes.String(),
+            JsonSerde.of(SensorEvent.class),
+            3,
+            MONTH,
+            Topic.Cleanup.DELETE,
+            "ARP and IPv6 neighbour discovery observations and sensor heartbeats, keyed by IP");
+    this.alerts =
+        new Topic<>(
+            prefix + "alerts",
+            "alerts",
+            Serdes.String(),
+            JsonSerde.of(Alert.class),
+            3,
+            YEAR,
+            Topic.Cleanup.COMPACT_DELETE,
+            "alert lifecycle (FIRING, updates, RESOLVED), keyed by fingerprint");
+    this.dlq =
+        new Topic<>(
+            prefix + "dlq",
+            "dlq",
+            Serdes.ByteArray(),
+            Serdes.ByteArray(),
+            1,
+            MONTH,
+            Topic.Cleanup.DELETE,
+            "records that could not be used, as they were, with the reason in headers");
+  }
+
+  /**
+   * The catalogue with a name prefix.
+   *
+   * @throws IllegalArgumentException when the prefix would make an illegal topic name
+   */
+  public static Topics withPrefix(String prefix) {
+    if (prefix == null || !LEGAL.matcher(prefix).matches() || prefix.length() > 200) {
+      throw new IllegalArgumentException(
+          "topic prefix '"
+              + prefix
+              + "' is not usable: letters, digits, '.', '_' and '-' only, at most 200 characters");
+    }
+    return new Topics(prefix);
+  }
+
+  public static Topics defaults() {
+    return withPrefix(DEFAULT_PREFIX);
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  public Topic<String, SensorEvent> arp() {
+    return arp;
+  }
+
+  public Topic<String, Alert> alerts() {
+    return alerts;
+  }
+
+  public Topic<byte[], byte[]> dlq() {
+    return dlq;
+  }
+
+  public List<Topic<?, ?>> all() {
+    return List.of(arp, alerts, dlq);
+  }
+
+  /** The topic called {@code name}, given in full ({@code labwatch.alerts}) or short. */
+  public Optional<Topic<?, ?>> find(String name) {
+    return all().stream()
+        .filter(t -> t.name().equals(name) || t.shortName().equals(name))
+        .findFirst();
+  }
+}

@@ -1,0 +1,234 @@
+package io.labwatch.events;
+
+import static io.labwatch.events.Fixtures.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class JsonSerdeTest {
+
+  private final JsonSerde<SensorEvent> sensorSerde = JsonSerde.of(SensorEvent.class);
+  private final JsonSerde<Alert> alertSerde = JsonSerde.of(Alert.class);
+
+  @Test
+  void arpObservationRoundTrips() {
+    ArpObservation obs = Fixtures.replyFromRouter();
+    byte[] bytes = sensorSerde.serialize("labwatch.arp", obs);
+    assertThat(sensorSerde.deserialize("labwatch.arp", bytes)).isEqualTo(obs);
+  }
+
+  @Test
+  void arpObservationJsonIsReadableAndNamesItsType() {
+    String json =
+        new String(sensorSerde.serialize("t", Fixtures.replyFromRouter()), StandardCharsets.UTF_8);
+    assertThat(json)
+        .contains("\"type\":\"arp\"")
+        .contains("\"v\":1")
+        .contains("\"eventTime\":\"2026-11-25T14:02:11.123456Z\"")
+        .contains("\"interface\":\"eth0\"")
+        .contains("\"class\":\"REPLY\"")
+        .contains("\"senderIp\":\"10.77.0.10\"")
+        .contains("\"senderMac\":\"00:a0:de:12:34:56\"")
+        .doesNotContain("subjectIp")
+        .doesNotContain("etherMismatch");
+  }
+
+  @Test
+  void ipv6ObservationWithoutLinkLayerOptionRoundTrips() {
+    ArpObservation dad =
+        new ArpObservation(
+            T0,
+            "lab-sw1",
+            "eth0",
+            null,
+            PacketClass.NEIGHBOR_SOLICITATION,
+            IpAddress.of("::"),
+            null,
+            IpAddress.of("fe80::1"),
+            null,
+            MacAddress.of("02:00:00:00:00:01"));
+    byte[] bytes = sensorSerde.serialize("t", dad);
+    assertThat(new String(bytes, StandardCharsets.UTF_8))
+        .doesNotContain("vlan")
+        .doesNotContain("senderMac");
+    assertThat(sensorSerde.deserialize("t", bytes)).isEqualTo(dad);
+    assertThat(dad.subjectIp()).isEqualTo(IpAddress.of("fe80::1"));
+  }
+
+  @Test
+  void heartbeatRoundTrips() {
+    Heartbeat hb = Fixtures.heartbeat();
+    assertThat(sensorSerde.deserialize("t", sensorSerde.serialize("t", hb))).isEqualTo(hb);
+  }
+
+  @Test
+  void alertRoundTripsFiringAndResolved() {
+    Alert firing = Fixtures.ipConflict();
+    assertThat(alertSerde.deserialize("t", alertSerde.serialize("t", firing))).isEqualTo(firing);
+    Alert resolved = firing.resolved("resolved", T0.plusSeconds(900));
+    assertThat(alertSerde.deserialize("t", alertSerde.serialize("t", resolved)))
+        .isEqualTo(resolved);
+    assertThat(resolved.incidentId()).isEqualTo(firing.incidentId());
+    assertThat(resolved.duration().toMinutes()).isEqualTo(15);
+  }
+
+  @Test
+  void nullPassesThroughBothWays() {
+    assertThat(alertSerde.serialize("t", null)).isNull();
+    assertThat(alertSerde.deserialize("t", null)).isNull();
+  }
+
+  @Test
+  void garbageBytesBecomeASerializationExceptionWithLengthAndReason() {
+    byte[] garbage = {(byte) 0xff, 0x00, 0x13, 0x37, 'x'};
+    assertThatThrownBy(() -> sensorSerde.deserialize("labwatch.arp", garbage))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageStartingWith("cannot decode SensorEvent on labwatch.arp from 5 bytes: ")
+        .satisfies(e -> assertThat(((JsonSerde.Failure) e).length()).isEqualTo(5));
+  }
+
+  @Test
+  void truncatedJsonIsRejectedWithTheLength() {
+    byte[] whole = alertSerde.serialize("t", Fixtures.ipConflict());
+    byte[] truncated = Arrays.copyOf(whole, whole.length / 2);
+    assertThatThrownBy(() -> alertSerde.deserialize("t", truncated))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("from " + truncated.length + " bytes")
+        .hasMessageContaining("end-of-input");
+  }
+
+  @Test
+  void aNewerMajorVersionIsRejectedClearly() {
+    String json =
+        new String(alertSerde.serialize("t", Fixtures.ipConflict()), StandardCharsets.UTF_8)
+            .replace("\"v\":1", "\"v\":2");
+    assertThatThrownBy(() -> alertSerde.deserialize("t", json.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining(
+            "Alert: schema version v=2 is not supported (this labwatch reads v=1");
+  }
+
+  @Test
+  void aMissingVersionIsRejectedClearly() {
+    String json =
+        new String(sensorSerde.serialize("t", Fixtures.heartbeat()), StandardCharsets.UTF_8)
+            .replace("\"v\":1,", "");
+    assertThatThrownBy(() -> sensorSerde.deserialize("t", json.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("Heartbeat: schema version 'v' is missing");
+  }
+
+  @Test
+  void unknownExtraFieldsAreTolerated() {
+    String json =
+        new String(sensorSerde.serialize("t", Fixtures.replyFromRouter()), StandardCharsets.UTF_8)
+            .replace("{", "{\"addedInAFutureVersion\":{\"x\":[1,2]},\"note\":\"hi\",");
+    assertThat(sensorSerde.deserialize("t", json.getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(Fixtures.replyFromRouter());
+  }
+
+  @Test
+  void missingRequiredFieldsAreRejectedByName() {
+    String json =
+        new String(sensorSerde.serialize("t", Fixtures.replyFromRouter()), StandardCharsets.UTF_8)
+            .replace("\"senderIp\":\"10.77.0.10\",", "");
+    assertThatThrownBy(() -> sensorSerde.deserialize("t", json.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("ArpObservation: 'senderIp' is required");
+  }
+
+  @Test
+  void badValuesInsideAreRejectedNamingTheValue() {
+    String json =
+        new String(sensorSerde.serialize("t", Fixtures.replyFromRouter()), StandardCharsets.UTF_8)
+            .replace("00:a0:de:12:34:56", "00:a0:de:12:34");
+    assertThatThrownBy(() -> sensorSerde.deserialize("t", json.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("not a MAC address: '00:a0:de:12:34'");
+  }
+
+  @Test
+  void anUnknownRecordTypeIsRejectedNamingIt() {
+    byte[] json = "{\"type\":\"snmp\",\"v\":1}".getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> sensorSerde.deserialize("t", json))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("'snmp'");
+  }
+
+  @Test
+  void theJsonLiteralNullIsNotAValue() {
+    byte[] json = "null".getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> alertSerde.deserialize("t", json))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("from 4 bytes");
+  }
+
+  @Test
+  void observationsRefuseMixedAddressFamilies() {
+    assertThatThrownBy(
+            () ->
+                new ArpObservation(
+                    T0,
+                    "s",
+                    "eth0",
+                    null,
+                    PacketClass.REPLY,
+                    IpAddress.of("fe80::1"),
+                    Fixtures.SERVER_MAC,
+                    Fixtures.GATEWAY_IP,
+                    null,
+                    Fixtures.SERVER_MAC))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("REPLY needs IPv4 addresses");
+  }
+
+  @Test
+  void anAlertsFingerprintMustBeKindAndSubject() {
+    Alert a = Fixtures.ipConflict();
+    assertThat(a.fingerprint()).isEqualTo("IP_CONFLICT:10.77.0.10");
+    assertThat(a.incidentId()).isEqualTo("IP_CONFLICT:10.77.0.10@2026-11-25T14:02:11.123456Z");
+    assertThatThrownBy(
+            () ->
+                new Alert(
+                    1,
+                    "IP_CONFLICT:10.0.0.1",
+                    a.incidentId(),
+                    a.kind(),
+                    a.subject(),
+                    a.severity(),
+                    a.state(),
+                    a.summary(),
+                    a.evidence(),
+                    a.labels(),
+                    a.startedAt(),
+                    a.updatedAt(),
+                    null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'fingerprint' must be kind:subject (IP_CONFLICT:10.77.0.10)");
+  }
+
+  @Test
+  void observationsKnowTheirSubjectAndEtherMismatch() {
+    ArpObservation reply = Fixtures.replyFromRouter();
+    assertThat(reply.subjectIp()).isEqualTo(Fixtures.SERVER_IP);
+    assertThat(reply.etherMismatch()).isFalse();
+    ArpObservation probe =
+        new ArpObservation(
+            T0,
+            "s",
+            "eth0",
+            null,
+            PacketClass.PROBE,
+            IpAddress.V4_UNSPECIFIED,
+            Fixtures.YAMAHA_MAC,
+            Fixtures.SERVER_IP,
+            MacAddress.ZERO,
+            Fixtures.SERVER_MAC);
+    assertThat(probe.subjectIp()).isEqualTo(Fixtures.SERVER_IP);
+    assertThat(probe.etherMismatch()).isTrue();
+  }
+}
