@@ -100,9 +100,10 @@ final class RunCommand implements Callable<Integer> {
     out.printf(
         "  config   %s%n",
         loaded.file().map(Path::toString).orElse("built-in defaults (no labwatch.yml)"));
-    out.printf(
-        "  look     labwatch tail %s --bootstrap-servers %s%n",
-        config.catalogue().alerts().name(), bootstrap);
+    // other commands find this broker through the same config; name it only when they would not
+    String where =
+        bootstrap.equals(config.bootstrapServers()) ? "" : " --bootstrap-servers " + bootstrap;
+    out.printf("  look     labwatch tail %s%s%n", config.catalogue().alerts().name(), where);
     out.printf("ready in %.1f s; Ctrl-C stops.%n", (System.nanoTime() - started) / 1e9);
     out.flush();
     TopicsTable.warnDrifts(topics, ctx.err(), true);
