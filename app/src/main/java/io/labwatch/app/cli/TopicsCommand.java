@@ -46,9 +46,8 @@ final class TopicsCommand implements Callable<Integer> {
       TopicManager manager = new TopicManager(admin);
       List<TopicManager.TopicState> states =
           manager.ensure(config.catalogue().all(), config.topics().replicationFactor());
-      if (fix && states.stream().anyMatch(s -> !s.drifts().isEmpty())) {
-        manager.fix(states);
-        states = manager.ensure(config.catalogue().all(), config.topics().replicationFactor());
+      if (fix) {
+        states = manager.fix(states);
       }
       TopicsTable.print(states, ctx.out());
       ctx.out().flush();

@@ -23,6 +23,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -31,6 +32,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * its partition count (that would move keys between partitions).
  */
 public final class TopicManager {
+
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
   private final Admin admin;
 
@@ -111,7 +114,7 @@ public final class TopicManager {
           }
         }
       }
-      return describe(topics, created);
+      return describeWhenReady(topics, created);
     } catch (ExecutionException e) {
       throw new LabwatchException(
           "cannot list or create topics: " + e.getCause().getMessage(), e.getCause());
@@ -121,8 +124,11 @@ public final class TopicManager {
     }
   }
 
-  /** Sets the fixable settings (retention, cleanup policy) of drifted topics to the catalogue's. */
-  public void fix(Collection<TopicState> states) {
+  /**
+   * Sets the fixable settings (retention, cleanup policy) of drifted topics to the catalogue's, and
+   * returns the topics as they are once the broker applied the change.
+   */
+  public List<TopicState> fix(List<TopicState> states) {
     Map<ConfigResource, Collection<AlterConfigOp>> ops = new HashMap<>();
     for (TopicState s : states) {
       List<AlterConfigOp> changes =
@@ -138,16 +144,48 @@ public final class TopicManager {
       }
     }
     if (ops.isEmpty()) {
-      return;
+      return states;
     }
+    List<Topic<?, ?>> topics = states.stream().<Topic<?, ?>>map(TopicState::topic).toList();
     try {
       admin.incrementalAlterConfigs(ops).all().get();
+      // the change reaches describeConfigs once the controller has committed it
+      long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+      while (true) {
+        List<TopicState> now = describeWhenReady(topics, Set.of());
+        boolean done = now.stream().allMatch(t -> t.drifts().stream().noneMatch(Drift::fixable));
+        if (done || System.nanoTime() > deadline) {
+          return now;
+        }
+        Thread.sleep(100);
+      }
     } catch (ExecutionException e) {
       throw new LabwatchException(
           "cannot change topic settings: " + e.getCause().getMessage(), e.getCause());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LabwatchException("interrupted while changing topic settings", e);
+    }
+  }
+
+  /**
+   * Describes the topics, waiting while the broker is still bringing new ones up: right after
+   * creation a partition may not have a leader yet ("does not host this topic-partition").
+   */
+  private List<TopicState> describeWhenReady(Collection<Topic<?, ?>> topics, Set<String> created)
+      throws ExecutionException, InterruptedException {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    long backoffMs = 50;
+    while (true) {
+      try {
+        return describe(topics, created);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      Thread.sleep(backoffMs);
+      backoffMs = Math.min(backoffMs * 2, 1000);
     }
   }
 

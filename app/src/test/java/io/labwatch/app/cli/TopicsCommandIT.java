@@ -1,11 +1,13 @@
 package io.labwatch.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.labwatch.app.testing.Cli;
 import io.labwatch.app.testing.KafkaBrokerExtension;
 import io.labwatch.app.testing.TestKafka;
 import io.labwatch.events.Topics;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -55,6 +57,19 @@ class TopicsCommandIT {
                           new ConfigEntry("retention.ms", "86400000"), AlterConfigOp.OpType.SET))))
           .all()
           .get();
+      ConfigResource arp = new ConfigResource(ConfigResource.Type.TOPIC, topics.arp().name());
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .until(
+              () ->
+                  admin
+                      .describeConfigs(List.of(arp))
+                      .all()
+                      .get()
+                      .get(arp)
+                      .get("retention.ms")
+                      .value(),
+              "86400000"::equals);
     }
 
     Cli.Result drifted = cli.run("topics", "-b", kafka.bootstrapServers());
