@@ -11,8 +11,11 @@ import java.time.Instant;
  * @param sensorId the sensor
  * @param intervalMs how often this sensor sends heartbeats; silence for a few of these is news
  * @param capture the capture statistics so far
+ * @param problem what keeps the sensor from seeing traffic right now (e.g. its interface is down),
+ *     or null when it is capturing
  */
-public record Heartbeat(int v, Instant eventTime, String sensorId, long intervalMs, Capture capture)
+public record Heartbeat(
+    int v, Instant eventTime, String sensorId, long intervalMs, Capture capture, String problem)
     implements SensorEvent {
 
   private static final String TYPE = "Heartbeat";
@@ -27,8 +30,13 @@ public record Heartbeat(int v, Instant eventTime, String sensorId, long interval
     Schema.required(capture, TYPE, "capture");
   }
 
+  public Heartbeat(
+      Instant eventTime, String sensorId, long intervalMs, Capture capture, String problem) {
+    this(Schema.V1, eventTime, sensorId, intervalMs, capture, problem);
+  }
+
   public Heartbeat(Instant eventTime, String sensorId, long intervalMs, Capture capture) {
-    this(Schema.V1, eventTime, sensorId, intervalMs, capture);
+    this(Schema.V1, eventTime, sensorId, intervalMs, capture, null);
   }
 
   /**

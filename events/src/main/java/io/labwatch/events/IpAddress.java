@@ -52,11 +52,15 @@ public final class IpAddress implements Comparable<IpAddress> {
     return new IpAddress(bytes.clone());
   }
 
+  /** The address in {@code length} (4 or 16) bytes of {@code bytes} from {@code offset}. */
   public static IpAddress fromBytes(byte[] bytes, int offset, int length) {
+    if (length != 4 && length != 16) {
+      throw new IllegalArgumentException("an IP address has 4 or 16 bytes, got " + length);
+    }
     if (bytes == null || offset < 0 || bytes.length - offset < length) {
       throw new IllegalArgumentException("not enough bytes for an IP address");
     }
-    return fromBytes(Arrays.copyOfRange(bytes, offset, offset + length));
+    return new IpAddress(Arrays.copyOfRange(bytes, offset, offset + length));
   }
 
   private static byte[] parseV4(String s) {

@@ -1,6 +1,6 @@
 package io.labwatch.app.broker;
 
-import io.labwatch.app.LabwatchException;
+import io.labwatch.events.LabwatchException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,10 +1,10 @@
 package io.labwatch.app.cli;
 
 import ch.qos.logback.classic.Level;
-import io.labwatch.app.LabwatchException;
 import io.labwatch.app.config.ConfigException;
 import io.labwatch.app.config.ConfigLoader;
 import io.labwatch.app.config.Similar;
+import io.labwatch.events.LabwatchException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
       BrokerCommand.class,
       TopicsCommand.class,
       TailCommand.class,
+      SensorCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

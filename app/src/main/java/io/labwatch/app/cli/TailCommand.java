@@ -1,10 +1,10 @@
 package io.labwatch.app.cli;
 
-import io.labwatch.app.LabwatchException;
 import io.labwatch.app.config.Durations;
 import io.labwatch.app.config.LabwatchConfig;
 import io.labwatch.app.kafka.KafkaAccess;
 import io.labwatch.app.kafka.RecordPrinter;
+import io.labwatch.events.LabwatchException;
 import io.labwatch.events.Topic;
 import java.io.PrintWriter;
 import java.time.Duration;

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -97,7 +98,7 @@ public final class ConfigLoader {
                 return;
               }
               String key = keyOfEnv(name);
-              set(fromEnv, key, value);
+              set(fromEnv, key, valueFor(key, value));
               sources.put(key, "environment variable " + name);
             });
     merge(tree, fromEnv, "", null, null);
@@ -109,7 +110,7 @@ public final class ConfigLoader {
       if (!schema.isKnown(flag.key())) {
         throw new IllegalStateException("flag " + flag.flag() + " sets unknown key " + flag.key());
       }
-      set(tree, flag.key(), flag.value());
+      set(tree, flag.key(), valueFor(flag.key(), flag.value()));
       sources.put(flag.key(), "flag " + flag.flag());
     }
 
@@ -236,6 +237,20 @@ public final class ConfigLoader {
 
   // ---- tree editing
 
+  /** Text from the environment or a flag: a list key's text is comma-separated. */
+  private JsonNode valueFor(String key, String text) {
+    if (!schema.isList(key)) {
+      return TextNode.valueOf(text);
+    }
+    ArrayNode list = JsonNodeFactory.instance.arrayNode();
+    for (String part : text.split(",")) {
+      if (!part.isBlank()) {
+        list.add(part.trim());
+      }
+    }
+    return list;
+  }
+
   /** Free-form maps (kafka) hold flat "a.b.c" keys with text values; nested YAML is flattened. */
   private void normaliseMaps(ObjectNode root) {
     for (String map : schema.maps()) {
@@ -305,7 +320,7 @@ public final class ConfigLoader {
   /**
    * Sets a key's value; within a free-form map the rest of the key is one name ("kafka" + "a.b").
    */
-  private void set(ObjectNode root, String key, Object value) {
+  private void set(ObjectNode root, String key, JsonNode value) {
     ObjectNode node = root;
     String rest = key;
     String path = "";
@@ -317,11 +332,7 @@ public final class ConfigLoader {
           node = objectAt(node, map);
           rest = rest.substring(dot + 1);
         }
-        if (value instanceof JsonNode json) {
-          node.set(rest, json);
-        } else {
-          node.set(rest, TextNode.valueOf((String) value));
-        }
+        node.set(rest, value);
         return;
       }
       String section = rest.substring(0, dot);

@@ -17,6 +17,7 @@ final class ConfigSchema {
   private final Set<String> sections = new TreeSet<>();
   private final Set<String> maps = new TreeSet<>();
   private final Set<String> secrets = new TreeSet<>();
+  private final Set<String> lists = new TreeSet<>();
   private final Map<String, String> keyByEnv = new TreeMap<>();
 
   private ConfigSchema() {}
@@ -37,6 +38,9 @@ final class ConfigSchema {
         maps.add(key);
       } else {
         leaves.add(key);
+        if (java.util.List.class.isAssignableFrom(c.getType())) {
+          lists.add(key);
+        }
         keyByEnv.put(envName(key), key);
         if (c.isAnnotationPresent(Secret.class)) {
           secrets.add(key);
@@ -66,6 +70,11 @@ final class ConfigSchema {
 
   boolean isLeaf(String key) {
     return leaves.contains(key);
+  }
+
+  /** A value that is a list: in the environment and in flags, comma-separated. */
+  boolean isList(String key) {
+    return lists.contains(key);
   }
 
   boolean isSection(String key) {

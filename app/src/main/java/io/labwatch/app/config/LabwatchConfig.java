@@ -1,6 +1,7 @@
 package io.labwatch.app.config;
 
 import io.labwatch.events.Topics;
+import io.labwatch.producers.arp.ArpSensorConfig;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;
@@ -18,9 +19,10 @@ import java.util.regex.Pattern;
  * @param topics topic naming and creation
  * @param kafka Kafka client settings, passed to every client unchanged ({@code bootstrap.servers},
  *     TLS, SASL, ...); a {@code bootstrap.servers} here means an external cluster
+ * @param sensor the sensors' settings
  */
 public record LabwatchConfig(
-    Path dataDir, Broker broker, TopicSettings topics, Map<String, String> kafka) {
+    Path dataDir, Broker broker, TopicSettings topics, Map<String, String> kafka, Sensors sensor) {
 
   private static final Pattern SECRET_KAFKA_KEY =
       Pattern.compile(".*(password|secret|jaas|token|credential|\\.key$).*");
@@ -30,6 +32,22 @@ public record LabwatchConfig(
       throw new IllegalArgumentException("dataDir: is required");
     }
     kafka = kafka == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(kafka));
+    if (sensor == null) {
+      throw new IllegalArgumentException("sensor: is required");
+    }
+  }
+
+  /**
+   * The sensors, one section each.
+   *
+   * @param arp the ARP sensor
+   */
+  public record Sensors(ArpSensorConfig arp) {
+    public Sensors {
+      if (arp == null) {
+        throw new IllegalArgumentException("arp: is required");
+      }
+    }
   }
 
   /**

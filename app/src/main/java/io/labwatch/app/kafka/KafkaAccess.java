@@ -1,6 +1,6 @@
 package io.labwatch.app.kafka;
 
-import io.labwatch.app.LabwatchException;
+import io.labwatch.events.LabwatchException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;

@@ -1,7 +1,7 @@
 package io.labwatch.app.kafka;
 
-import io.labwatch.app.LabwatchException;
 import io.labwatch.app.config.Durations;
+import io.labwatch.events.LabwatchException;
 import io.labwatch.events.Topic;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,11 +3,11 @@ package io.labwatch.app.broker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.labwatch.app.LabwatchException;
 import io.labwatch.app.kafka.TopicManager;
 import io.labwatch.app.testing.TestKafka;
 import io.labwatch.events.Alert;
 import io.labwatch.events.Evidence;
+import io.labwatch.events.LabwatchException;
 import io.labwatch.events.Severity;
 import io.labwatch.events.Topics;
 import java.net.InetAddress;

@@ -1,0 +1,177 @@
+package io.labwatch.app.cli;
+
+import io.labwatch.app.config.LabwatchConfig;
+import io.labwatch.app.kafka.KafkaAccess;
+import io.labwatch.app.kafka.TopicManager;
+import io.labwatch.events.LabwatchException;
+import io.labwatch.producers.arp.ArpSensor;
+import io.labwatch.producers.arp.ArpSensorConfig;
+import io.labwatch.producers.arp.Interfaces;
+import io.labwatch.producers.arp.PcapReplay;
+import io.labwatch.producers.publish.EventPublisher;
+import io.labwatch.producers.publish.KafkaEventPublisher;
+import io.labwatch.producers.publish.StdoutEventPublisher;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.KafkaException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code labwatch sensor arp}: capture ARP and neighbour discovery, live or from a file. */
+@Command(
+    name = "arp",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Capture ARP and IPv6 neighbour discovery and publish every observation to labwatch.arp"
+          + " (key: the IP it is about; timestamp: the capture time), with a heartbeat per"
+          + " interface every 10 s.",
+      "",
+      "Live capture needs root or CAP_NET_RAW and libpcap (Debian: libpcap0.8). Promiscuous mode"
+          + " is on, to see unicast replies on a mirror port or bridge.",
+      "",
+      "--pcap FILE publishes a capture file (pcap or pcapng) with its original timestamps, then"
+          + " prints a summary and exits. --stdout prints JSON lines instead of publishing.",
+      "",
+      "--probe SENDS PACKETS: an ARP request for each listed IP every --probe-interval, so that"
+          + " two devices claiming one address both answer, even on a switched network.",
+      "",
+      "Examples:",
+      "  labwatch sensor arp --iface eth0",
+      "  labwatch sensor arp --pcap incident.pcapng --stdout",
+      "  labwatch sensor arp --iface eth0 --probe 10.77.0.10,10.77.0.1"
+    })
+final class SensorArpCommand implements Callable<Integer> {
+
+  @ParentCommand SensorCommand parent;
+  @Mixin CommonOptions common;
+  @Mixin KafkaOptions kafka;
+
+  @Option(
+      names = {"-i", "--iface"},
+      paramLabel = "NAME",
+      split = ",",
+      description =
+          "Interface to capture on; repeat for more (sensor.arp.interfaces). Default: the"
+              + " interface of the default route.")
+  List<String> interfaces;
+
+  @Option(
+      names = "--no-promisc",
+      description = "Do not put the interface in promiscuous mode (sensor.arp.promiscuous).")
+  boolean noPromisc;
+
+  @Option(
+      names = "--sensor-id",
+      paramLabel = "ID",
+      description = "The sensor's name (sensor.arp.sensorId). Default: <host name>-<interface>.")
+  String sensorId;
+
+  @Option(
+      names = "--heartbeat-interval",
+      paramLabel = "DURATION",
+      description = "How often to send a heartbeat (sensor.arp.heartbeatInterval). Default: 10s.")
+  String heartbeatInterval;
+
+  @Option(
+      names = "--probe",
+      paramLabel = "IP[,IP...]",
+      description =
+          "Actively ask for these IPs (sends ARP requests; sensor.arp.probe.targets). Each must"
+              + " be in the capture interface's subnet.")
+  String probe;
+
+  @Option(
+      names = "--probe-interval",
+      paramLabel = "DURATION",
+      description =
+          "How often each probe target is asked for (sensor.arp.probe.interval). Default: 30s.")
+  String probeInterval;
+
+  @Option(
+      names = "--pcap",
+      paramLabel = "FILE",
+      description = "Read this capture file (pcap or pcapng) instead of capturing live.")
+  Path pcap;
+
+  @Option(
+      names = "--stdout",
+      description = "Print observations as JSON lines instead of publishing.")
+  boolean stdout;
+
+  @Override
+  public Integer call() throws Exception {
+    CliContext ctx = parent.labwatch.context();
+    CommonOptions.Overrides overrides =
+        new CommonOptions.Overrides()
+            .add(
+                "sensor.arp.interfaces",
+                interfaces == null ? null : String.join(",", interfaces),
+                "--iface")
+            .add("sensor.arp.promiscuous", noPromisc ? "false" : null, "--no-promisc")
+            .add("sensor.arp.sensorId", sensorId, "--sensor-id")
+            .add("sensor.arp.heartbeatInterval", heartbeatInterval, "--heartbeat-interval")
+            .add("sensor.arp.probe.targets", probe, "--probe")
+            .add("sensor.arp.probe.interval", probeInterval, "--probe-interval");
+    kafka.addTo(overrides);
+    LabwatchConfig config = parent.labwatch.loadConfig(common, overrides).config();
+    ArpSensorConfig arp = config.sensor().arp();
+    if (pcap != null && arp.probe().enabled()) {
+      throw new LabwatchException(
+          "--probe sends packets on a live interface; it cannot go with --pcap");
+    }
+
+    Shutdown shutdown = ctx.shutdown();
+    EventPublisher publisher = shutdown.register("publisher", publisher(config, ctx));
+    if (pcap != null) {
+      String id = arp.sensorId().isEmpty() ? Interfaces.hostName() + "-pcap" : arp.sensorId();
+      PcapReplay.Summary summary = PcapReplay.replay(pcap, id, arp.heartbeatInterval(), publisher);
+      PrintWriter where = stdout ? ctx.err() : ctx.out();
+      where.println(summary.line());
+      where.flush();
+      shutdown.closeAll();
+      return summary.failures() > 0 ? Labwatch.FAILED : 0;
+    }
+
+    ArpSensor sensor =
+        shutdown.register("ARP sensor", ArpSensor.start(arp, publisher, Clock.systemUTC()));
+    ctx.err()
+        .printf(
+            "labwatch sensor arp: capturing on %s as %s, %s; Ctrl-C stops.%n",
+            String.join(", ", sensor.interfaces()),
+            String.join(", ", sensor.sensorIds()),
+            stdout
+                ? "printing JSON lines"
+                : "publishing to "
+                    + config.catalogue().arp().name()
+                    + " at "
+                    + config.bootstrapServers());
+    ctx.err().flush();
+    shutdown.awaitStopRequest();
+    shutdown.closeAll();
+    return 0;
+  }
+
+  private EventPublisher publisher(LabwatchConfig config, CliContext ctx) {
+    if (stdout) {
+      return new StdoutEventPublisher(ctx.out());
+    }
+    String bootstrap = config.bootstrapServers();
+    KafkaAccess.checkReachable(bootstrap);
+    try (Admin admin = KafkaAccess.admin(config.kafkaClientProperties())) {
+      KafkaAccess.awaitCluster(admin, bootstrap);
+      new TopicManager(admin)
+          .ensure(List.of(config.catalogue().arp()), config.topics().replicationFactor());
+    }
+    try {
+      return new KafkaEventPublisher(config.catalogue().arp(), config.kafkaClientProperties());
+    } catch (KafkaException e) {
+      throw KafkaAccess.explainClientConfig(e, bootstrap);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package io.labwatch.producers.arp;
+
+import io.labwatch.events.IpAddress;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The ARP sensor's settings ({@code sensor.arp.*}).
+ *
+ * @param interfaces interfaces to capture on; empty means the default route's
+ * @param promiscuous capture frames for other hosts too (needed on a mirror port or bridge)
+ * @param sensorId the sensor's name in events and alerts; empty means host name and interface
+ * @param heartbeatInterval how often to publish a heartbeat
+ * @param probe active probing, off unless it has targets
+ */
+public record ArpSensorConfig(
+    List<String> interfaces,
+    boolean promiscuous,
+    String sensorId,
+    Duration heartbeatInterval,
+    Probe probe) {
+
+  public ArpSensorConfig {
+    interfaces = interfaces == null ? List.of() : List.copyOf(interfaces);
+    for (String i : interfaces) {
+      if (i == null || i.isBlank()) {
+        throw new IllegalArgumentException("interfaces: an interface name must not be empty");
+      }
+    }
+    sensorId = sensorId == null ? "" : sensorId.trim();
+    if (heartbeatInterval == null
+        || heartbeatInterval.compareTo(Duration.ofMillis(100)) < 0
+        || heartbeatInterval.compareTo(Duration.ofHours(1)) > 0) {
+      throw new IllegalArgumentException(
+          "heartbeatInterval: must be between 100ms and 1h, got " + heartbeatInterval);
+    }
+    probe = probe == null ? new Probe(List.of(), Duration.ofSeconds(30), 10) : probe;
+  }
+
+  /**
+   * Active probing: an ARP request for each target every interval, from the capture interface.
+   *
+   * @param targets IPv4 addresses to ask for; each must be in a subnet of the interface
+   * @param interval how often each target is asked for
+   * @param ratePerSecond at most this many probes per second, all targets together
+   */
+  public record Probe(List<IpAddress> targets, Duration interval, int ratePerSecond) {
+    public Probe {
+      targets = targets == null ? List.of() : List.copyOf(targets);
+      for (IpAddress t : targets) {
+        if (!t.isV4() || t.isUnspecified()) {
+          throw new IllegalArgumentException("targets: ARP probes need IPv4 addresses, got " + t);
+        }
+      }
+      if (interval == null || interval.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("interval: must be at least 1s, got " + interval);
+      }
+      if (ratePerSecond < 1 || ratePerSecond > 1000) {
+        throw new IllegalArgumentException("ratePerSecond: must be 1..1000, got " + ratePerSecond);
+      }
+      if (!targets.isEmpty()
+          && Duration.ofMillis(1000L * targets.size() / ratePerSecond).compareTo(interval) > 0) {
+        throw new IllegalArgumentException(
+            "ratePerSecond: "
+                + targets.size()
+                + " targets at "
+                + ratePerSecond
+                + "/s take longer than the "
+                + interval.toSeconds()
+                + "s interval; raise the rate or the interval");
+      }
+    }
+
+    public boolean enabled() {
+      return !targets.isEmpty();
+    }
+  }
+
+  /** The sensor id for one interface: the configured id, or host name and interface. */
+  public String sensorIdFor(String iface, int interfaceCount) {
+    if (sensorId.isEmpty()) {
+      return Interfaces.hostName() + "-" + iface;
+    }
+    return interfaceCount > 1 ? sensorId + "-" + iface : sensorId;
+  }
+}

@@ -1,0 +1,119 @@
+package io.labwatch.producers.arp;
+
+import io.labwatch.events.LabwatchException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.PcapNetworkInterface;
+import org.pcap4j.core.Pcaps;
+
+/** Opening libpcap handles, with the errors a user meets said in words that fix them. */
+final class Libpcap {
+
+  /**
+   * ARP and ICMPv6 neighbour solicitation/advertisement, untagged or VLAN-tagged. (After {@code
+   * vlan}, BPF offsets move past the tag, hence the expression twice.)
+   */
+  static final String FILTER;
+
+  static {
+    String nd = "(icmp6 and (ip6[40] == 135 or ip6[40] == 136))";
+    String wanted = "(arp or " + nd + ")";
+    FILTER = wanted + " or (vlan and " + wanted + ")";
+  }
+
+  private Libpcap() {}
+
+  /** Fails with the package to install when libpcap cannot be loaded. */
+  static String version() {
+    try {
+      return Pcaps.libVersion();
+    } catch (LinkageError e) {
+      throw missing(e);
+    }
+  }
+
+  static LabwatchException missing(Throwable cause) {
+    return new LabwatchException(
+        "libpcap is missing: sudo apt-get install libpcap0.8 (or set -Djna.library.path to the"
+            + " folder holding libpcap.so)",
+        cause);
+  }
+
+  /**
+   * Opens a live capture on {@code iface}: promiscuous if asked, immediate delivery, the filter.
+   */
+  static PcapHandle openLive(String iface, boolean promiscuous, int snaplen) {
+    version();
+    Interfaces.require(iface);
+    try {
+      PcapHandle handle =
+          new PcapHandle.Builder(iface)
+              .snaplen(snaplen)
+              .promiscuousMode(
+                  promiscuous
+                      ? PcapNetworkInterface.PromiscuousMode.PROMISCUOUS
+                      : PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
+              .timeoutMillis(100)
+              .immediateMode(true)
+              .bufferSize(16 * 1024 * 1024)
+              .timestampPrecision(PcapHandle.TimestampPrecision.NANO)
+              .build();
+      try {
+        handle.setFilter(FILTER, org.pcap4j.core.BpfProgram.BpfCompileMode.OPTIMIZE);
+      } catch (PcapNativeException | org.pcap4j.core.NotOpenException e) {
+        handle.close();
+        throw new LabwatchException(
+            "cannot set the capture filter on " + iface + ": " + e.getMessage(), e);
+      }
+      return handle;
+    } catch (PcapNativeException e) {
+      throw explain(e, iface);
+    } catch (LinkageError e) {
+      throw missing(e);
+    }
+  }
+
+  /** Opens a handle for sending frames on {@code iface}. */
+  static PcapHandle openForSending(String iface) {
+    try {
+      return new PcapHandle.Builder(iface).snaplen(64).timeoutMillis(100).build();
+    } catch (PcapNativeException e) {
+      throw explain(e, iface);
+    }
+  }
+
+  static LabwatchException explain(PcapNativeException e, String iface) {
+    String m = String.valueOf(e.getMessage());
+    String lower = m.toLowerCase(Locale.ROOT);
+    if (lower.contains("permission") || lower.contains("not permitted")) {
+      return new LabwatchException(
+          "capturing on "
+              + iface
+              + " needs root or CAP_NET_RAW: run as root, or once: sudo setcap"
+              + " cap_net_raw,cap_net_admin=eip "
+              + javaBinary(),
+          e);
+    }
+    if (lower.contains("no such device") || lower.contains("doesn't exist")) {
+      return new LabwatchException(
+          "interface "
+              + iface
+              + " does not exist; this host has: "
+              + String.join(", ", Interfaces.names()),
+          e);
+    }
+    return new LabwatchException("cannot capture on " + iface + ": " + m, e);
+  }
+
+  private static String javaBinary() {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    try {
+      return java.toRealPath().toString();
+    } catch (java.io.IOException e) {
+      return Files.exists(java) ? java.toString() : "$(readlink -f $(which java))";
+    }
+  }
+}

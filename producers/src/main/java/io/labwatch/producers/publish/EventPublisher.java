@@ -1,0 +1,23 @@
+package io.labwatch.producers.publish;
+
+import io.labwatch.events.ArpObservation;
+import io.labwatch.events.Heartbeat;
+
+/** Where a sensor's events go: a Kafka topic, or standard output. */
+public interface EventPublisher extends AutoCloseable {
+
+  void observation(ArpObservation observation);
+
+  void heartbeat(Heartbeat heartbeat);
+
+  /** Blocks until everything handed over so far is delivered (or has failed). */
+  default void flush() {}
+
+  /** How many events could not be delivered. */
+  default long failures() {
+    return 0;
+  }
+
+  @Override
+  void close();
+}

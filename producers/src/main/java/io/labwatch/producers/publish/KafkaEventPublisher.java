@@ -1,0 +1,99 @@
+package io.labwatch.producers.publish;
+
+import io.labwatch.events.ArpObservation;
+import io.labwatch.events.Heartbeat;
+import io.labwatch.events.SensorEvent;
+import io.labwatch.events.Topic;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes a sensor's events to its topic ({@code labwatch.arp}).
+ *
+ * <p>Observations: key = the IP address they are about ({@link ArpObservation#subjectIp()}), so
+ * every observation of one address lands in one partition in order; record timestamp = capture
+ * time. Heartbeats: to every partition, key = the sensor id, so that stream time advances in every
+ * partition on a quiet network. Idempotent producer, {@code acks=all}, a 5 ms linger: a conflict
+ * reaches the detection in milliseconds.
+ */
+public final class KafkaEventPublisher implements EventPublisher {
+
+  private static final Logger log = LoggerFactory.getLogger(KafkaEventPublisher.class);
+
+  private final KafkaProducer<String, SensorEvent> producer;
+  private final Topic<String, SensorEvent> topic;
+  private final AtomicLong failures = new AtomicLong();
+  private final AtomicBoolean failureLogged = new AtomicBoolean();
+  private final Callback onFailure;
+
+  public KafkaEventPublisher(
+      Topic<String, SensorEvent> topic, Map<String, Object> clientProperties) {
+    this.topic = topic;
+    Map<String, Object> props = new HashMap<>(clientProperties);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+    props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "labwatch-sensor");
+    this.producer =
+        new KafkaProducer<>(props, topic.keySerde().serializer(), topic.valueSerde().serializer());
+    this.onFailure =
+        (metadata, e) -> {
+          if (e != null) {
+            failures.incrementAndGet();
+            if (failureLogged.compareAndSet(false, true)) {
+              log.warn(
+                  "cannot publish to {} ({}); counting further failures without logging each",
+                  topic.name(),
+                  e.toString());
+            }
+          } else if (failureLogged.get() && failureLogged.compareAndSet(true, false)) {
+            log.info("publishing to {} again", topic.name());
+          }
+        };
+  }
+
+  @Override
+  public void observation(ArpObservation o) {
+    producer.send(
+        new ProducerRecord<>(
+            topic.name(), null, o.eventTime().toEpochMilli(), o.subjectIp().toString(), o),
+        onFailure);
+  }
+
+  @Override
+  public void heartbeat(Heartbeat h) {
+    List<PartitionInfo> partitions = producer.partitionsFor(topic.name());
+    for (PartitionInfo p : partitions) {
+      producer.send(
+          new ProducerRecord<>(
+              topic.name(), p.partition(), h.eventTime().toEpochMilli(), h.sensorId(), h),
+          onFailure);
+    }
+  }
+
+  @Override
+  public void flush() {
+    producer.flush();
+  }
+
+  @Override
+  public long failures() {
+    return failures.get();
+  }
+
+  @Override
+  public void close() {
+    producer.close();
+  }
+}

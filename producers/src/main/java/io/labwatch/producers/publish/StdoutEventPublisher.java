@@ -1,0 +1,40 @@
+package io.labwatch.producers.publish;
+
+import io.labwatch.events.ArpObservation;
+import io.labwatch.events.Heartbeat;
+import io.labwatch.events.JsonSerde;
+import io.labwatch.events.SensorEvent;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Prints observations as JSON lines, exactly as they would be published (the topic's contract), so
+ * a sensor can be used — and tested — without a broker. Heartbeats are not printed.
+ */
+public final class StdoutEventPublisher implements EventPublisher {
+
+  private final JsonSerde<SensorEvent> serde = JsonSerde.of(SensorEvent.class);
+  private final PrintWriter out;
+
+  public StdoutEventPublisher(PrintWriter out) {
+    this.out = out;
+  }
+
+  @Override
+  public synchronized void observation(ArpObservation observation) {
+    out.println(new String(serde.serialize(null, observation), StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public void heartbeat(Heartbeat heartbeat) {}
+
+  @Override
+  public synchronized void flush() {
+    out.flush();
+  }
+
+  @Override
+  public void close() {
+    flush();
+  }
+}

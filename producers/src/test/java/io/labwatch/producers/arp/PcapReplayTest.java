@@ -1,0 +1,138 @@
+package io.labwatch.producers.arp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.labwatch.events.ArpObservation;
+import io.labwatch.events.Heartbeat;
+import io.labwatch.events.LabwatchException;
+import io.labwatch.events.PacketClass;
+import io.labwatch.producers.testing.RecordingPublisher;
+import io.labwatch.producers.testing.Requirements;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --pcap}: committed captures read through libpcap, as a user's file would be. */
+class PcapReplayTest {
+
+  static final Path FIXTURES = Path.of("src", "test", "resources", "pcap");
+
+  private final RecordingPublisher publisher = new RecordingPublisher();
+
+  @BeforeEach
+  void needsLibpcap() {
+    Requirements.libpcap();
+  }
+
+  @Test
+  void theIpConflictCaptureBecomesItsObservationsWithTheirCaptureTimes() {
+    PcapReplay.Summary summary =
+        PcapReplay.replay(
+            FIXTURES.resolve("ip-conflict.pcap"), "lab-sw1", Duration.ofSeconds(10), publisher);
+
+    assertThat(summary.packets()).isEqualTo(15);
+    assertThat(summary.published()).isEqualTo(15);
+    assertThat(summary.stats().skippedCount()).isZero();
+    assertThat(summary.line())
+        .isEqualTo(
+            "read 15 packets from "
+                + FIXTURES.resolve("ip-conflict.pcap")
+                + ": published 15 observations, skipped 0");
+    assertThat(publisher.observations)
+        .extracting(ArpObservation::packetClass)
+        .containsOnly(PacketClass.REQUEST, PacketClass.REPLY);
+    assertThat(publisher.observations)
+        .extracting(ArpObservation::eventTime)
+        .containsExactlyElementsOf(
+            PcapFixtures.read("ip-conflict.pcap").stream()
+                .map(PcapFixtures.Frame::timestamp)
+                .toList());
+    assertThat(publisher.observations).allMatch(o -> o.sensorId().equals("lab-sw1"));
+    assertThat(publisher.flushed).isTrue();
+  }
+
+  @Test
+  void pcapngReadsTheSameAsPcap() {
+    PcapReplay.replay(FIXTURES.resolve("ip-conflict.pcap"), "s", Duration.ofSeconds(10), publisher);
+    List<ArpObservation> fromPcap = List.copyOf(publisher.observations);
+    publisher.observations.clear();
+
+    PcapReplay.replay(
+        FIXTURES.resolve("ip-conflict.pcapng"), "s", Duration.ofSeconds(10), publisher);
+
+    assertThat(publisher.observations)
+        .usingRecursiveFieldByFieldElementComparatorIgnoringFields("iface")
+        .containsExactlyElementsOf(fromPcap);
+  }
+
+  @Test
+  void heartbeatsFollowTheCapturesClock() {
+    // the capture spans 1.24 s; with a 500 ms interval: at +0.5 s, +1.0 s, and one at the end
+    PcapReplay.replay(FIXTURES.resolve("ip-conflict.pcap"), "s", Duration.ofMillis(500), publisher);
+    List<PcapFixtures.Frame> frames = PcapFixtures.read("ip-conflict.pcap");
+    assertThat(publisher.heartbeats)
+        .extracting(Heartbeat::eventTime)
+        .containsExactly(
+            frames.get(0).timestamp().plusMillis(500),
+            frames.get(0).timestamp().plusMillis(1000),
+            frames.get(frames.size() - 1).timestamp());
+    assertThat(publisher.heartbeats.get(2).capture().received()).isEqualTo(15);
+  }
+
+  @Test
+  void everyFixtureClassComesThroughAFile() {
+    for (String f :
+        List.of(
+            "arp-probe.pcap",
+            "arp-announcement.pcap",
+            "arp-vlan.pcap",
+            "nd-ns-na.pcap",
+            "arp-mismatch.pcap")) {
+      PcapReplay.replay(FIXTURES.resolve(f), "s", Duration.ofSeconds(10), publisher);
+    }
+    assertThat(publisher.observations)
+        .extracting(ArpObservation::packetClass)
+        .contains(
+            PacketClass.PROBE,
+            PacketClass.ANNOUNCEMENT,
+            PacketClass.NEIGHBOR_SOLICITATION,
+            PacketClass.NEIGHBOR_ADVERTISEMENT);
+    assertThat(publisher.observations).anyMatch(o -> Integer.valueOf(20).equals(o.vlan()));
+    assertThat(publisher.observations).anyMatch(ArpObservation::etherMismatch);
+  }
+
+  @Test
+  void aFileThatIsNotACaptureIsOneClearError(@TempDir Path dir) throws IOException {
+    Path notPcap = Files.writeString(dir.resolve("notes.pcap"), "these are not packets");
+    assertThatThrownBy(() -> PcapReplay.replay(notPcap, "s", Duration.ofSeconds(10), publisher))
+        .isInstanceOf(LabwatchException.class)
+        .hasMessageStartingWith("cannot read capture file " + notPcap + ": ");
+    assertThatThrownBy(
+            () ->
+                PcapReplay.replay(
+                    dir.resolve("missing.pcap"), "s", Duration.ofSeconds(10), publisher))
+        .isInstanceOf(LabwatchException.class)
+        .hasMessage(
+            "capture file " + dir.resolve("missing.pcap") + " does not exist or cannot be read");
+  }
+
+  @Test
+  void aTruncatedFileIsReadUpToTheDamage(@TempDir Path dir) throws IOException {
+    byte[] whole = Files.readAllBytes(FIXTURES.resolve("ip-conflict.pcap"));
+    Path cut =
+        Files.write(dir.resolve("cut.pcap"), java.util.Arrays.copyOf(whole, whole.length - 20));
+    try {
+      PcapReplay.Summary s = PcapReplay.replay(cut, "s", Duration.ofSeconds(10), publisher);
+      assertThat(s.published()).isEqualTo(14);
+    } catch (LabwatchException e) {
+      assertThat(e.getMessage()).startsWith("capture file " + cut + " is damaged after 14 packets");
+    }
+    assertThat(publisher.observations).hasSize(14);
+  }
+}

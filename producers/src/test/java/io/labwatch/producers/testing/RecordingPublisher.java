@@ -1,0 +1,33 @@
+package io.labwatch.producers.testing;
+
+import io.labwatch.events.ArpObservation;
+import io.labwatch.events.Heartbeat;
+import io.labwatch.producers.publish.EventPublisher;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Keeps what a sensor publishes, for assertions. */
+public final class RecordingPublisher implements EventPublisher {
+
+  public final List<ArpObservation> observations = new CopyOnWriteArrayList<>();
+  public final List<Heartbeat> heartbeats = new CopyOnWriteArrayList<>();
+  public volatile boolean flushed;
+
+  @Override
+  public void observation(ArpObservation observation) {
+    observations.add(observation);
+  }
+
+  @Override
+  public void heartbeat(Heartbeat heartbeat) {
+    heartbeats.add(heartbeat);
+  }
+
+  @Override
+  public void flush() {
+    flushed = true;
+  }
+
+  @Override
+  public void close() {}
+}
