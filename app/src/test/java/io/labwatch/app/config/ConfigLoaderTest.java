@@ -260,4 +260,58 @@ class ConfigLoaderTest {
     LabwatchConfig defaults = loader.load(Map.of(), dir).config();
     assertThat(fromExample).isEqualTo(defaults);
   }
+
+  @Test
+  void theArpSensorHasDocumentedDefaults() throws IOException {
+    var arp = load(null, Map.of()).sensor().arp();
+    assertThat(arp.interfaces()).isEmpty();
+    assertThat(arp.promiscuous()).isTrue();
+    assertThat(arp.sensorId()).isEmpty();
+    assertThat(arp.heartbeatInterval()).isEqualTo(java.time.Duration.ofSeconds(10));
+    assertThat(arp.probe().enabled()).isFalse();
+    assertThat(arp.probe().interval()).isEqualTo(java.time.Duration.ofSeconds(30));
+    assertThat(arp.probe().ratePerSecond()).isEqualTo(10);
+  }
+
+  @Test
+  void listsComeCommaSeparatedFromEnvironmentAndFlags() throws IOException {
+    var arp =
+        load(
+                "sensor:\n  arp:\n    interfaces: [eth9]\n",
+                Map.of("LABWATCH_SENSOR_ARP_INTERFACES", "eth0, eth1"),
+                new ConfigLoader.FlagValue(
+                    "sensor.arp.probe.targets", "10.77.0.10,10.77.0.1", "--probe"))
+            .sensor()
+            .arp();
+    assertThat(arp.interfaces()).containsExactly("eth0", "eth1");
+    assertThat(arp.probe().targets())
+        .containsExactly(
+            io.labwatch.events.IpAddress.of("10.77.0.10"),
+            io.labwatch.events.IpAddress.of("10.77.0.1"));
+  }
+
+  @Test
+  void aProbeTargetThatIsNotAnAddressNamesKeyValueAndSource() {
+    assertThatThrownBy(
+            () ->
+                load(
+                    null,
+                    Map.of(),
+                    new ConfigLoader.FlagValue("sensor.arp.probe.targets", "10.77.0.x", "--probe")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("sensor.arp.probe.targets: not an IP address: '10.77.0.x' (from flag --probe)");
+  }
+
+  @Test
+  void tooManyProbesForTheIntervalAreRefused() {
+    assertThatThrownBy(
+            () ->
+                load(
+                    "sensor:\n  arp:\n    probe:\n      targets: [10.0.0.1, 10.0.0.2, 10.0.0.3]\n"
+                        + "      interval: 1s\n      ratePerSecond: 2\n",
+                    Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            "sensor.arp.probe.ratePerSecond: 3 targets at 2/s take longer than the 1s interval");
+  }
 }

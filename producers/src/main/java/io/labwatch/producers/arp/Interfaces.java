@@ -58,8 +58,20 @@ public final class Interfaces {
     return Optional.empty();
   }
 
-  /** The names of this host's interfaces, sorted. */
+  private static final Path SYS_NET = Path.of("/sys/class/net");
+
+  /**
+   * The names of this host's interfaces, sorted. From /sys on Linux: Java's own list leaves out
+   * interfaces without an IP address, such as a mirror port.
+   */
   public static List<String> names() {
+    if (Files.isDirectory(SYS_NET)) {
+      try (var entries = Files.list(SYS_NET)) {
+        return entries.map(p -> p.getFileName().toString()).sorted().toList();
+      } catch (IOException e) {
+        // fall back to Java's view
+      }
+    }
     try {
       return Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
           .map(NetworkInterface::getName)
@@ -71,39 +83,78 @@ public final class Interfaces {
   }
 
   /**
-   * The interface called {@code name}.
+   * Checks that the interface called {@code name} exists.
    *
    * @throws LabwatchException listing the interfaces that do exist
    */
-  public static NetworkInterface require(String name) {
-    try {
-      NetworkInterface ni = NetworkInterface.getByName(name);
-      if (ni != null) {
-        return ni;
-      }
-    } catch (SocketException e) {
-      // fall through to the message below
+  public static void require(String name) {
+    if (!names().contains(name)) {
+      throw new LabwatchException(
+          "interface " + name + " does not exist; this host has: " + String.join(", ", names()));
     }
-    throw new LabwatchException(
-        "interface " + name + " does not exist; this host has: " + String.join(", ", names()));
   }
 
   public static Optional<MacAddress> mac(String name) {
+    require(name);
     try {
-      byte[] hw = require(name).getHardwareAddress();
+      Path sys = SYS_NET.resolve(name).resolve("address");
+      if (Files.isReadable(sys)) {
+        MacAddress mac = MacAddress.of(Files.readString(sys, StandardCharsets.US_ASCII).trim());
+        return mac.isZero() ? Optional.empty() : Optional.of(mac);
+      }
+      NetworkInterface ni = NetworkInterface.getByName(name);
+      byte[] hw = ni == null ? null : ni.getHardwareAddress();
       return hw != null && hw.length == 6
           ? Optional.of(MacAddress.fromBytes(hw))
           : Optional.empty();
-    } catch (SocketException e) {
+    } catch (IOException | IllegalArgumentException e) {
       return Optional.empty();
     }
   }
 
+  /**
+   * Why the interface cannot carry traffic now ("interface eth0 is down", "... has disappeared"),
+   * from /sys on Linux; empty when it is up or when this cannot be told.
+   */
+  public static Optional<String> linkProblem(String name) {
+    Path dir = SYS_NET.resolve(name);
+    if (!Files.isDirectory(SYS_NET)) {
+      return Optional.empty();
+    }
+    if (!Files.isDirectory(dir)) {
+      return Optional.of("interface " + name + " has disappeared");
+    }
+    try {
+      int flags =
+          Integer.decode(Files.readString(dir.resolve("flags"), StandardCharsets.US_ASCII).trim());
+      if ((flags & 0x1) == 0) { // IFF_UP
+        return Optional.of("interface " + name + " is down");
+      }
+      String carrier = Files.readString(dir.resolve("operstate"), StandardCharsets.US_ASCII).trim();
+      if (carrier.equals("down") || carrier.equals("lowerlayerdown")) {
+        return Optional.of("interface " + name + " has no link (" + carrier + ")");
+      }
+    } catch (IOException | NumberFormatException e) {
+      return Optional.empty();
+    }
+    return Optional.empty();
+  }
+
+  /** The interface's IPv4 addresses with their prefix lengths. */
   public static List<Ipv4Address> ipv4Addresses(String name) {
-    return require(name).getInterfaceAddresses().stream()
-        .filter(a -> a.getAddress() instanceof Inet4Address)
-        .map(Interfaces::toIpv4)
-        .toList();
+    require(name);
+    try {
+      NetworkInterface ni = NetworkInterface.getByName(name);
+      if (ni == null) {
+        return List.of(); // Java does not list interfaces without addresses
+      }
+      return ni.getInterfaceAddresses().stream()
+          .filter(a -> a.getAddress() instanceof Inet4Address)
+          .map(Interfaces::toIpv4)
+          .toList();
+    } catch (SocketException e) {
+      return List.of();
+    }
   }
 
   private static Ipv4Address toIpv4(InterfaceAddress a) {

@@ -100,9 +100,16 @@ final class LiveCapture implements AutoCloseable {
     return parser.stats();
   }
 
-  /** Null while capturing; what is wrong otherwise. */
+  /**
+   * Null while capturing; what is wrong otherwise. libpcap keeps a capture open on an interface
+   * that is taken down (it just delivers nothing), so the link state is read from the kernel too.
+   */
   String problem() {
-    return problem;
+    String p = problem;
+    if (p != null) {
+      return p;
+    }
+    return Interfaces.linkProblem(iface).orElse(null);
   }
 
   private void run() {
