@@ -8,7 +8,6 @@ import io.labwatch.app.testing.Cli;
 import io.labwatch.producers.testing.Requirements;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code labwatch sensor arp} without a broker: capture files and the errors a user meets. */
@@ -17,11 +16,6 @@ class SensorArpCliTest {
   static final Path FIXTURES = Path.of("..", "producers", "src", "test", "resources", "pcap");
 
   private final Cli cli = new Cli();
-
-  @BeforeEach
-  void needsLibpcap() {
-    Requirements.libpcap();
-  }
 
   @Test
   void aCaptureFileToStdoutIsOneJsonObservationPerLineAndASummary() throws Exception {
@@ -59,6 +53,7 @@ class SensorArpCliTest {
 
   @Test
   void anInterfaceThatDoesNotExistIsOneLineListingThoseThatDo() {
+    Requirements.libpcap();
     Cli.Result r = cli.run("sensor", "arp", "--iface", "nosuch0", "--stdout");
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.errLines()).hasSize(1);

@@ -27,7 +27,6 @@ class SensorArpPublishIT {
 
   @Test
   void aCaptureFileIsPublishedWithIpKeysCaptureTimestampsAndHeartbeats(TestKafka kafka) {
-    Requirements.libpcap();
     Topics topics = TestKafka.uniqueTopics();
     Path file = SensorArpCliTest.FIXTURES.resolve("ip-conflict.pcap");
 

@@ -107,6 +107,13 @@ public final class ArpSensor implements AutoCloseable {
     return captures.stream().mapToLong(c -> c.parseStats().parsedCount()).sum();
   }
 
+  /** Capture counts since start, per sensor id. */
+  public java.util.Map<String, Heartbeat.Capture> captureStats() {
+    java.util.Map<String, Heartbeat.Capture> out = new java.util.LinkedHashMap<>();
+    captures.forEach(c -> out.put(c.sensorId(), c.captureStats()));
+    return out;
+  }
+
   private void sendHeartbeats() {
     for (LiveCapture c : captures) {
       try {

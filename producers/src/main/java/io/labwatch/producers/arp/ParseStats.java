@@ -24,7 +24,8 @@ public final class ParseStats {
     parsed.increment();
   }
 
-  void skipped(SkipReason reason) {
+  /** Counts a frame skipped before any parser saw it (e.g. of an unsupported link type). */
+  public void skipped(SkipReason reason) {
     skipped[reason.ordinal()].increment();
   }
 
