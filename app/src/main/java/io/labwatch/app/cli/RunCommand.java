@@ -65,7 +65,6 @@ final class RunCommand implements Callable<Integer> {
     String brokerLine;
     if (config.externalBootstrapServers().isPresent()) {
       bootstrap = config.externalBootstrapServers().get();
-      KafkaAccess.checkReachable(bootstrap);
       brokerLine = bootstrap + " (external cluster)";
     } else {
       EmbeddedBroker broker =
@@ -82,8 +81,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     List<TopicManager.TopicState> topics;
-    try (Admin admin = KafkaAccess.admin(config.kafkaClientProperties(bootstrap))) {
-      KafkaAccess.awaitCluster(admin, bootstrap);
+    try (Admin admin = KafkaAccess.connectedAdmin(config.kafkaClientProperties(bootstrap))) {
       topics =
           new TopicManager(admin)
               .ensure(config.catalogue().all(), config.topics().replicationFactor());

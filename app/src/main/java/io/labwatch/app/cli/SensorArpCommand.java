@@ -162,9 +162,7 @@ final class SensorArpCommand implements Callable<Integer> {
       return new StdoutEventPublisher(ctx.out());
     }
     String bootstrap = config.bootstrapServers();
-    KafkaAccess.checkReachable(bootstrap);
-    try (Admin admin = KafkaAccess.admin(config.kafkaClientProperties())) {
-      KafkaAccess.awaitCluster(admin, bootstrap);
+    try (Admin admin = KafkaAccess.connectedAdmin(config.kafkaClientProperties())) {
       new TopicManager(admin)
           .ensure(List.of(config.catalogue().arp()), config.topics().replicationFactor());
     }

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -103,10 +102,7 @@ final class TailCommand implements Callable<Integer> {
     Topic<?, ?> topic = config.catalogue().find(topicName).orElse(null);
     String name = topic != null ? topic.name() : topicName;
     String bootstrap = config.bootstrapServers();
-    KafkaAccess.checkReachable(bootstrap);
-    try (Admin admin = KafkaAccess.admin(config.kafkaClientProperties())) {
-      KafkaAccess.awaitCluster(admin, bootstrap);
-    }
+    KafkaAccess.connectedAdmin(config.kafkaClientProperties()).close();
 
     Map<String, Object> props = new HashMap<>(config.kafkaClientProperties());
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

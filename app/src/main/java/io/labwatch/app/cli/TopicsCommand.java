@@ -39,10 +39,7 @@ final class TopicsCommand implements Callable<Integer> {
     CommonOptions.Overrides overrides = new CommonOptions.Overrides();
     kafka.addTo(overrides);
     LabwatchConfig config = parent.loadConfig(common, overrides).config();
-    String bootstrap = config.bootstrapServers();
-    KafkaAccess.checkReachable(bootstrap);
-    try (Admin admin = KafkaAccess.admin(config.kafkaClientProperties())) {
-      KafkaAccess.awaitCluster(admin, bootstrap);
+    try (Admin admin = KafkaAccess.connectedAdmin(config.kafkaClientProperties())) {
       TopicManager manager = new TopicManager(admin);
       List<TopicManager.TopicState> states =
           manager.ensure(config.catalogue().all(), config.topics().replicationFactor());

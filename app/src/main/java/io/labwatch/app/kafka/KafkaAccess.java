@@ -92,6 +92,23 @@ public final class KafkaAccess {
     return new InetSocketAddress(host, port);
   }
 
+  /**
+   * An admin client for a cluster that is known to answer: {@link #checkReachable} first, then
+   * {@link #awaitCluster}; every failure is one line.
+   */
+  public static Admin connectedAdmin(Map<String, Object> clientProperties) {
+    String bootstrap = String.valueOf(clientProperties.get("bootstrap.servers"));
+    checkReachable(bootstrap);
+    Admin admin = admin(clientProperties);
+    try {
+      awaitCluster(admin, bootstrap);
+      return admin;
+    } catch (RuntimeException e) {
+      admin.close();
+      throw e;
+    }
+  }
+
   /** An admin client with timeouts fit for a command line. */
   public static Admin admin(Map<String, Object> clientProperties) {
     Map<String, Object> props = new HashMap<>(clientProperties);

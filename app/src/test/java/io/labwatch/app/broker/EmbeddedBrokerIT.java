@@ -67,7 +67,7 @@ class EmbeddedBrokerIT {
 
     try (EmbeddedBroker broker = EmbeddedBroker.start(dataDir, "127.0.0.1", 0)) {
       assertThat(broker.formattedNow()).isFalse();
-      TestKafka view = view(broker);
+      TestKafka view = TestKafka.at(broker.bootstrapServers(), "embedded KRaft");
       List<ConsumerRecord<String, Alert>> records = view.readAll(topics.alerts());
       assertThat(records).extracting(ConsumerRecord::value).containsExactly(alert);
     }
@@ -144,22 +144,5 @@ class EmbeddedBrokerIT {
           .hasMessageContaining("data dir " + dataDir + " is in use by another broker");
       assertThat(first.bootstrapServers()).isNotBlank();
     }
-  }
-
-  private static TestKafka view(EmbeddedBroker broker) {
-    return new TestKafka() {
-      @Override
-      public String bootstrapServers() {
-        return broker.bootstrapServers();
-      }
-
-      @Override
-      public String kind() {
-        return "embedded KRaft";
-      }
-
-      @Override
-      public void close() {}
-    };
   }
 }

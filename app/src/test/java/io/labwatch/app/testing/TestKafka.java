@@ -26,6 +26,24 @@ public interface TestKafka extends AutoCloseable {
   @Override
   void close();
 
+  /** A view of a broker started elsewhere; closing it does not stop the broker. */
+  static TestKafka at(String bootstrapServers, String kind) {
+    return new TestKafka() {
+      @Override
+      public String bootstrapServers() {
+        return bootstrapServers;
+      }
+
+      @Override
+      public String kind() {
+        return kind;
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
   default Admin admin() {
     return Admin.create(Map.of("bootstrap.servers", bootstrapServers()));
   }
