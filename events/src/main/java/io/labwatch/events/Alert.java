@@ -12,7 +12,9 @@ import java.util.regex.Pattern;
  * current state).
  *
  * <p>An incident fires once, is updated when its evidence changes materially, and resolves once;
- * all three carry the same {@link #incidentId()}.
+ * all three carry the same {@link #incidentId()}. An <em>event</em> — something that happened at
+ * one instant, such as a MAC change — is one record, RESOLVED, with {@code startedAt == endedAt}
+ * ({@link #isEvent()}): it is told, but never left firing.
  *
  * @param v schema major version
  * @param fingerprint {@code KIND:subject}, stable across incidents of the same thing
@@ -111,6 +113,38 @@ public record Alert(
         startedAt,
         startedAt,
         null);
+  }
+
+  /** Something that happened at one instant: one record, already resolved. */
+  public static Alert event(
+      String kind,
+      String subject,
+      Severity severity,
+      String summary,
+      Evidence evidence,
+      Map<String, String> labels,
+      Instant at) {
+    String fingerprint = fingerprintOf(kind, subject);
+    return new Alert(
+        Schema.V1,
+        fingerprint,
+        incidentIdOf(fingerprint, at),
+        kind,
+        subject,
+        severity,
+        AlertState.RESOLVED,
+        summary,
+        evidence,
+        labels,
+        at,
+        at,
+        at);
+  }
+
+  /** An instantaneous event rather than an incident with a duration. */
+  @JsonIgnore
+  public boolean isEvent() {
+    return state == AlertState.RESOLVED && startedAt.equals(endedAt);
   }
 
   /** The same incident, still firing, with new evidence. */

@@ -13,7 +13,7 @@ import org.apache.kafka.common.serialization.Serde;
  * @param keySerde key encoding
  * @param valueSerde value encoding
  * @param partitions partition count at creation
- * @param retention how long records are kept
+ * @param retention how long records are kept; negative for forever
  * @param cleanup delete, or compact and delete
  * @param description one line on what it holds
  */
@@ -36,6 +36,7 @@ public record Topic<K, V>(
   /** Kafka's {@code cleanup.policy}. */
   public enum Cleanup {
     DELETE("delete"),
+    COMPACT("compact"),
     COMPACT_DELETE("compact,delete");
 
     private final String config;

@@ -30,6 +30,7 @@ public final class Topics {
   private final Topic<String, SensorEvent> arp;
   private final Topic<String, Alert> alerts;
   private final Topic<byte[], byte[]> dlq;
+  private final Topic<String, InventoryEntry> inventory;
 
   private Topics(String prefix) {
     this.prefix = prefix;
@@ -63,6 +64,16 @@ public final class Topics {
             MONTH,
             Topic.Cleanup.DELETE,
             "records that could not be used, as they were, with the reason in headers");
+    this.inventory =
+        new Topic<>(
+            prefix + "inventory",
+            "inventory",
+            Serdes.String(),
+            JsonSerde.of(InventoryEntry.class),
+            1,
+            Duration.ofMillis(-1),
+            Topic.Cleanup.COMPACT,
+            "protected addresses and the MACs allowed to hold them, keyed by IP");
   }
 
   /**
@@ -100,8 +111,12 @@ public final class Topics {
     return dlq;
   }
 
+  public Topic<String, InventoryEntry> inventory() {
+    return inventory;
+  }
+
   public List<Topic<?, ?>> all() {
-    return List.of(arp, alerts, dlq);
+    return List.of(arp, alerts, dlq, inventory);
   }
 
   /** The topic called {@code name}, given in full ({@code labwatch.alerts}) or short. */

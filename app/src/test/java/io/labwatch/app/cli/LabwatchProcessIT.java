@@ -89,7 +89,7 @@ class LabwatchProcessIT {
             "0");
     awaitReady(second, out2, dir.resolve("err2.txt"));
     assertThat(Files.readString(out2))
-        .contains("topics   labwatch.arp, labwatch.alerts, labwatch.dlq")
+        .contains("topics   labwatch.arp, labwatch.alerts, labwatch.dlq, labwatch.inventory")
         .doesNotContain("(new)");
     second.destroy();
     assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -1,0 +1,113 @@
+package io.labwatch.streams;
+
+import io.labwatch.events.Alert;
+import io.labwatch.events.InventoryEntry;
+import io.labwatch.events.SensorEvent;
+import io.labwatch.events.Topics;
+import io.labwatch.streams.bindings.IpState;
+import io.labwatch.streams.internal.DeadLetterHandler;
+import io.labwatch.streams.internal.DetectionProcessor;
+import io.labwatch.streams.internal.StateSerde;
+import io.labwatch.streams.sensors.SensorLiveness;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The detection: one Kafka Streams topology from the {@code arp} topic to the {@code alerts} topic.
+ *
+ * <pre>
+ *   arp (key: IP; SensorEvent) ──▶ detect ──▶ alerts (key: KIND:subject; Alert)
+ *                                    │  stores: ip-state, timers, sensors, meta
+ *   inventory (key: IP) ──▶ global table "inventory"
+ * </pre>
+ *
+ * Records that cannot be decoded go to the {@code dlq} topic (with labwatch's headers) and
+ * processing goes on. Exactly-once: every alert is committed together with the input offsets and
+ * state changes that caused it.
+ */
+public final class DetectionTopology {
+
+  public static final String IP_STATE_STORE = "ip-state";
+  public static final String TIMER_STORE = "timers";
+  public static final String SENSOR_STORE = "sensors";
+  public static final String META_STORE = "meta";
+  public static final String INVENTORY_STORE = "inventory";
+
+  private DetectionTopology() {}
+
+  /** The whole topology. */
+  public static Topology build(Topics topics, DetectionConfig config) {
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(IP_STATE_STORE),
+            Serdes.String(),
+            new StateSerde<>(IpState.class)));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(TIMER_STORE), Serdes.String(), Serdes.String()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(SENSOR_STORE),
+            Serdes.String(),
+            new StateSerde<>(SensorLiveness.SensorState.class)));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(META_STORE), Serdes.String(), Serdes.Long()));
+    builder.globalTable(
+        topics.inventory().name(),
+        Consumed.with(topics.inventory().keySerde(), topics.inventory().valueSerde())
+            .withName("inventory-source"),
+        Materialized.<String, InventoryEntry, KeyValueStore<Bytes, byte[]>>as(INVENTORY_STORE)
+            .withKeySerde(topics.inventory().keySerde())
+            .withValueSerde(topics.inventory().valueSerde()));
+    builder.<String, SensorEvent>stream(
+            topics.arp().name(),
+            Consumed.with(topics.arp().keySerde(), topics.arp().valueSerde())
+                .withName("arp-source"))
+        .process(
+            () -> new DetectionProcessor(config),
+            Named.as("detect"),
+            IP_STATE_STORE,
+            TIMER_STORE,
+            SENSOR_STORE,
+            META_STORE)
+        .to(
+            topics.alerts().name(),
+            Produced.<String, Alert>with(topics.alerts().keySerde(), topics.alerts().valueSerde())
+                .withName("alerts-sink"));
+    return builder.build();
+  }
+
+  /**
+   * The Streams settings: exactly-once, dead letters to the {@code dlq} topic, state under {@code
+   * stateDir}, and every Kafka client setting passed through.
+   */
+  public static Properties properties(
+      DetectionConfig config, Topics topics, Map<String, Object> clientProperties, Path stateDir) {
+    Map<String, Object> p = new HashMap<>(clientProperties);
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+    p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.dlq().name());
+    p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    p.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
+    Properties props = new Properties();
+    props.putAll(p);
+    return props;
+  }
+}

@@ -1,0 +1,86 @@
+package io.labwatch.streams.bindings;
+
+import io.labwatch.events.Alert;
+import io.labwatch.events.PacketClass;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What the detection knows of one IP address: the MACs that asserted it, the last assertion, the
+ * flips, and its open incidents. Stored per IP (key: the IP's text) in the {@code ip-state} store,
+ * as JSON. Mutable, and owned by one stream task at a time.
+ */
+public final class IpState {
+
+  /** At most this many MACs are remembered per IP; the least recently seen go first. */
+  static final int MAX_MACS = 32;
+
+  public String ip;
+
+  /** Event time of the last observation of this IP, for expiry (ms). */
+  public long lastSeen;
+
+  /** Non-exempt MACs that asserted this IP, by MAC text. */
+  public TreeMap<String, MacSeen> macs = new TreeMap<>();
+
+  /** The MAC of the latest binding assertion, and when. */
+  public String lastMac;
+
+  public long lastAssertAt;
+
+  /** Times of recent flips (the asserting MAC changed), within the conflict window (ms). */
+  public List<Long> recentFlips = new ArrayList<>();
+
+  public Incident conflict;
+  public Incident spoof;
+  public Pending pending;
+
+  /** Probing MACs already told about, and when (ms). */
+  public TreeMap<String, Long> probesTold = new TreeMap<>();
+
+  /** "sender|ethernet source" pairs already told about. */
+  public TreeSet<String> mismatchesTold = new TreeSet<>();
+
+  /** When this IP next needs a look without traffic (ms), 0 when never. */
+  public long timerAt;
+
+  public IpState() {}
+
+  IpState(String ip) {
+    this.ip = ip;
+  }
+
+  /** One MAC's part. */
+  public static final class MacSeen {
+    public long packets;
+    public long firstSeen;
+    public long lastSeen;
+    public TreeSet<String> sensors = new TreeSet<>();
+    public TreeSet<PacketClass> classes = new TreeSet<>();
+  }
+
+  /** A firing incident on this IP. */
+  public static final class Incident {
+    /** The last record emitted for it. */
+    public Alert alert;
+
+    public long lastEmittedAt;
+
+    /** MACs involved so far. */
+    public TreeSet<String> macs = new TreeSet<>();
+
+    public long flips;
+
+    /** For a spoof: the last assertion by a MAC that may not hold the address (ms). */
+    public long lastOffendingAt;
+  }
+
+  /** A change A→B that becomes MAC_CHANGED if A stays silent for the conflict window. */
+  public static final class Pending {
+    public String from;
+    public String to;
+    public long at;
+  }
+}

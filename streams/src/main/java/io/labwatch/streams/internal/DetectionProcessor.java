@@ -1,0 +1,219 @@
+package io.labwatch.streams.internal;
+
+import io.labwatch.events.Alert;
+import io.labwatch.events.ArpObservation;
+import io.labwatch.events.Heartbeat;
+import io.labwatch.events.InventoryEntry;
+import io.labwatch.events.IpAddress;
+import io.labwatch.events.SensorEvent;
+import io.labwatch.streams.DetectionConfig;
+import io.labwatch.streams.DetectionTopology;
+import io.labwatch.streams.bindings.BindingRules;
+import io.labwatch.streams.bindings.IpState;
+import io.labwatch.streams.sensors.SensorLiveness;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+
+/**
+ * Runs the rules over the {@code arp} topic: observations go to the per-IP binding rules,
+ * heartbeats (those in partition 0, so each is handled once) to sensor liveness. Timers run on
+ * stream time; a timer of an IP that is due when its next observation arrives runs first, so alerts
+ * do not depend on how often stream time is punctuated.
+ */
+public final class DetectionProcessor implements Processor<String, SensorEvent, String, Alert> {
+
+  private static final String LEARNING_SINCE = "learning-since";
+  private static final long CATCHING_UP_LAG_MS = 60_000;
+
+  private final DetectionConfig config;
+  private ProcessorContext<String, Alert> context;
+  private KeyValueStore<String, IpState> ipStates;
+  private KeyValueStore<String, String> timers;
+  private KeyValueStore<String, SensorLiveness.SensorState> sensors;
+  private KeyValueStore<String, Long> meta;
+  private KeyValueStore<String, ValueAndTimestamp<InventoryEntry>> inventory;
+  private BindingRules rules;
+  private SensorLiveness liveness;
+  private long learningSince = -1;
+  private long lastProcessedWall;
+
+  public DetectionProcessor(DetectionConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Alert> context) {
+    this.context = context;
+    this.ipStates = context.getStateStore(DetectionTopology.IP_STATE_STORE);
+    this.timers = context.getStateStore(DetectionTopology.TIMER_STORE);
+    this.sensors = context.getStateStore(DetectionTopology.SENSOR_STORE);
+    this.meta = context.getStateStore(DetectionTopology.META_STORE);
+    this.inventory = context.getStateStore(DetectionTopology.INVENTORY_STORE);
+    this.rules = new BindingRules(config, this::protectedEntry);
+    this.liveness = new SensorLiveness(config.silentHeartbeats());
+    Long since = meta.get(LEARNING_SINCE);
+    learningSince = since == null ? -1 : since;
+    context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME, this::onStreamTime);
+    if (config.wallClockSilence()) {
+      context.schedule(
+          Duration.ofSeconds(5), PunctuationType.WALL_CLOCK_TIME, this::checkSensorsByWallClock);
+    }
+  }
+
+  private InventoryEntry protectedEntry(IpAddress ip) {
+    ValueAndTimestamp<InventoryEntry> v = inventory.get(ip.toString());
+    return v == null ? null : v.value();
+  }
+
+  @Override
+  public void process(Record<String, SensorEvent> record) {
+    lastProcessedWall = context.currentSystemTimeMs();
+    SensorEvent event = record.value();
+    if (event instanceof Heartbeat h) {
+      if (record.key() != null && partitionIsZero()) {
+        heartbeat(h);
+      }
+      return;
+    }
+    if (!(event instanceof ArpObservation o) || record.key() == null) {
+      return;
+    }
+    long t = record.timestamp();
+    if (learningSince < 0) {
+      learningSince = t;
+      meta.put(LEARNING_SINCE, t);
+    }
+    boolean learning = t < learningSince + config.learningPeriod().toMillis();
+    String ip = record.key();
+    IpState state = ipStates.get(ip);
+    List<Alert> out = new ArrayList<>();
+    long oldTimer = 0;
+    if (state == null) {
+      state = BindingRules.newState(ip);
+    } else {
+      oldTimer = state.timerAt;
+      if (state.timerAt != 0 && state.timerAt <= t) {
+        BindingRules.Tick tick = rules.onTime(state, t);
+        out.addAll(tick.alerts());
+        if (tick.expired()) {
+          state = BindingRules.newState(ip);
+        }
+      }
+    }
+    out.addAll(rules.onObservation(state, o, t, learning));
+    save(ip, state, oldTimer, false);
+    out.forEach(this::emit);
+  }
+
+  private boolean partitionIsZero() {
+    return context.recordMetadata().map(m -> m.partition() == 0).orElse(true);
+  }
+
+  private void heartbeat(Heartbeat h) {
+    SensorLiveness.SensorState s = sensors.get(h.sensorId());
+    if (s == null) {
+      s = new SensorLiveness.SensorState();
+    }
+    Alert resolved = liveness.onHeartbeat(s, h);
+    sensors.put(h.sensorId(), s);
+    if (resolved != null) {
+      emit(resolved);
+    }
+  }
+
+  private void onStreamTime(long now) {
+    List<KeyValue<String, String>> due = new ArrayList<>();
+    try (KeyValueIterator<String, String> it =
+        timers.range(timerKey(0, ""), timerKey(now, "\uffff"))) {
+      while (it.hasNext()) {
+        due.add(it.next());
+      }
+    }
+    for (KeyValue<String, String> d : due) {
+      timers.delete(d.key);
+      IpState state = ipStates.get(d.value);
+      if (state == null || state.timerAt > now) {
+        continue;
+      }
+      BindingRules.Tick tick = rules.onTime(state, now);
+      save(d.value, state, -1, tick.expired()); // its timer key is deleted already
+      tick.alerts().forEach(this::emit);
+    }
+    checkSensors(now);
+  }
+
+  /**
+   * By the wall clock, a sensor is silent when its heartbeats stopped arriving — unless this task
+   * is busy catching up on old records, when the wall clock says nothing about the sensors.
+   */
+  private void checkSensorsByWallClock(long wallNow) {
+    boolean catchingUp =
+        wallNow - context.currentStreamTimeMs() > CATCHING_UP_LAG_MS
+            && wallNow - lastProcessedWall < CATCHING_UP_LAG_MS;
+    if (!catchingUp) {
+      checkSensors(wallNow);
+    }
+  }
+
+  private void checkSensors(long now) {
+    if (!partitionIsZeroForPunctuation()) {
+      return;
+    }
+    List<KeyValue<String, SensorLiveness.SensorState>> all = new ArrayList<>();
+    try (KeyValueIterator<String, SensorLiveness.SensorState> it = sensors.all()) {
+      while (it.hasNext()) {
+        all.add(it.next());
+      }
+    }
+    for (KeyValue<String, SensorLiveness.SensorState> kv : all) {
+      Alert fired = liveness.onTime(kv.value, now);
+      if (fired != null) {
+        sensors.put(kv.key, kv.value);
+        emit(fired);
+      }
+    }
+  }
+
+  /** Sensor state lives only in partition 0's task; other tasks' stores stay empty. */
+  private boolean partitionIsZeroForPunctuation() {
+    return context.taskId().partition() == 0;
+  }
+
+  /**
+   * Stores the state (or deletes it) and moves its timer key.
+   *
+   * @param oldTimer the timer the state had when read: 0 none, -1 already deleted
+   */
+  private void save(String ip, IpState state, long oldTimer, boolean delete) {
+    if (oldTimer > 0 && oldTimer != state.timerAt) {
+      timers.delete(timerKey(oldTimer, ip));
+    }
+    if (delete) {
+      ipStates.delete(ip);
+      return;
+    }
+    ipStates.put(ip, state);
+    if (state.timerAt > 0 && state.timerAt != oldTimer) {
+      timers.put(timerKey(state.timerAt, ip), ip);
+    }
+  }
+
+  /** Timer keys sort by due time: zero-padded epoch ms, then the IP. */
+  static String timerKey(long at, String ip) {
+    return String.format(Locale.ROOT, "%015d|%s", Math.max(0, at), ip);
+  }
+
+  private void emit(Alert a) {
+    context.forward(new Record<>(a.fingerprint(), a, a.updatedAt().toEpochMilli()));
+  }
+}

@@ -1,0 +1,105 @@
+package io.labwatch.streams;
+
+import static io.labwatch.streams.Lab.CLIENT;
+import static io.labwatch.streams.Lab.CLIENT_IP;
+import static io.labwatch.streams.Lab.NEWBOX;
+import static io.labwatch.streams.Lab.ROUTER;
+import static io.labwatch.streams.Lab.SERVER;
+import static io.labwatch.streams.Lab.SERVER_IP;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labwatch.events.Alert;
+import io.labwatch.events.AlertState;
+import io.labwatch.events.JsonSerde;
+import io.labwatch.streams.internal.DeadLetterHandler;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+class DetectionTopologyTest {
+
+  private final DetectionConfig defaults = DetectionConfig.defaults();
+
+  @Test
+  void shouldTellASilentSensorAtItsThirdMissedHeartbeatAndWhenItIsBack() {
+    try (Lab lab = Lab.standard()) {
+      Duration interval = Duration.ofSeconds(10); // the Lab's heartbeats say 10 s
+      for (int i = 0; i < 3; i++) {
+        lab.heartbeat("lab-sw1").heartbeat("lab-sw2").after(interval);
+      }
+      Instant last = lab.now.minus(interval);
+      // lab-sw1 stops; lab-sw2 goes on, so stream time goes on
+      for (int i = 0; i < 5; i++) {
+        lab.heartbeat("lab-sw2").after(interval);
+      }
+      List<Alert> silent = lab.alerts();
+      assertThat(silent).extracting(Alert::fingerprint).containsExactly("SENSOR_SILENT:lab-sw1");
+      assertThat(silent.get(0).state()).isEqualTo(AlertState.FIRING);
+      assertThat(silent.get(0).startedAt())
+          .isEqualTo(last.plus(interval.multipliedBy(defaults.silentHeartbeats())));
+      assertThat(silent.get(0).summary())
+          .startsWith("Sensor lab-sw1 is silent: no heartbeat for 30 s");
+
+      lab.heartbeat("lab-sw1");
+      List<Alert> back = lab.alerts();
+      assertThat(back).extracting(Alert::state).containsExactly(AlertState.RESOLVED);
+      assertThat(back.get(0).incidentId()).isEqualTo(silent.get(0).incidentId());
+      assertThat(back.get(0).endedAt()).isEqualTo(lab.now);
+    }
+  }
+
+  @Test
+  void theSameInputTwiceGivesByteIdenticalAlerts() {
+    Consumer<Lab> incident =
+        lab -> {
+          for (int i = 0; i < 30; i++) {
+            lab.reply(SERVER_IP, SERVER).heartbeat("lab-sw1").after(Duration.ofSeconds(5));
+            if (i >= 10 && i < 20) {
+              lab.reply(SERVER_IP, ROUTER).after(Duration.ofMillis(30));
+            }
+            lab.probe(SERVER_IP, NEWBOX).reply(CLIENT_IP, CLIENT);
+          }
+          for (int i = 0; i < 20; i++) {
+            lab.reply(SERVER_IP, SERVER).heartbeat("lab-sw1").after(Duration.ofMinutes(1));
+          }
+        };
+    List<byte[]> first = run(incident);
+    List<byte[]> second = run(incident);
+    assertThat(first).isNotEmpty();
+    assertThat(second).hasSameSizeAs(first);
+    for (int i = 0; i < first.size(); i++) {
+      assertThat(second.get(i)).as("alert %d", i).isEqualTo(first.get(i));
+    }
+  }
+
+  private static List<byte[]> run(Consumer<Lab> scenario) {
+    JsonSerde<Alert> serde = JsonSerde.of(Alert.class);
+    try (Lab lab = Lab.standard()) {
+      scenario.accept(lab);
+      return lab.alerts().stream().map(a -> serde.serialize("t", a)).toList();
+    }
+  }
+
+  @Test
+  void aRecordThatCannotBeDecodedIsSkippedAndProcessingGoesOn() {
+    // (that it lands on the dead-letter topic is shown on a real broker: TopologyTestDriver does
+    // not pass dead-letter records on; DeadLetterHandlerTest shows what the handler writes)
+    try (Lab lab = Lab.standard()) {
+      var raw =
+          lab.driver.createInputTopic(
+              lab.topics.arp().name(), new ByteArraySerializer(), new ByteArraySerializer());
+      long before = DeadLetterHandler.count();
+      raw.pipeInput(
+          "10.77.0.10".getBytes(StandardCharsets.UTF_8),
+          "{\"type\":\"arp\",\"v\":1,".getBytes(StandardCharsets.UTF_8),
+          lab.now);
+      lab.reply(SERVER_IP, SERVER).after(Duration.ofMillis(10)).reply(SERVER_IP, ROUTER);
+      assertThat(DeadLetterHandler.count()).isEqualTo(before + 1);
+      assertThat(lab.alerts()).extracting(Alert::kind).containsExactly("IP_CONFLICT");
+    }
+  }
+}

@@ -1,0 +1,167 @@
+package io.labwatch.streams;
+
+import io.labwatch.events.Alert;
+import io.labwatch.events.ArpObservation;
+import io.labwatch.events.Heartbeat;
+import io.labwatch.events.InventoryEntry;
+import io.labwatch.events.IpAddress;
+import io.labwatch.events.MacAddress;
+import io.labwatch.events.PacketClass;
+import io.labwatch.events.SensorEvent;
+import io.labwatch.events.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/**
+ * The detection topology in a TopologyTestDriver, with the lab's cast and a clock of event time
+ * that tests move by the configured windows.
+ */
+public final class Lab implements AutoCloseable {
+
+  public static final Instant T0 = Instant.parse("2026-11-25T14:02:11Z");
+  public static final String SENSOR = "lab-sw1";
+
+  public static final IpAddress GATEWAY_IP = IpAddress.of("10.77.0.1");
+  public static final IpAddress SERVER_IP = IpAddress.of("10.77.0.10");
+  public static final IpAddress CLIENT_IP = IpAddress.of("10.77.0.21");
+  public static final MacAddress GATEWAY = MacAddress.of("00:1b:21:77:00:01");
+  public static final MacAddress SERVER = MacAddress.of("dc:9b:9c:77:00:10");
+  public static final MacAddress ROUTER = MacAddress.of("00:a0:de:77:00:10");
+  public static final MacAddress CLIENT = MacAddress.of("52:54:00:77:00:21");
+  public static final MacAddress NEWBOX = MacAddress.of("00:0c:29:77:00:30");
+
+  public final DetectionConfig config;
+  public final Topics topics = Topics.defaults();
+  public final TopologyTestDriver driver;
+  public final TestInputTopic<String, SensorEvent> arp;
+  public final TestInputTopic<String, InventoryEntry> inventory;
+  public final TestOutputTopic<String, Alert> alerts;
+  public Instant now = T0;
+
+  public Lab(DetectionConfig config) {
+    this.config = config;
+    Properties props =
+        DetectionTopology.properties(
+            config,
+            topics,
+            java.util.Map.of("bootstrap.servers", "unused:9092"),
+            java.nio.file.Path.of("target", "streams-test"));
+    props.put("state.dir", tempStateDir());
+    this.driver = new TopologyTestDriver(DetectionTopology.build(topics, config), props, T0);
+    this.arp =
+        driver.createInputTopic(
+            topics.arp().name(),
+            topics.arp().keySerde().serializer(),
+            topics.arp().valueSerde().serializer());
+    this.inventory =
+        driver.createInputTopic(
+            topics.inventory().name(),
+            topics.inventory().keySerde().serializer(),
+            topics.inventory().valueSerde().serializer());
+    this.alerts =
+        driver.createOutputTopic(
+            topics.alerts().name(),
+            topics.alerts().keySerde().deserializer(),
+            topics.alerts().valueSerde().deserializer());
+  }
+
+  /**
+   * Defaults, deterministic; new stations are learned silently for a day (tests that want them say
+   * so).
+   */
+  public static Lab standard() {
+    return new Lab(
+        DetectionConfig.defaults().deterministic().withLearningPeriod(Duration.ofDays(1)));
+  }
+
+  private static String tempStateDir() {
+    try {
+      return java.nio.file.Files.createTempDirectory("labwatch-topology-test").toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  public Lab at(Instant t) {
+    now = t;
+    return this;
+  }
+
+  public Lab after(Duration d) {
+    now = now.plus(d);
+    return this;
+  }
+
+  /** "ip is at mac", as a reply to {@code to}. */
+  public Lab reply(IpAddress ip, MacAddress mac) {
+    return send(PacketClass.REPLY, ip, mac, CLIENT_IP, CLIENT, mac);
+  }
+
+  /** "who has target? tell ip (mac)". */
+  public Lab request(IpAddress ip, MacAddress mac, IpAddress target) {
+    return send(PacketClass.REQUEST, ip, mac, target, MacAddress.ZERO, mac);
+  }
+
+  public Lab announce(IpAddress ip, MacAddress mac) {
+    return send(PacketClass.ANNOUNCEMENT, ip, mac, ip, MacAddress.BROADCAST, mac);
+  }
+
+  public Lab announceFrom(IpAddress ip, MacAddress mac, MacAddress ethernetSource) {
+    return send(PacketClass.ANNOUNCEMENT, ip, mac, ip, MacAddress.BROADCAST, ethernetSource);
+  }
+
+  public Lab probe(IpAddress target, MacAddress mac) {
+    ArpObservation o =
+        new ArpObservation(
+            now,
+            SENSOR,
+            "eth0",
+            null,
+            PacketClass.PROBE,
+            IpAddress.V4_UNSPECIFIED,
+            mac,
+            target,
+            MacAddress.ZERO,
+            mac);
+    arp.pipeInput(target.toString(), o, now);
+    return this;
+  }
+
+  public Lab send(
+      PacketClass c,
+      IpAddress ip,
+      MacAddress mac,
+      IpAddress target,
+      MacAddress targetMac,
+      MacAddress ethSrc) {
+    ArpObservation o =
+        new ArpObservation(now, SENSOR, "eth0", null, c, ip, mac, target, targetMac, ethSrc);
+    arp.pipeInput(o.subjectIp().toString(), o, now);
+    return this;
+  }
+
+  public Lab heartbeat(String sensor) {
+    arp.pipeInput(sensor, new Heartbeat(now, sensor, 10_000, new Heartbeat.Capture(1, 0, 0)), now);
+    return this;
+  }
+
+  public Lab protect(IpAddress ip, String name, MacAddress... macs) {
+    inventory.pipeInput(ip.toString(), new InventoryEntry(ip, List.of(macs), name), now);
+    return this;
+  }
+
+  /** The alerts emitted since the last call. */
+  public List<Alert> alerts() {
+    return alerts.readValuesToList();
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+  }
+}
