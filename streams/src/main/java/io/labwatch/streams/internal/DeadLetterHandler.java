@@ -61,10 +61,10 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
     headers.add(DeadLetters.SOURCE_TOPIC, bytes(record.topic()));
     headers.add(DeadLetters.SOURCE_PARTITION, bytes(Integer.toString(record.partition())));
     headers.add(DeadLetters.SOURCE_OFFSET, bytes(Long.toString(record.offset())));
+    Long timestamp = record.timestamp() >= 0 ? record.timestamp() : null;
     return Response.resume(
         List.of(
-            new ProducerRecord<>(
-                topic, null, record.timestamp(), record.key(), record.value(), headers)));
+            new ProducerRecord<>(topic, null, timestamp, record.key(), record.value(), headers)));
   }
 
   private static byte[] bytes(String s) {
