@@ -104,6 +104,8 @@ public final class DetectionTopology {
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.dlq().name());
+    // Kafka 4.x's opt-in (default from 5.0; the constant itself is already deprecated)
+    p.put("processing.exception.handler.global.enabled", true);
     p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
     p.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
     Properties props = new Properties();

@@ -63,9 +63,9 @@ public final class EmbeddedBroker implements AutoCloseable {
    */
   public static EmbeddedBroker start(Path dataDir, String host, int port) {
     Path logDir = dataDir.toAbsolutePath().normalize().resolve("kafka");
+    int brokerPort = port == 0 ? freePort(host) : checkFree(host, port);
     prepare(logDir);
     checkNotLocked(logDir);
-    int brokerPort = port == 0 ? freePort(host) : checkFree(host, port);
     int controllerPort = freePort("127.0.0.1");
     boolean formatted = formatIfNew(logDir, controllerPort);
 
@@ -85,7 +85,8 @@ public final class EmbeddedBroker implements AutoCloseable {
             + CONTROLLER
             + "://127.0.0.1:"
             + controllerPort);
-    props.put("advertised.listeners", "PLAINTEXT://" + listenHost + ":" + brokerPort);
+    String advertised = advertisedHost(host);
+    props.put("advertised.listeners", "PLAINTEXT://" + advertised + ":" + brokerPort);
     props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
     props.put("inter.broker.listener.name", "PLAINTEXT");
     props.put("log.dirs", logDir.toString());
@@ -117,7 +118,7 @@ public final class EmbeddedBroker implements AutoCloseable {
       }
       throw explain(e, logDir, host, brokerPort);
     }
-    String bootstrap = listenHost + ":" + brokerPort;
+    String bootstrap = advertised + ":" + brokerPort;
     log.info("embedded Kafka broker up at {}, data in {}", bootstrap, logDir);
     return new EmbeddedBroker(server, bootstrap, logDir, formatted);
   }
@@ -155,6 +156,27 @@ public final class EmbeddedBroker implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("embedded Kafka broker did not stop cleanly: {}", e.toString());
     }
+  }
+
+  /**
+   * What clients are told to connect to. Listening on every address (0.0.0.0, ::) is for sensors on
+   * other hosts, so the broker advertises this host's address on its default route.
+   */
+  private static String advertisedHost(String host) {
+    String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    if (!bare.equals("0.0.0.0") && !bare.equals("::")) {
+      return bare.indexOf(':') >= 0 ? "[" + bare + "]" : bare;
+    }
+    return io.labwatch.producers.arp.Interfaces.defaultRouteInterface()
+        .flatMap(i -> io.labwatch.producers.arp.Interfaces.ipv4Addresses(i).stream().findFirst())
+        .map(a -> a.address().toString())
+        .orElseThrow(
+            () ->
+                new LabwatchException(
+                    "broker.host "
+                        + host
+                        + " listens on every address, but this host has no default-route address to"
+                        + " tell clients; set broker.host to this host's LAN address"));
   }
 
   private static void prepare(Path logDir) {
@@ -268,7 +290,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             + host
             + " is already in use"
             + owner
-            + " — stop it, or choose another port (--port, broker.port; 0 picks a free one)",
+            + " — stop it, or choose another port (broker.port; 0 picks a free one)",
         cause);
   }
 

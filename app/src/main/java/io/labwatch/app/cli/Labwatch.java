@@ -33,6 +33,9 @@ import picocli.CommandLine.Spec;
       TopicsCommand.class,
       TailCommand.class,
       SensorCommand.class,
+      DetectCommand.class,
+      AnalyzeCommand.class,
+      InventoryCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

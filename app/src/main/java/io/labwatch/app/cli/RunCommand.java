@@ -3,10 +3,17 @@ package io.labwatch.app.cli;
 import io.labwatch.app.broker.EmbeddedBroker;
 import io.labwatch.app.config.ConfigLoader;
 import io.labwatch.app.config.LabwatchConfig;
+import io.labwatch.app.detect.Detection;
+import io.labwatch.app.kafka.InventoryWriter;
 import io.labwatch.app.kafka.KafkaAccess;
 import io.labwatch.app.kafka.TopicManager;
+import io.labwatch.events.LabwatchException;
+import io.labwatch.producers.arp.ArpSensor;
+import io.labwatch.producers.publish.EventPublisher;
+import io.labwatch.producers.publish.KafkaEventPublisher;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -17,17 +24,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
- * {@code labwatch run}: the whole pipeline in one JVM. So far: the embedded broker (unless an
- * external cluster is configured) and the topics; the sensors, detection and sinks join it as they
- * are built.
+ * {@code labwatch run}: the whole pipeline in one JVM — the embedded broker (unless an external
+ * cluster is configured), the topics, the detection, a console printer of alerts, and the ARP
+ * sensor. Parts are stopped in reverse: the sensor first, the broker last.
  */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
       "Run labwatch on this box until Ctrl-C or SIGTERM: an embedded Kafka broker (unless"
-          + " --bootstrap-servers points at a cluster) and labwatch's topics.",
+          + " --bootstrap-servers points at a cluster), labwatch's topics, the detection, and the ARP"
+          + " sensor on the default route's interface (or --iface). New alerts are printed here.",
       "",
+      "Capturing needs root or CAP_NET_RAW; without it labwatch says how to grant it and runs the"
+          + " rest (--no-capture does so on purpose, for a box where sensors run elsewhere).",
       "History is kept in the data dir and survives restarts."
     })
 final class RunCommand implements Callable<Integer> {
@@ -48,6 +58,25 @@ final class RunCommand implements Callable<Integer> {
       description = "Port of the embedded broker (broker.port); 0 picks a free one. Default: 9092.")
   Integer brokerPort;
 
+  @Option(
+      names = {"-i", "--iface"},
+      paramLabel = "NAME",
+      split = ",",
+      description =
+          "Interface(s) to capture on (sensor.arp.interfaces). Default: the default route's.")
+  List<String> interfaces;
+
+  @Option(
+      names = "--no-capture",
+      description = "Run without the ARP sensor (sensors run elsewhere).")
+  boolean noCapture;
+
+  @Option(
+      names = "--probe",
+      paramLabel = "IP[,IP...]",
+      description = "Actively probe these IPs (sends ARP requests; sensor.arp.probe.targets).")
+  String probe;
+
   @Override
   public Integer call() throws Exception {
     long started = System.nanoTime();
@@ -55,11 +84,17 @@ final class RunCommand implements Callable<Integer> {
     CommonOptions.Overrides overrides =
         new CommonOptions.Overrides()
             .add("dataDir", dataDir, "--data-dir")
-            .add("broker.port", brokerPort, "--broker-port");
+            .add("broker.port", brokerPort, "--broker-port")
+            .add(
+                "sensor.arp.interfaces",
+                interfaces == null ? null : String.join(",", interfaces),
+                "--iface")
+            .add("sensor.arp.probe.targets", probe, "--probe");
     kafka.addTo(overrides);
     ConfigLoader.Loaded loaded = parent.loadConfig(common, overrides);
     LabwatchConfig config = loaded.config();
     Shutdown shutdown = ctx.shutdown();
+    PrintWriter out = ctx.out();
 
     String bootstrap;
     String brokerLine;
@@ -86,8 +121,52 @@ final class RunCommand implements Callable<Integer> {
           new TopicManager(admin)
               .ensure(config.catalogue().all(), config.topics().replicationFactor());
     }
+    InventoryWriter.Result inventory =
+        InventoryWriter.sync(
+            config.catalogue().inventory(),
+            config.detection().inventory(),
+            config.kafkaClientProperties(bootstrap));
 
-    PrintWriter out = ctx.out();
+    shutdown.register(
+        "detection",
+        Detection.start(
+            config,
+            bootstrap,
+            why -> {
+              ctx.err().println("labwatch: " + why + "; the broker and the sensor keep running");
+              ctx.err().flush();
+            }));
+    shutdown.register(
+        "console alerts",
+        ConsoleAlerts.start(
+            config.catalogue().alerts(), config.kafkaClientProperties(bootstrap), out));
+
+    String sensorLine;
+    if (noCapture) {
+      sensorLine = "off (--no-capture)";
+    } else {
+      EventPublisher publisher =
+          shutdown.register(
+              "sensor publisher",
+              new KafkaEventPublisher(
+                  config.catalogue().arp(), config.kafkaClientProperties(bootstrap)));
+      try {
+        ArpSensor sensor =
+            shutdown.register(
+                "ARP sensor", ArpSensor.start(config.sensor().arp(), publisher, Clock.systemUTC()));
+        sensorLine =
+            "capturing on "
+                + String.join(", ", sensor.interfaces())
+                + " as "
+                + String.join(", ", sensor.sensorIds())
+                + (config.sensor().arp().probe().enabled()
+                    ? "; probing " + config.sensor().arp().probe().targets()
+                    : "");
+      } catch (LabwatchException e) {
+        sensorLine = "NOT capturing: " + e.getMessage() + " (--no-capture runs without the sensor)";
+      }
+    }
+
     out.printf("labwatch %s is running%n", Labwatch.version());
     out.printf("  broker   %s%n", brokerLine);
     out.printf(
@@ -95,15 +174,26 @@ final class RunCommand implements Callable<Integer> {
         topics.stream()
             .map(t -> t.topic().name() + (t.createdNow() ? " (new)" : ""))
             .collect(Collectors.joining(", ")));
+    out.printf("  sensor   %s%n", sensorLine);
+    out.printf(
+        "  detect   %s -> %s; state in %s; %d protected address(es)%n",
+        config.catalogue().arp().name(),
+        config.catalogue().alerts().name(),
+        config.dataDir().toAbsolutePath().resolve("streams"),
+        config.detection().inventory().size());
     out.printf(
         "  config   %s%n",
         loaded.file().map(Path::toString).orElse("built-in defaults (no labwatch.yml)"));
-    // other commands find this broker through the same config; name it only when they would not
-    String where =
-        bootstrap.equals(config.bootstrapServers()) ? "" : " --bootstrap-servers " + bootstrap;
-    out.printf("  look     labwatch tail %s%s%n", config.catalogue().alerts().name(), where);
+    String where = bootstrap.equals(DEFAULT_BOOTSTRAP) ? "" : " --bootstrap-servers " + bootstrap;
+    out.printf(
+        "  alerts   printed below as they happen; all of them: labwatch tail alerts --from-beginning%s%n",
+        where);
     out.printf("ready in %.1f s; Ctrl-C stops.%n", (System.nanoTime() - started) / 1e9);
     out.flush();
+    if (inventory.written() + inventory.removed() > 0) {
+      ctx.err()
+          .printf("inventory: %d written, %d removed%n", inventory.written(), inventory.removed());
+    }
     TopicsTable.warnDrifts(topics, ctx.err(), true);
     ctx.err().flush();
 
@@ -111,4 +201,6 @@ final class RunCommand implements Callable<Integer> {
     shutdown.closeAll();
     return 0;
   }
+
+  private static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
 }

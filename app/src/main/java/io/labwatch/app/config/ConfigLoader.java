@@ -84,7 +84,7 @@ public final class ConfigLoader {
       ObjectNode fromFile = readFile(file.get());
       String where = file.get().toString();
       checkKeys(fromFile, "", where);
-      normaliseMaps(fromFile);
+      normaliseMaps(fromFile, where);
       merge(tree, fromFile, "", where, sources);
     }
 
@@ -114,7 +114,9 @@ public final class ConfigLoader {
       sources.put(flag.key(), "flag " + flag.flag());
     }
 
-    return new Loaded(bind(tree, sources), file);
+    LabwatchConfig config = bind(tree, sources);
+    KafkaKeys.check(config.kafka(), sources);
+    return new Loaded(config, file);
   }
 
   /** The config from defaults and the given environment only; for commands without flags. */
@@ -251,15 +253,22 @@ public final class ConfigLoader {
     return list;
   }
 
-  /** Free-form maps (kafka) hold flat "a.b.c" keys with text values; nested YAML is flattened. */
-  private void normaliseMaps(ObjectNode root) {
+  /**
+   * Free-form maps of text (kafka) hold flat "a.b.c" keys with text values; nested YAML is
+   * flattened. Typed maps (an IP to its MACs) are bound as they are.
+   */
+  private void normaliseMaps(ObjectNode root, String where) {
     for (String map : schema.maps()) {
       JsonNode node = get(root, map);
       if (node == null || node.isNull()) {
         continue;
       }
       if (!node.isObject()) {
-        throw new ConfigException(map + ": expected a section of settings, got a value");
+        throw new ConfigException(
+            map + ": expected a section of settings, got a value (in " + where + ")");
+      }
+      if (!schema.isFlatMap(map)) {
+        continue;
       }
       Map<String, String> flat = new LinkedHashMap<>();
       flatten(node, "", flat, map);
@@ -416,6 +425,9 @@ public final class ConfigLoader {
     if (type == Duration.class) {
       return "a duration (e.g. 10s, 5m, 1h)";
     }
+    if (java.util.Collection.class.isAssignableFrom(type)) {
+      return "a list, e.g. [a, b]";
+    }
     if (type.isRecord() || Map.class.isAssignableFrom(type)) {
       return "a section with keys";
     }
@@ -438,6 +450,18 @@ public final class ConfigLoader {
 
   private static ObjectMapper yamlMapper() {
     SimpleModule module = new SimpleModule("labwatch-config");
+    module.addKeyDeserializer(
+        io.labwatch.events.IpAddress.class,
+        new com.fasterxml.jackson.databind.KeyDeserializer() {
+          @Override
+          public Object deserializeKey(String key, DeserializationContext ctxt) throws IOException {
+            try {
+              return io.labwatch.events.IpAddress.of(key);
+            } catch (IllegalArgumentException e) {
+              throw JsonMappingException.from(ctxt, e.getMessage(), e);
+            }
+          }
+        });
     module.addDeserializer(
         Duration.class,
         new JsonDeserializer<Duration>() {

@@ -18,6 +18,8 @@ final class ConfigSchema {
   private final Set<String> maps = new TreeSet<>();
   private final Set<String> secrets = new TreeSet<>();
   private final Set<String> lists = new TreeSet<>();
+  private final Set<String> flatMaps = new TreeSet<>();
+  private final Set<String> listValuedMaps = new TreeSet<>();
   private final Map<String, String> keyByEnv = new TreeMap<>();
 
   private ConfigSchema() {}
@@ -36,6 +38,15 @@ final class ConfigSchema {
         add(c.getType(), key + ".");
       } else if (Map.class.isAssignableFrom(c.getType())) {
         maps.add(key);
+        if (c.getGenericType() instanceof java.lang.reflect.ParameterizedType pt) {
+          java.lang.reflect.Type valueType = pt.getActualTypeArguments()[1];
+          if (valueType == String.class) {
+            flatMaps.add(key);
+          } else if (valueType instanceof java.lang.reflect.ParameterizedType vt
+              && vt.getRawType() == java.util.List.class) {
+            listValuedMaps.add(key);
+          }
+        }
       } else {
         leaves.add(key);
         if (java.util.List.class.isAssignableFrom(c.getType())) {
@@ -74,7 +85,22 @@ final class ConfigSchema {
 
   /** A value that is a list: in the environment and in flags, comma-separated. */
   boolean isList(String key) {
-    return lists.contains(key);
+    if (lists.contains(key)) {
+      return true;
+    }
+    int dot = key.indexOf('.');
+    while (dot > 0) {
+      if (listValuedMaps.contains(key.substring(0, dot))) {
+        return true;
+      }
+      dot = key.indexOf('.', dot + 1);
+    }
+    return false;
+  }
+
+  /** A map of text settings (Kafka's), whose nested YAML is flattened to dotted keys. */
+  boolean isFlatMap(String key) {
+    return flatMaps.contains(key);
   }
 
   boolean isSection(String key) {

@@ -2,6 +2,7 @@ package io.labwatch.app.config;
 
 import io.labwatch.events.Topics;
 import io.labwatch.producers.arp.ArpSensorConfig;
+import io.labwatch.streams.DetectionConfig;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.HashMap;
@@ -20,9 +21,15 @@ import java.util.regex.Pattern;
  * @param kafka Kafka client settings, passed to every client unchanged ({@code bootstrap.servers},
  *     TLS, SASL, ...); a {@code bootstrap.servers} here means an external cluster
  * @param sensor the sensors' settings
+ * @param detection the detection's settings
  */
 public record LabwatchConfig(
-    Path dataDir, Broker broker, TopicSettings topics, Map<String, String> kafka, Sensors sensor) {
+    Path dataDir,
+    Broker broker,
+    TopicSettings topics,
+    Map<String, String> kafka,
+    Sensors sensor,
+    DetectionConfig detection) {
 
   private static final Pattern SECRET_KAFKA_KEY =
       Pattern.compile(".*(password|secret|jaas|token|credential|\\.key$).*");
@@ -34,6 +41,9 @@ public record LabwatchConfig(
     kafka = kafka == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(kafka));
     if (sensor == null) {
       throw new IllegalArgumentException("sensor: is required");
+    }
+    if (detection == null) {
+      throw new IllegalArgumentException("detection: is required");
     }
   }
 
@@ -139,6 +149,10 @@ public record LabwatchConfig(
         + topics
         + ", kafka="
         + shown
+        + ", sensor="
+        + sensor
+        + ", detection="
+        + detection
         + "]";
   }
 }

@@ -1,5 +1,6 @@
 package io.labwatch.app.kafka;
 
+import io.labwatch.app.config.ConfigException;
 import io.labwatch.events.LabwatchException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -19,7 +20,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.IllegalSaslStateException;
 
 /**
  * Connecting to Kafka with errors a person can act on: "nothing listens at 127.0.0.1:1" instead of
@@ -85,9 +87,20 @@ public final class KafkaAccess {
     } catch (NumberFormatException e) {
       port = -1;
     }
+    if (port == 0 && !host.isEmpty()) {
+      throw new ConfigException(
+          "kafka.bootstrap.servers: "
+              + address
+              + " has port 0, which only means \"pick a free port\" to a broker starting up;"
+              + " pass --bootstrap-servers with the address `labwatch run` printed");
+    }
     if (host.isEmpty() || port < 1 || port > 65535) {
-      throw new LabwatchException(
-          "bootstrap server '" + address + "' is not host:port (in '" + bootstrap + "')");
+      throw new ConfigException(
+          "kafka.bootstrap.servers: '"
+              + address
+              + "' is not host:port (e.g. "
+              + (host.isEmpty() ? address : host)
+              + ":9092)");
     }
     return new InetSocketAddress(host, port);
   }
@@ -136,6 +149,17 @@ public final class KafkaAccess {
           .get(CONNECT_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
     } catch (ExecutionException | TimeoutException e) {
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+      if (cause instanceof AuthenticationException || cause instanceof IllegalSaslStateException) {
+        throw new LabwatchException(
+            "Kafka at "
+                + bootstrap
+                + " refused to authenticate labwatch ("
+                + cause.getClass().getSimpleName()
+                + ": "
+                + redact(firstLine(cause.getMessage()))
+                + ") — check security.protocol and the sasl.* settings in the kafka: section",
+            cause);
+      }
       throw new LabwatchException(
           "Kafka at "
               + bootstrap
@@ -154,7 +178,7 @@ public final class KafkaAccess {
   /** A client refused its settings: say which, without repeating values that may be secret. */
   public static LabwatchException explainClientConfig(KafkaException e, String bootstrap) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ConfigException ce) {
+      if (t instanceof org.apache.kafka.common.config.ConfigException ce) {
         String m = String.valueOf(ce.getMessage());
         if (m.contains("bootstrap")) {
           return new LabwatchException("cannot use bootstrap servers '" + bootstrap + "': " + m, e);
@@ -163,8 +187,18 @@ public final class KafkaAccess {
             "a Kafka client setting in the kafka: section is invalid: " + redact(m), e);
       }
     }
+    // the innermost cause says what is wrong (e.g. "JAAS config entry not terminated by
+    // semi-colon"); Kafka's own wrapper only says that it failed
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
     return new LabwatchException(
-        "cannot create a Kafka client: " + redact(String.valueOf(e.getMessage())), e);
+        "cannot create a Kafka client: " + redact(firstLine(root.getMessage())), e);
+  }
+
+  private static String firstLine(String s) {
+    return s == null ? "" : s.lines().findFirst().orElse("");
   }
 
   /** Kafka's ConfigException quotes the offending value; a JAAS line or password must not show. */

@@ -1,0 +1,76 @@
+package io.labwatch.app.cli;
+
+import io.labwatch.app.config.LabwatchConfig;
+import io.labwatch.app.detect.Detection;
+import io.labwatch.app.kafka.InventoryWriter;
+import io.labwatch.app.kafka.KafkaAccess;
+import io.labwatch.app.kafka.TopicManager;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code labwatch detect}: the detection topology against a broker, until stopped. */
+@Command(
+    name = "detect",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run labwatch's detection (one Kafka Streams application) until Ctrl-C or SIGTERM: it reads"
+          + " labwatch.arp and writes alerts to labwatch.alerts, exactly once.",
+      "",
+      "Its state is kept in DATA_DIR/streams and in Kafka; several instances with the same"
+          + " detection.applicationId share the work. The inventory (detection.inventory) is written"
+          + " to labwatch.inventory at start; `labwatch inventory` updates it while this runs."
+    })
+final class DetectCommand implements Callable<Integer> {
+
+  @ParentCommand Labwatch parent;
+  @Mixin CommonOptions common;
+  @Mixin KafkaOptions kafka;
+
+  @Override
+  public Integer call() throws Exception {
+    CliContext ctx = parent.context();
+    CommonOptions.Overrides overrides = new CommonOptions.Overrides();
+    kafka.addTo(overrides);
+    LabwatchConfig config = parent.loadConfig(common, overrides).config();
+    String bootstrap = config.bootstrapServers();
+    prepare(config, bootstrap);
+    Shutdown shutdown = ctx.shutdown();
+    AtomicReference<String> failure = new AtomicReference<>();
+    shutdown.register(
+        "detection",
+        Detection.start(
+            config,
+            bootstrap,
+            why -> {
+              failure.set(why);
+              shutdown.requestStop();
+            }));
+    ctx.err()
+        .printf(
+            "labwatch detect: %s -> %s at %s; Ctrl-C stops.%n",
+            config.catalogue().arp().name(), config.catalogue().alerts().name(), bootstrap);
+    ctx.err().flush();
+    shutdown.awaitStopRequest();
+    shutdown.closeAll();
+    if (failure.get() != null) {
+      ctx.err().println("labwatch: error: " + failure.get());
+      return Labwatch.FAILED;
+    }
+    return 0;
+  }
+
+  /** Topics exist and the inventory topic says what the config says. */
+  static InventoryWriter.Result prepare(LabwatchConfig config, String bootstrap) {
+    try (Admin admin = KafkaAccess.connectedAdmin(config.kafkaClientProperties(bootstrap))) {
+      new TopicManager(admin).ensure(config.catalogue().all(), config.topics().replicationFactor());
+    }
+    return InventoryWriter.sync(
+        config.catalogue().inventory(),
+        config.detection().inventory(),
+        config.kafkaClientProperties(bootstrap));
+  }
+}

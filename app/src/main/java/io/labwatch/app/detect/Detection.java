@@ -1,0 +1,102 @@
+package io.labwatch.app.detect;
+
+import io.labwatch.app.config.LabwatchConfig;
+import io.labwatch.events.LabwatchException;
+import io.labwatch.events.Topics;
+import io.labwatch.streams.DetectionTopology;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The detection topology running as a Kafka Streams application against a broker, with its state
+ * under {@code dataDir/streams}. A fatal error stops it and is reported once, in one line.
+ */
+public final class Detection implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Detection.class);
+
+  private final KafkaStreams streams;
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+  private Detection(KafkaStreams streams) {
+    this.streams = streams;
+  }
+
+  /**
+   * Starts the detection and waits until it runs.
+   *
+   * @param onFailure told once, with a one-line reason, if the detection dies later
+   */
+  public static Detection start(
+      LabwatchConfig config, String bootstrap, Consumer<String> onFailure) {
+    Topics topics = config.catalogue();
+    Path stateDir = config.dataDir().toAbsolutePath().resolve("streams");
+    KafkaStreams streams =
+        new KafkaStreams(
+            DetectionTopology.build(topics, config.detection()),
+            DetectionTopology.properties(
+                config.detection(), topics, config.kafkaClientProperties(bootstrap), stateDir));
+    Detection d = new Detection(streams);
+    CountDownLatch running = new CountDownLatch(1);
+    streams.setStateListener(
+        (now, before) -> {
+          if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR) {
+            running.countDown();
+          }
+        });
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          if (d.failure.compareAndSet(null, e)) {
+            String why = "the detection stopped: " + rootMessage(e);
+            log.error(why, e);
+            onFailure.accept(why);
+          }
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+    streams.start();
+    try {
+      if (!running.await(120, TimeUnit.SECONDS)) {
+        log.warn("the detection is still starting after 120 s (state {})", streams.state());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (streams.state() == KafkaStreams.State.ERROR || d.failure.get() != null) {
+      streams.close(Duration.ofSeconds(10));
+      throw new LabwatchException("the detection could not start: " + rootMessage(d.failure.get()));
+    }
+    log.info("detection running: {} -> {}", topics.arp().name(), topics.alerts().name());
+    return d;
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  private static String rootMessage(Throwable e) {
+    if (e == null) {
+      return "unknown reason";
+    }
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName()
+        + ": "
+        + String.valueOf(t.getMessage()).lines().findFirst().orElse("");
+  }
+
+  /** Stops cleanly: commits, flushes state, leaves the group. */
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+  }
+}
