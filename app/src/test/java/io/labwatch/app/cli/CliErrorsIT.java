@@ -58,10 +58,10 @@ class CliErrorsIT {
   @Test
   void aBootstrapAddressWithoutPortIsOneLine() {
     Cli.Result r = new Cli().run("topics", "--bootstrap-servers", "kafka1");
-    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.errLines())
         .containsExactly(
-            "labwatch: error: bootstrap server 'kafka1' is not host:port (in 'kafka1')");
+            "labwatch: configuration error: kafka.bootstrap.servers: 'kafka1' is not host:port (e.g. kafka1:9092)");
   }
 
   @Test

@@ -57,7 +57,8 @@ class LabwatchProcessIT {
     Path out = dir.resolve("out.txt");
     Path err = dir.resolve("err.txt");
 
-    Process first = start(out, err, "run", "--data-dir", data.toString(), "--broker-port", "0");
+    Process first =
+        start(out, err, "run", "--data-dir", data.toString(), "--broker-port", "0", "--no-capture");
     String bootstrap = awaitReady(first, out, err);
     assertThat(Files.readString(out))
         .contains("labwatch.arp (new)", "labwatch.alerts (new)", "labwatch.dlq (new)")
@@ -86,7 +87,8 @@ class LabwatchProcessIT {
             "--data-dir",
             data.toString(),
             "--broker-port",
-            "0");
+            "0",
+            "--no-capture");
     awaitReady(second, out2, dir.resolve("err2.txt"));
     assertThat(Files.readString(out2))
         .contains("topics   labwatch.arp, labwatch.alerts, labwatch.dlq, labwatch.inventory")
