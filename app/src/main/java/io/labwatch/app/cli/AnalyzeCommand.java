@@ -73,7 +73,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             });
     PrintWriter err = ctx.err();
     err.println(
-        result.replay().line().replace(" observations, ", " observations to the detection, ")
+        result.replay().line("analysed")
             + "; "
             + result.alerts().size()
             + (result.alerts().size() == 1 ? " alert" : " alerts"));

@@ -80,8 +80,8 @@ public final class Labwatch implements Callable<Integer> {
         (e, arguments) -> {
           PrintWriter err = e.getCommandLine().getErr();
           err.println("labwatch: error: " + e.getMessage());
-          if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
-            suggestSubcommand(e, err);
+          if (!suggestSubcommand(e, err)) {
+            CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
           }
           err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
           err.flush();
@@ -118,14 +118,18 @@ public final class Labwatch implements Callable<Integer> {
   }
 
   /** picocli's own guess misses swapped letters ("tial"); ours does not. */
-  private static void suggestSubcommand(CommandLine.ParameterException e, PrintWriter err) {
-    if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+  private static boolean suggestSubcommand(CommandLine.ParameterException e, PrintWriter err) {
+    if (e instanceof CommandLine.UnmatchedArgumentException u
+        && !u.getUnmatched().isEmpty()
+        && !u.getUnmatched().get(0).startsWith("-")) {
       String guess =
           Similar.closest(u.getUnmatched().get(0), e.getCommandLine().getSubcommands().keySet(), 2);
       if (guess != null) {
         err.println("Did you mean: " + e.getCommandLine().getCommandName() + " " + guess + "?");
+        return true;
       }
     }
+    return false;
   }
 
   @Spec CommandSpec spec;

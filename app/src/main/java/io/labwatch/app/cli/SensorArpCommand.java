@@ -132,7 +132,7 @@ final class SensorArpCommand implements Callable<Integer> {
       String id = arp.sensorId().isEmpty() ? Interfaces.hostName() + "-pcap" : arp.sensorId();
       PcapReplay.Summary summary = PcapReplay.replay(pcap, id, arp.heartbeatInterval(), publisher);
       PrintWriter where = stdout ? ctx.err() : ctx.out();
-      where.println(summary.line());
+      where.println(summary.line(stdout ? "printed" : "published"));
       where.flush();
       shutdown.closeAll();
       return summary.failures() > 0 ? Labwatch.FAILED : 0;

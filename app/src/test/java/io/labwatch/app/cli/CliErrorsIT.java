@@ -92,7 +92,7 @@ class CliErrorsIT {
                   + port
                   + " on 127.0.0.1 is already in use by pid "
                   + ProcessHandle.current().pid())
-          .contains("--port");
+          .contains("choose another port (broker.port; 0 picks a free one)");
     }
   }
 

@@ -31,7 +31,7 @@ class SensorArpCliTest {
     assertThat(lines.get(1).get("senderMac").asText()).isEqualTo("00:a0:de:0a:00:10");
     assertThat(lines.get(1).get("eventTime").asText()).isEqualTo("2026-11-26T01:45:18.802917Z");
     assertThat(r.errLines())
-        .containsExactly("read 15 packets from " + file + ": published 15 observations, skipped 0");
+        .containsExactly("read 15 packets from " + file + ": printed 15 observations, skipped 0");
   }
 
   @Test

@@ -22,9 +22,7 @@ class AnalyzeCommandTest {
                 + " 00:a0:de:0a:00:10 (YAMAHA CORPORATION) and 3c:fd:fe:0a:00:10 (Intel Corporate), 1 flip in 0 s");
     assertThat(r.errLines())
         .containsExactly(
-            "read 15 packets from "
-                + file
-                + ": published 15 observations to the detection, skipped 0; 1 alert",
+            "read 15 packets from " + file + ": analysed 15 observations, skipped 0; 1 alert",
             "still firing at the end of the capture: IP_CONFLICT:10.77.0.10 — IP conflict on 10.77.0.10:"
                 + " 00:a0:de:0a:00:10 (YAMAHA CORPORATION) and 3c:fd:fe:0a:00:10 (Intel Corporate), 1 flip in 0 s");
   }

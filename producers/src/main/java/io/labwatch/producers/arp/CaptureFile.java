@@ -110,6 +110,7 @@ public final class CaptureFile implements AutoCloseable {
 
   private boolean nextClassic() throws IOException {
     if (!fill(16)) {
+      truncated = buffer.hasRemaining(); // a record header cut short
       return false;
     }
     long seconds = buffer.getInt() & 0xFFFFFFFFL;
@@ -130,6 +131,7 @@ public final class CaptureFile implements AutoCloseable {
   private boolean nextPcapng() throws IOException {
     while (true) {
       if (!fill(8)) {
+        truncated = buffer.hasRemaining();
         return false;
       }
       int start = buffer.position();

@@ -23,14 +23,21 @@ public final class PcapReplay {
       Path file, long packets, long published, ParseStats stats, long failures, boolean truncated) {
     /** E.g. "read 15 packets from x.pcap: published 15 observations, skipped 0". */
     public String line() {
+      return line("published");
+    }
+
+    /** The same, saying what was done with the observations ("printed", "analysed"). */
+    public String line(String verb) {
       return "read "
           + packets
-          + " packets from "
+          + (packets == 1 ? " packet from " : " packets from ")
           + file
           + (truncated ? " (the file ends mid-record)" : "")
-          + ": published "
+          + ": "
+          + verb
+          + " "
           + published
-          + " observations, "
+          + (published == 1 ? " observation, " : " observations, ")
           + stats.describeSkipped()
           + (failures > 0 ? "; " + failures + " could not be delivered" : "");
     }
