@@ -1,6 +1,7 @@
 package io.labwatch.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -15,15 +16,28 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
  */
 public final class Json {
 
-  private static final ObjectMapper MAPPER =
-      JsonMapper.builder()
-          .addModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, null))
-          .build();
+  private static final ObjectMapper MAPPER = build(true);
+
+  /**
+   * @param canonicalize share field-name strings between documents: right for fixed names, wrong
+   *     for maps keyed by data (MACs, IPs), where every new key would grow the table
+   */
+  private static ObjectMapper build(boolean canonicalize) {
+    JsonFactory factory =
+        JsonFactory.builder()
+            // String.intern() of every new field name is a global lock; fixed names need not it
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+            .configure(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES, canonicalize)
+            .build();
+    return JsonMapper.builder(factory)
+        .addModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, null))
+        .build();
+  }
 
   private Json() {}
 
@@ -42,6 +56,11 @@ public final class Json {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException("cannot write JSON: " + e.getOriginalMessage(), e);
     }
+  }
+
+  /** The dialect for documents whose field names are data (maps keyed by MAC or IP). */
+  public static ObjectMapper mapperForDataKeys() {
+    return build(false);
   }
 
   /** A fresh copy of the mapper, for callers that need trees or their own settings. */

@@ -13,8 +13,9 @@ import org.apache.kafka.common.serialization.Serializer;
 /** JSON for the detection's own state objects (public fields, no getters). */
 public final class StateSerde<T> implements Serde<T>, Serializer<T>, Deserializer<T> {
 
-  // Jackson reads and writes public fields by default, and records by their components
-  private static final ObjectMapper MAPPER = Json.mapper();
+  // Jackson reads and writes public fields by default, and records by their components; the
+  // state's maps are keyed by MACs, so field names are not canonicalised
+  private static final ObjectMapper MAPPER = Json.mapperForDataKeys();
 
   private final Class<T> type;
   private final ObjectReader reader;
