@@ -151,6 +151,10 @@ public final class Lab implements AutoCloseable {
   }
 
   public Lab protect(IpAddress ip, String name, MacAddress... macs) {
+    return protectAt(ip, name, macs);
+  }
+
+  private Lab protectAt(IpAddress ip, String name, MacAddress... macs) {
     inventory.pipeInput(ip.toString(), new InventoryEntry(ip, List.of(macs), name), now);
     return this;
   }
