@@ -4,9 +4,9 @@ import io.labwatch.events.Alert;
 import io.labwatch.events.InventoryEntry;
 import io.labwatch.events.SensorEvent;
 import io.labwatch.events.Topics;
-import io.labwatch.streams.bindings.IpState;
 import io.labwatch.streams.internal.DeadLetterHandler;
 import io.labwatch.streams.internal.DetectionProcessor;
+import io.labwatch.streams.internal.IpStateSerde;
 import io.labwatch.streams.internal.StateSerde;
 import io.labwatch.streams.sensors.SensorLiveness;
 import java.nio.file.Path;
@@ -53,9 +53,7 @@ public final class DetectionTopology {
     StreamsBuilder builder = new StreamsBuilder();
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(IP_STATE_STORE),
-            Serdes.String(),
-            new StateSerde<>(IpState.class)));
+            Stores.persistentKeyValueStore(IP_STATE_STORE), Serdes.String(), new IpStateSerde()));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(TIMER_STORE), Serdes.String(), Serdes.String()));
@@ -107,7 +105,9 @@ public final class DetectionTopology {
     // Kafka 4.x's opt-in (default from 5.0; the constant itself is already deprecated)
     p.put("processing.exception.handler.global.enabled", true);
     p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-    p.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 16L * 1024 * 1024);
+    // every partition's addresses are independent: never hold one back waiting for another's data
+    p.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+    p.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
     Properties props = new Properties();
     props.putAll(p);
     return props;

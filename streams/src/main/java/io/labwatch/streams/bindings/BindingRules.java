@@ -115,6 +115,7 @@ public final class BindingRules {
    */
   public Tick onTime(IpState s, long now) {
     List<Alert> out = new ArrayList<>();
+    s.timerAt = 0; // it fired; schedule() below sets the next
     Pending p = s.pending;
     if (p != null && p.at + window <= now) {
       MacSeen from = s.macs.get(p.from);
@@ -565,6 +566,11 @@ public final class BindingRules {
     return Map.of("sensor", String.join(",", sensors));
   }
 
+  /**
+   * Sets when the state next needs a look. An earlier timer is kept rather than moved later: it
+   * fires early, finds nothing due, and schedules again. So steady traffic, which pushes expiry
+   * forward with every packet, does not rewrite the timer store with every packet.
+   */
   private void schedule(IpState s) {
     long next = s.lastSeen + idle;
     if (s.pending != null) {
@@ -576,7 +582,9 @@ public final class BindingRules {
     if (s.spoof != null) {
       next = Math.min(next, s.spoof.lastOffendingAt + quiet);
     }
-    s.timerAt = next;
+    if (s.timerAt == 0 || next < s.timerAt) {
+      s.timerAt = next;
+    }
   }
 
   private static String format(Duration d) {

@@ -1,0 +1,533 @@
+package io.labwatch.bench;
+
+import io.labwatch.app.broker.EmbeddedBroker;
+import io.labwatch.app.kafka.TopicManager;
+import io.labwatch.events.Alert;
+import io.labwatch.events.ArpObservation;
+import io.labwatch.events.Heartbeat;
+import io.labwatch.events.IpAddress;
+import io.labwatch.events.MacAddress;
+import io.labwatch.events.PacketClass;
+import io.labwatch.events.SensorEvent;
+import io.labwatch.events.Topics;
+import io.labwatch.streams.DetectionConfig;
+import io.labwatch.streams.DetectionTopology;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The detection's benchmarks (issue 4), on a real broker:
+ *
+ * <ul>
+ *   <li>{@code throughput}: the topology over a backlog of a lab's traffic (10 k hosts, some
+ *       conflicts) against a plain consume-and-produce copy of the same records, same broker, same
+ *       run;
+ *   <li>{@code latency}: from an observation produced to its alert committed, at 1 k
+ *       observations/s;
+ *   <li>{@code heap BOOTSTRAP N}: the heap of a detection tracking N addresses (run in a JVM of its
+ *       own, -Xmx512m, against a broker in another process).
+ * </ul>
+ */
+public final class DetectionBench {
+
+  private DetectionBench() {}
+
+  public static void main(String[] args) throws Exception {
+    System.out.printf(
+        "machine: %d cores, %s %s, max heap %d MB%n",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.version"),
+        Runtime.getRuntime().maxMemory() >> 20);
+    switch (args[0]) {
+      case "throughput" -> withBroker(DetectionBench::throughput);
+      case "latency" -> withBroker(DetectionBench::latency);
+      case "heap" -> heap(args[1], Integer.parseInt(args[2]));
+      default -> throw new IllegalArgumentException("throughput | latency | heap BOOTSTRAP N");
+    }
+  }
+
+  interface Bench {
+    void run(String bootstrap, Path work) throws Exception;
+  }
+
+  static void withBroker(Bench b) throws Exception {
+    Path work = Files.createTempDirectory("labwatch-bench-detect");
+    try (EmbeddedBroker broker = EmbeddedBroker.start(work.resolve("broker"), "127.0.0.1", 0)) {
+      b.run(broker.bootstrapServers(), work);
+    }
+  }
+
+  // ---- throughput
+
+  static void throughput(String bootstrap, Path work) throws Exception {
+    int n = 300_000;
+    List<ArpObservation> traffic = new Traffic(10_000).observations(n);
+    System.out.printf(
+        "%ndetection throughput: %,d observations of 10,000 hosts (every 1000th address conflicted), 3 partitions%n",
+        n);
+    // warm-up on a small backlog, then the measured one
+    for (int round = 0; round < 2; round++) {
+      List<ArpObservation> records = round == 0 ? traffic.subList(0, 30_000) : traffic;
+      Topics topics = Topics.withPrefix("tp" + round + ".");
+      ensure(bootstrap, topics);
+      preload(bootstrap, topics, records);
+      double copy = records.size() / seconds(() -> copy(bootstrap, topics, records.size()));
+      Path stateDir = work.resolve("state" + round);
+      double detect = records.size() / seconds(() -> detect(bootstrap, topics, stateDir));
+      if (round == 1) {
+        System.out.printf("| %-56s | %14s | %10s |%n", "case", "records/s", "× baseline");
+        System.out.printf("|%s|%s|%s|%n", "-".repeat(58), "-".repeat(16), "-".repeat(12));
+        System.out.printf(
+            "| %-56s | %,14.0f | %10s |%n",
+            "baseline: consume + produce copy (same serdes, acks=all)", copy, "1.0");
+        System.out.printf(
+            "| %-56s | %,14.0f | %10.2f |%n",
+            "labwatch detection (exactly-once, RocksDB state)", detect, detect / copy);
+      }
+    }
+  }
+
+  static void ensure(String bootstrap, Topics topics) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      new TopicManager(admin).ensure(topics.all(), -1);
+    }
+  }
+
+  static void preload(String bootstrap, Topics topics, List<ArpObservation> records)
+      throws Exception {
+    try (KafkaProducer<String, SensorEvent> p = producer(bootstrap, topics)) {
+      Instant nextHeartbeat = records.get(0).eventTime();
+      for (ArpObservation o : records) {
+        if (!o.eventTime().isBefore(nextHeartbeat)) {
+          for (int part = 0; part < topics.arp().partitions(); part++) {
+            p.send(
+                new ProducerRecord<>(
+                    topics.arp().name(),
+                    part,
+                    o.eventTime().toEpochMilli(),
+                    "bench",
+                    new Heartbeat(o.eventTime(), "bench", 10_000, new Heartbeat.Capture(0, 0, 0))));
+          }
+          nextHeartbeat = nextHeartbeat.plusSeconds(10);
+        }
+        p.send(
+            new ProducerRecord<>(
+                topics.arp().name(),
+                null,
+                o.eventTime().toEpochMilli(),
+                o.subjectIp().toString(),
+                o));
+      }
+      p.flush();
+    }
+  }
+
+  static KafkaProducer<String, SensorEvent> producer(String bootstrap, Topics topics) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    return new KafkaProducer<>(
+        props, topics.arp().keySerde().serializer(), topics.arp().valueSerde().serializer());
+  }
+
+  /** The baseline: read every record (decoded) and write it to another topic (encoded). */
+  static void copy(String bootstrap, Topics topics, int expected) {
+    Map<String, Object> c = new HashMap<>();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, "copy-" + UUID.randomUUID());
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+    String out = topics.dlq().name(); // any topic of ours will do as the copy's target
+    try (KafkaConsumer<String, SensorEvent> consumer =
+            new KafkaConsumer<>(
+                c,
+                topics.arp().keySerde().deserializer(),
+                topics.arp().valueSerde().deserializer());
+        KafkaProducer<String, SensorEvent> producer = producer(bootstrap, topics)) {
+      consumer.subscribe(List.of(topics.arp().name()));
+      long seen = 0;
+      while (seen < expected) {
+        for (ConsumerRecord<String, SensorEvent> r : consumer.poll(Duration.ofMillis(200))) {
+          if (r.value() instanceof ArpObservation) {
+            seen++;
+          }
+          producer.send(new ProducerRecord<>(out, 0, r.timestamp(), r.key(), r.value()));
+        }
+        consumer.commitAsync();
+      }
+      producer.flush();
+      consumer.commitSync();
+    }
+  }
+
+  /** The detection from the beginning of the backlog until its committed offsets reach the end. */
+  static void detect(String bootstrap, Topics topics, Path stateDir) {
+    DetectionConfig config =
+        new DetectionConfig(
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(2),
+            Duration.ofMinutes(10),
+            Duration.ofMinutes(10),
+            Duration.ofMinutes(5),
+            Duration.ofHours(24),
+            3,
+            false,
+            null,
+            Map.of(),
+            List.of(),
+            Map.of(),
+            "bench-" + UUID.randomUUID());
+    Map<String, Object> client = new HashMap<>();
+    client.put("bootstrap.servers", bootstrap);
+    client.put("consumer.auto.offset.reset", "earliest");
+    // for experiments: -Dstreams.commit.interval.ms=1000 -Dstreams.num.stream.threads=2
+    System.getProperties().stringPropertyNames().stream()
+        .filter(k -> k.startsWith("streams."))
+        .forEach(k -> client.put(k.substring("streams.".length()), System.getProperty(k)));
+    try (KafkaStreams streams =
+            new KafkaStreams(
+                DetectionTopology.build(topics, config),
+                DetectionTopology.properties(config, topics, client, stateDir));
+        Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      streams.start();
+      Map<TopicPartition, Long> ends = ends(admin, topics);
+      while (true) {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            admin
+                .listConsumerGroupOffsets(config.applicationId())
+                .partitionsToOffsetAndMetadata()
+                .get();
+        boolean done =
+            ends.entrySet().stream()
+                .allMatch(
+                    e ->
+                        committed.get(e.getKey()) != null
+                            && committed.get(e.getKey()).offset() >= e.getValue());
+        if (done) {
+          break;
+        }
+        Thread.sleep(50);
+      }
+      streams.close(Duration.ofSeconds(30));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Map<TopicPartition, Long> ends(Admin admin, Topics topics) throws Exception {
+    Map<TopicPartition, OffsetSpec> q = new HashMap<>();
+    for (int p = 0; p < topics.arp().partitions(); p++) {
+      q.put(new TopicPartition(topics.arp().name(), p), OffsetSpec.latest());
+    }
+    Map<TopicPartition, Long> out = new HashMap<>();
+    admin.listOffsets(q).all().get().forEach((tp, info) -> out.put(tp, info.offset()));
+    return out;
+  }
+
+  interface Work {
+    void run() throws Exception;
+  }
+
+  static double seconds(Work w) throws Exception {
+    long start = System.nanoTime();
+    w.run();
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  // ---- latency
+
+  static void latency(String bootstrap, Path work) throws Exception {
+    Topics topics = Topics.withPrefix("lat.");
+    ensure(bootstrap, topics);
+    DetectionConfig config =
+        new DetectionConfig(
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(2),
+            Duration.ofMinutes(10),
+            Duration.ofMinutes(10),
+            Duration.ofMinutes(5),
+            Duration.ofHours(24),
+            3,
+            false,
+            null,
+            Map.of(),
+            List.of(),
+            Map.of(),
+            "bench-latency");
+    Map<String, Long> sentAt = new ConcurrentHashMap<>();
+    Map<String, Long> seenAt = new ConcurrentHashMap<>();
+    Map<String, Long> order = new ConcurrentHashMap<>();
+    AtomicBoolean stop = new AtomicBoolean();
+    int seconds = 60;
+    try (KafkaStreams streams =
+            new KafkaStreams(
+                DetectionTopology.build(topics, config),
+                DetectionTopology.properties(
+                    config,
+                    topics,
+                    Map.of("bootstrap.servers", bootstrap),
+                    work.resolve("lat-state")));
+        KafkaProducer<String, SensorEvent> producer = producer(bootstrap, topics)) {
+      streams.start();
+      while (streams.state() != KafkaStreams.State.RUNNING) {
+        Thread.sleep(50);
+      }
+      Thread reader = new Thread(() -> readAlerts(bootstrap, topics, seenAt, stop));
+      reader.start();
+      Traffic background = new Traffic(10_000);
+      long start = System.nanoTime();
+      long sent = 0;
+      int conflicts = 0;
+      while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(seconds)) {
+        long due = start + sent * 1_000_000L; // 1,000 observations per second
+        long now = System.nanoTime();
+        if (now < due) {
+          Thread.sleep(Math.max(0, (due - now) / 1_000_000), (int) ((due - now) % 1_000_000));
+          continue;
+        }
+        if (sent % 250 == 0) { // four conflicts a second, each on a fresh address
+          IpAddress ip = IpAddress.of("10.250." + (conflicts / 250) + "." + (conflicts % 250 + 1));
+          conflicts++;
+          Instant t = Instant.now();
+          send(producer, topics, reply(ip, MacAddress.fromLong(0x3cfdfe100000L + conflicts), t));
+          send(
+              producer,
+              topics,
+              reply(ip, MacAddress.fromLong(0x00a0de100000L + conflicts), t.plusMillis(1)));
+          sentAt.put("IP_CONFLICT:" + ip, System.nanoTime());
+          order.put("IP_CONFLICT:" + ip, (System.nanoTime() - start) / 1_000_000);
+          sent += 2;
+        } else {
+          ArpObservation o = background.next(Instant.now());
+          send(producer, topics, o);
+          sent++;
+        }
+      }
+      producer.flush();
+      long waitUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (seenAt.size() < sentAt.size() && System.nanoTime() < waitUntil) {
+        Thread.sleep(50);
+      }
+      stop.set(true);
+      reader.join();
+      if (Boolean.getBoolean("verbose")) {
+        sentAt.keySet().stream()
+            .filter(seenAt::containsKey)
+            .sorted(java.util.Comparator.comparing(order::get))
+            .forEach(
+                k ->
+                    System.out.printf(
+                        "at %6d ms: %5d ms%n",
+                        order.get(k), (seenAt.get(k) - sentAt.get(k)) / 1_000_000));
+      }
+      // the first seconds measure a cold JVM (JIT, first fetches): reported apart
+      long warmupMs = 5_000;
+      long[] ms =
+          sentAt.entrySet().stream()
+              .filter(e -> seenAt.containsKey(e.getKey()) && order.get(e.getKey()) >= warmupMs)
+              .mapToLong(e -> (seenAt.get(e.getKey()) - e.getValue()) / 1_000_000)
+              .sorted()
+              .toArray();
+      long[] cold =
+          sentAt.entrySet().stream()
+              .filter(e -> seenAt.containsKey(e.getKey()) && order.get(e.getKey()) < warmupMs)
+              .mapToLong(e -> (seenAt.get(e.getKey()) - e.getValue()) / 1_000_000)
+              .sorted()
+              .toArray();
+      System.out.printf(
+          "%nlatency at 1,000 observations/s for %d s: %d conflicts, %d alerts seen (exactly-once, commit.interval.ms=100)%n",
+          seconds, sentAt.size(), ms.length);
+      System.out.printf(
+          "| %-44s | %8s | %8s | %8s |%n",
+          "observation produced -> alert committed", "p50 ms", "p99 ms", "max ms");
+      System.out.printf(
+          "|%s|%s|%s|%s|%n", "-".repeat(46), "-".repeat(10), "-".repeat(10), "-".repeat(10));
+      System.out.printf(
+          "| %-44s | %8d | %8d | %8d |%n",
+          "after the first 5 s (" + ms.length + " alerts)",
+          pct(ms, 50),
+          pct(ms, 99),
+          ms.length == 0 ? -1 : ms[ms.length - 1]);
+      System.out.printf(
+          "| %-44s | %8d | %8d | %8d |%n",
+          "the first 5 s, cold JVM (" + cold.length + " alerts)",
+          pct(cold, 50),
+          pct(cold, 99),
+          cold.length == 0 ? -1 : cold[cold.length - 1]);
+    }
+  }
+
+  static long pct(long[] sorted, int p) {
+    if (sorted.length == 0) {
+      return -1;
+    }
+    return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+  }
+
+  static void readAlerts(
+      String bootstrap, Topics topics, Map<String, Long> seenAt, AtomicBoolean stop) {
+    Map<String, Object> c = new HashMap<>();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    try (KafkaConsumer<String, Alert> consumer =
+        new KafkaConsumer<>(
+            c,
+            topics.alerts().keySerde().deserializer(),
+            topics.alerts().valueSerde().deserializer())) {
+      List<TopicPartition> parts = new ArrayList<>();
+      for (int p = 0; p < topics.alerts().partitions(); p++) {
+        parts.add(new TopicPartition(topics.alerts().name(), p));
+      }
+      consumer.assign(parts);
+      consumer.seekToBeginning(parts);
+      while (!stop.get()) {
+        for (ConsumerRecord<String, Alert> r : consumer.poll(Duration.ofMillis(10))) {
+          seenAt.putIfAbsent(r.key(), System.nanoTime());
+        }
+      }
+    }
+  }
+
+  static ArpObservation reply(IpAddress ip, MacAddress mac, Instant t) {
+    return new ArpObservation(
+        t,
+        "bench",
+        "eth0",
+        null,
+        PacketClass.REPLY,
+        ip,
+        mac,
+        IpAddress.of("10.250.255.254"),
+        MacAddress.of("52:54:00:00:00:01"),
+        mac);
+  }
+
+  static void send(KafkaProducer<String, SensorEvent> p, Topics topics, ArpObservation o) {
+    p.send(
+        new ProducerRecord<>(
+            topics.arp().name(), null, o.eventTime().toEpochMilli(), o.subjectIp().toString(), o));
+  }
+
+  // ---- heap
+
+  static void heap(String bootstrap, int addresses) throws Exception {
+    Topics topics = Topics.withPrefix("heap" + UUID.randomUUID().toString().substring(0, 6) + ".");
+    ensure(bootstrap, topics);
+    List<ArpObservation> records = new ArrayList<>(addresses);
+    Instant t = Traffic.START;
+    for (int i = 0; i < addresses; i++) {
+      IpAddress ip =
+          IpAddress.fromBytes(new byte[] {10, (byte) (i >> 16), (byte) (i >> 8), (byte) i});
+      MacAddress mac = MacAddress.fromLong(0x3cfdfe000000L + i);
+      records.add(reply(ip, mac, t.plusMillis(i)));
+    }
+    preload(bootstrap, topics, records);
+    records = null;
+    System.gc();
+    long before = usedHeapAfterGc();
+    Path state = Files.createTempDirectory("labwatch-bench-heap");
+    DetectionConfig config =
+        new DetectionConfig(
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(2),
+            Duration.ofMinutes(10),
+            Duration.ofMinutes(10),
+            Duration.ofMinutes(5),
+            Duration.ofHours(24),
+            3,
+            false,
+            null,
+            Map.of(),
+            List.of(),
+            Map.of(),
+            "bench-heap-" + UUID.randomUUID());
+    long start = System.nanoTime();
+    try (KafkaStreams streams =
+            new KafkaStreams(
+                DetectionTopology.build(topics, config),
+                DetectionTopology.properties(
+                    config,
+                    topics,
+                    Map.of(
+                        "bootstrap.servers", bootstrap, "consumer.auto.offset.reset", "earliest"),
+                    state));
+        Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      streams.start();
+      Map<TopicPartition, Long> ends = ends(admin, topics);
+      long peak = 0;
+      while (true) {
+        peak = Math.max(peak, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            admin
+                .listConsumerGroupOffsets(config.applicationId())
+                .partitionsToOffsetAndMetadata()
+                .get();
+        if (ends.entrySet().stream()
+            .allMatch(
+                e ->
+                    committed.get(e.getKey()) != null
+                        && committed.get(e.getKey()).offset() >= e.getValue())) {
+          break;
+        }
+        Thread.sleep(200);
+      }
+      double secs = (System.nanoTime() - start) / 1e9;
+      long after = usedHeapAfterGc();
+      long stateBytes;
+      try (var files = Files.walk(state)) {
+        stateBytes = files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+      }
+      System.out.printf(
+          "%nheap with %,d addresses tracked (one observation each, %.0f s to process, JVM -Xmx%d m)%n",
+          addresses, secs, Runtime.getRuntime().maxMemory() >> 20);
+      System.out.printf("| %-40s | %10s |%n", "measure", "MB");
+      System.out.printf("|%s|%s|%n", "-".repeat(42), "-".repeat(12));
+      System.out.printf(
+          "| %-40s | %10d |%n", "heap used before the detection (after GC)", before >> 20);
+      System.out.printf("| %-40s | %10d |%n", "heap used, all tracked (after GC)", after >> 20);
+      System.out.printf(
+          "| %-40s | %10d |%n", "heap used, highest sample while working", peak >> 20);
+      System.out.printf(
+          "| %-40s | %10d |%n", "state on disk (RocksDB, dataDir/streams)", stateBytes >> 20);
+      System.out.printf(
+          "stores: %s%n",
+          Arrays.toString(
+              new String[] {DetectionTopology.IP_STATE_STORE, DetectionTopology.TIMER_STORE}));
+      streams.close(Duration.ofSeconds(30));
+    }
+  }
+
+  static long usedHeapAfterGc() throws InterruptedException {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(200);
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+}

@@ -1,0 +1,212 @@
+package io.labwatch.streams.internal;
+
+import io.labwatch.events.Alert;
+import io.labwatch.events.JsonSerde;
+import io.labwatch.events.MacAddress;
+import io.labwatch.events.PacketClass;
+import io.labwatch.streams.bindings.IpState;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * The per-IP state in a compact binary form: it is read and written for every observation, and JSON
+ * made that the detection's largest cost. MACs are 6-byte numbers, times epoch ms; an incident's
+ * alert keeps its JSON. The first byte is the format version.
+ */
+public final class IpStateSerde
+    implements Serde<IpState>, Serializer<IpState>, Deserializer<IpState> {
+
+  private static final byte VERSION = 1;
+  private static final PacketClass[] CLASSES = PacketClass.values();
+  private static final long NO_MAC = -1;
+
+  private final JsonSerde<Alert> alerts = JsonSerde.of(Alert.class);
+
+  @Override
+  public byte[] serialize(String topic, IpState s) {
+    if (s == null) {
+      return null;
+    }
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+      DataOutputStream out = new DataOutputStream(bytes);
+      out.writeByte(VERSION);
+      out.writeUTF(s.ip);
+      out.writeLong(s.lastSeen);
+      out.writeInt(s.macs.size());
+      for (Map.Entry<String, IpState.MacSeen> e : s.macs.entrySet()) {
+        IpState.MacSeen m = e.getValue();
+        out.writeLong(MacAddress.of(e.getKey()).toLong());
+        out.writeLong(m.packets);
+        out.writeLong(m.firstSeen);
+        out.writeLong(m.lastSeen);
+        out.writeInt(m.sensors.size());
+        for (String sensor : m.sensors) {
+          out.writeUTF(sensor);
+        }
+        int classes = 0;
+        for (PacketClass c : m.classes) {
+          classes |= 1 << c.ordinal();
+        }
+        out.writeInt(classes);
+      }
+      out.writeLong(s.lastMac == null ? NO_MAC : MacAddress.of(s.lastMac).toLong());
+      out.writeLong(s.lastAssertAt);
+      out.writeInt(s.recentFlips.size());
+      for (long f : s.recentFlips) {
+        out.writeLong(f);
+      }
+      writeIncident(out, s.conflict);
+      writeIncident(out, s.spoof);
+      out.writeBoolean(s.pending != null);
+      if (s.pending != null) {
+        out.writeLong(MacAddress.of(s.pending.from).toLong());
+        out.writeLong(MacAddress.of(s.pending.to).toLong());
+        out.writeLong(s.pending.at);
+      }
+      out.writeInt(s.probesTold.size());
+      for (Map.Entry<String, Long> e : s.probesTold.entrySet()) {
+        out.writeLong(MacAddress.of(e.getKey()).toLong());
+        out.writeLong(e.getValue());
+      }
+      out.writeInt(s.mismatchesTold.size());
+      for (String m : s.mismatchesTold) {
+        out.writeUTF(m);
+      }
+      out.writeLong(s.timerAt);
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new SerializationException("cannot encode the state of " + s.ip, e);
+    }
+  }
+
+  private void writeIncident(DataOutputStream out, IpState.Incident i) throws IOException {
+    out.writeBoolean(i != null);
+    if (i == null) {
+      return;
+    }
+    byte[] alert = alerts.serialize(null, i.alert);
+    out.writeInt(alert.length);
+    out.write(alert);
+    out.writeLong(i.lastEmittedAt);
+    out.writeInt(i.macs.size());
+    for (String m : i.macs) {
+      out.writeLong(MacAddress.of(m).toLong());
+    }
+    out.writeLong(i.flips);
+    out.writeLong(i.lastOffendingAt);
+  }
+
+  @Override
+  public IpState deserialize(String topic, byte[] data) {
+    if (data == null) {
+      return null;
+    }
+    try {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+      byte version = in.readByte();
+      if (version != VERSION) {
+        throw new SerializationException(
+            "per-IP state of format " + version + " is not readable by this labwatch");
+      }
+      IpState s = new IpState();
+      s.ip = in.readUTF();
+      s.lastSeen = in.readLong();
+      int macs = in.readInt();
+      for (int i = 0; i < macs; i++) {
+        String mac = MacAddress.fromLong(in.readLong()).toString();
+        IpState.MacSeen m = new IpState.MacSeen();
+        m.packets = in.readLong();
+        m.firstSeen = in.readLong();
+        m.lastSeen = in.readLong();
+        int sensors = in.readInt();
+        for (int k = 0; k < sensors; k++) {
+          m.sensors.add(in.readUTF());
+        }
+        int classes = in.readInt();
+        for (PacketClass c : CLASSES) {
+          if ((classes & (1 << c.ordinal())) != 0) {
+            m.classes.add(c);
+          }
+        }
+        s.macs.put(mac, m);
+      }
+      long last = in.readLong();
+      s.lastMac = last == NO_MAC ? null : MacAddress.fromLong(last).toString();
+      s.lastAssertAt = in.readLong();
+      int flips = in.readInt();
+      for (int i = 0; i < flips; i++) {
+        s.recentFlips.add(in.readLong());
+      }
+      s.conflict = readIncident(in);
+      s.spoof = readIncident(in);
+      if (in.readBoolean()) {
+        s.pending = new IpState.Pending();
+        s.pending.from = MacAddress.fromLong(in.readLong()).toString();
+        s.pending.to = MacAddress.fromLong(in.readLong()).toString();
+        s.pending.at = in.readLong();
+      }
+      int probes = in.readInt();
+      for (int i = 0; i < probes; i++) {
+        s.probesTold.put(MacAddress.fromLong(in.readLong()).toString(), in.readLong());
+      }
+      int mismatches = in.readInt();
+      for (int i = 0; i < mismatches; i++) {
+        s.mismatchesTold.add(in.readUTF());
+      }
+      s.timerAt = in.readLong();
+      return s;
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof SerializationException se) {
+        throw se;
+      }
+      throw new SerializationException(
+          "cannot decode per-IP state of " + data.length + " bytes: " + e, e);
+    }
+  }
+
+  private IpState.Incident readIncident(DataInputStream in) throws IOException {
+    if (!in.readBoolean()) {
+      return null;
+    }
+    IpState.Incident i = new IpState.Incident();
+    byte[] alert = new byte[in.readInt()];
+    in.readFully(alert);
+    i.alert = alerts.deserialize(null, alert);
+    i.lastEmittedAt = in.readLong();
+    int macs = in.readInt();
+    TreeSet<String> set = new TreeSet<>();
+    for (int k = 0; k < macs; k++) {
+      set.add(MacAddress.fromLong(in.readLong()).toString());
+    }
+    i.macs = set;
+    i.flips = in.readLong();
+    i.lastOffendingAt = in.readLong();
+    return i;
+  }
+
+  @Override
+  public void configure(Map<String, ?> configs, boolean isKey) {}
+
+  @Override
+  public Serializer<IpState> serializer() {
+    return this;
+  }
+
+  @Override
+  public Deserializer<IpState> deserializer() {
+    return this;
+  }
+
+  @Override
+  public void close() {}
+}

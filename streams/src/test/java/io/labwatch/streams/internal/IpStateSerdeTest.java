@@ -1,0 +1,83 @@
+package io.labwatch.streams.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.labwatch.events.Alert;
+import io.labwatch.events.Evidence;
+import io.labwatch.events.PacketClass;
+import io.labwatch.events.Severity;
+import io.labwatch.streams.bindings.IpState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class IpStateSerdeTest {
+
+  private final IpStateSerde serde = new IpStateSerde();
+
+  @Test
+  void aStateWithEverythingInItRoundTrips() {
+    IpState s = new IpState();
+    s.ip = "10.77.0.10";
+    s.lastSeen = 1_764_000_000_123L;
+    IpState.MacSeen server = new IpState.MacSeen();
+    server.packets = 40;
+    server.firstSeen = 1_764_000_000_000L;
+    server.lastSeen = 1_764_000_000_123L;
+    server.sensors.addAll(List.of("lab-sw1", "lab-sw2"));
+    server.classes.addAll(
+        List.of(PacketClass.REPLY, PacketClass.ANNOUNCEMENT, PacketClass.NEIGHBOR_ADVERTISEMENT));
+    s.macs.put("dc:9b:9c:77:00:10", server);
+    s.macs.put("00:a0:de:77:00:10", new IpState.MacSeen());
+    s.lastMac = "dc:9b:9c:77:00:10";
+    s.lastAssertAt = 1_764_000_000_100L;
+    s.recentFlips.addAll(List.of(1L, 2L, 3L));
+    s.conflict = new IpState.Incident();
+    s.conflict.alert =
+        Alert.firing(
+            "IP_CONFLICT",
+            "10.77.0.10",
+            Severity.CRITICAL,
+            "conflict",
+            Evidence.NONE,
+            Map.of("sensor", "lab-sw1"),
+            Instant.ofEpochMilli(1_764_000_000_000L));
+    s.conflict.macs.addAll(List.of("dc:9b:9c:77:00:10", "00:a0:de:77:00:10"));
+    s.conflict.flips = 12;
+    s.conflict.lastEmittedAt = 5;
+    s.pending = new IpState.Pending();
+    s.pending.from = "dc:9b:9c:77:00:10";
+    s.pending.to = "00:a0:de:77:00:10";
+    s.pending.at = 7;
+    s.probesTold.put("00:0c:29:77:00:30", 9L);
+    s.mismatchesTold.add("dc:9b:9c:77:00:10|52:54:00:77:00:21");
+    s.timerAt = 11;
+
+    IpState back = serde.deserialize("t", serde.serialize("t", s));
+
+    assertThat(back).usingRecursiveComparison().isEqualTo(s);
+  }
+
+  @Test
+  void anEmptyStateRoundTrips() {
+    IpState s = new IpState();
+    s.ip = "fe80::1";
+    assertThat(serde.deserialize("t", serde.serialize("t", s)))
+        .usingRecursiveComparison()
+        .isEqualTo(s);
+  }
+
+  @Test
+  void anUnknownFormatIsRefusedClearly() {
+    IpState s = new IpState();
+    s.ip = "10.0.0.1";
+    byte[] bytes = serde.serialize("t", s);
+    bytes[0] = 9;
+    assertThatThrownBy(() -> serde.deserialize("t", bytes))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("format 9");
+  }
+}
