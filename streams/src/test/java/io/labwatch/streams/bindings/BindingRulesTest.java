@@ -236,6 +236,17 @@ class BindingRulesTest {
   }
 
   @Test
+  void anAddressProtectedWhileTheDetectionRunsIsGuardedFromTheNextPacket() {
+    MacAddress attacker = MacAddress.of("66:55:44:33:22:11");
+    try (Lab lab = Lab.standard()) {
+      lab.reply(GATEWAY_IP, GATEWAY).after(Duration.ofSeconds(5));
+      lab.protect(GATEWAY_IP, "gateway", GATEWAY); // `labwatch inventory` while running
+      lab.announce(GATEWAY_IP, attacker);
+      assertThat(lab.alerts()).extracting(Alert::kind).containsExactly("ADDRESS_SPOOF");
+    }
+  }
+
+  @Test
   void shouldWarnWhenADeviceProbesForAnAddressInUse() {
     try (Lab lab = Lab.standard()) {
       lab.reply(SERVER_IP, SERVER).after(Duration.ofSeconds(20));
