@@ -189,20 +189,7 @@ public final class DetectionBench {
   /** The detection from the beginning of the backlog until its committed offsets reach the end. */
   static void detect(String bootstrap, Topics topics, Path stateDir) {
     DetectionConfig config =
-        new DetectionConfig(
-            Duration.ofMinutes(5),
-            Duration.ofSeconds(2),
-            Duration.ofMinutes(10),
-            Duration.ofMinutes(10),
-            Duration.ofMinutes(5),
-            Duration.ofHours(24),
-            3,
-            false,
-            null,
-            Map.of(),
-            List.of(),
-            Map.of(),
-            "bench-" + UUID.randomUUID());
+        DetectionConfig.defaults().deterministic().withApplicationId("bench-" + UUID.randomUUID());
     Map<String, Object> client = new HashMap<>();
     client.put("bootstrap.servers", bootstrap);
     client.put("consumer.auto.offset.reset", "earliest");
@@ -266,20 +253,7 @@ public final class DetectionBench {
     Topics topics = Topics.withPrefix("lat.");
     ensure(bootstrap, topics);
     DetectionConfig config =
-        new DetectionConfig(
-            Duration.ofMinutes(5),
-            Duration.ofSeconds(2),
-            Duration.ofMinutes(10),
-            Duration.ofMinutes(10),
-            Duration.ofMinutes(5),
-            Duration.ofHours(24),
-            3,
-            false,
-            null,
-            Map.of(),
-            List.of(),
-            Map.of(),
-            "bench-latency");
+        DetectionConfig.defaults().deterministic().withApplicationId("bench-latency");
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
     Map<String, Long> seenAt = new ConcurrentHashMap<>();
     Map<String, Long> order = new ConcurrentHashMap<>();
@@ -453,20 +427,9 @@ public final class DetectionBench {
     long before = usedHeapAfterGc();
     Path state = Files.createTempDirectory("labwatch-bench-heap");
     DetectionConfig config =
-        new DetectionConfig(
-            Duration.ofMinutes(5),
-            Duration.ofSeconds(2),
-            Duration.ofMinutes(10),
-            Duration.ofMinutes(10),
-            Duration.ofMinutes(5),
-            Duration.ofHours(24),
-            3,
-            false,
-            null,
-            Map.of(),
-            List.of(),
-            Map.of(),
-            "bench-heap-" + UUID.randomUUID());
+        DetectionConfig.defaults()
+            .deterministic()
+            .withApplicationId("bench-heap-" + UUID.randomUUID());
     long start = System.nanoTime();
     try (KafkaStreams streams =
             new KafkaStreams(

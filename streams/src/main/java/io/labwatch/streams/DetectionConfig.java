@@ -132,6 +132,24 @@ public record DetectionConfig(
         applicationId);
   }
 
+  /** The same settings under another Kafka Streams application id. */
+  public DetectionConfig withApplicationId(String id) {
+    return new DetectionConfig(
+        conflictWindow,
+        doubleReplyWindow,
+        quietPeriod,
+        learningPeriod,
+        updateInterval,
+        stateIdleTimeout,
+        silentHeartbeats,
+        wallClockSilence,
+        exemptMacs,
+        allowed,
+        ignoredNetworks,
+        inventory,
+        id);
+  }
+
   /** The same settings without wall-clock checks: for captures and tests, fully deterministic. */
   public DetectionConfig deterministic() {
     return new DetectionConfig(

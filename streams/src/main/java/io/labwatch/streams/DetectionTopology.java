@@ -2,12 +2,12 @@ package io.labwatch.streams;
 
 import io.labwatch.events.Alert;
 import io.labwatch.events.InventoryEntry;
+import io.labwatch.events.JsonSerde;
 import io.labwatch.events.SensorEvent;
 import io.labwatch.events.Topics;
 import io.labwatch.streams.internal.DeadLetterHandler;
 import io.labwatch.streams.internal.DetectionProcessor;
 import io.labwatch.streams.internal.IpStateSerde;
-import io.labwatch.streams.internal.StateSerde;
 import io.labwatch.streams.sensors.SensorLiveness;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -61,7 +61,7 @@ public final class DetectionTopology {
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(SENSOR_STORE),
             Serdes.String(),
-            new StateSerde<>(SensorLiveness.SensorState.class)));
+            JsonSerde.of(SensorLiveness.SensorState.class)));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(META_STORE), Serdes.String(), Serdes.Long()));
