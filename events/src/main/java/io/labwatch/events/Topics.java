@@ -16,6 +16,10 @@ import org.apache.kafka.common.serialization.Serdes;
  *       compacted, and deleted after 365 days.
  *   <li>{@link #dlq()} — key and value: the original bytes of a record that could not be used, with
  *       {@link DeadLetters} headers saying why; 30 days.
+ *   <li>{@link #inventory()} — key: a protected IP; value: {@link InventoryEntry}, null to remove;
+ *       compacted, kept forever.
+ *   <li>{@link #slackThreads()} — key: an incident id; value: {@link SlackThread}, where its Slack
+ *       message is; compacted, deleted after 365 days.
  * </ul>
  */
 public final class Topics {
@@ -31,6 +35,7 @@ public final class Topics {
   private final Topic<String, Alert> alerts;
   private final Topic<byte[], byte[]> dlq;
   private final Topic<String, InventoryEntry> inventory;
+  private final Topic<String, SlackThread> slackThreads;
 
   private Topics(String prefix) {
     this.prefix = prefix;
@@ -74,6 +79,16 @@ public final class Topics {
             Duration.ofMillis(-1),
             Topic.Cleanup.COMPACT,
             "protected addresses and the MACs allowed to hold them, keyed by IP");
+    this.slackThreads =
+        new Topic<>(
+            prefix + "slack-threads",
+            "slack-threads",
+            Serdes.String(),
+            JsonSerde.of(SlackThread.class),
+            1,
+            YEAR,
+            Topic.Cleanup.COMPACT_DELETE,
+            "where each incident's Slack message is, keyed by incident id");
   }
 
   /**
@@ -115,8 +130,12 @@ public final class Topics {
     return inventory;
   }
 
+  public Topic<String, SlackThread> slackThreads() {
+    return slackThreads;
+  }
+
   public List<Topic<?, ?>> all() {
-    return List.of(arp, alerts, dlq, inventory);
+    return List.of(arp, alerts, dlq, inventory, slackThreads);
   }
 
   /** The topic called {@code name}, given in full ({@code labwatch.alerts}) or short. */

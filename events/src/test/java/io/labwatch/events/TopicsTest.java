@@ -13,7 +13,12 @@ class TopicsTest {
     Topics topics = Topics.defaults();
     assertThat(topics.all())
         .extracting(Topic::name)
-        .containsExactly("labwatch.arp", "labwatch.alerts", "labwatch.dlq", "labwatch.inventory");
+        .containsExactly(
+            "labwatch.arp",
+            "labwatch.alerts",
+            "labwatch.dlq",
+            "labwatch.inventory",
+            "labwatch.slack-threads");
     assertThat(topics.arp().retention()).isEqualTo(Duration.ofDays(30));
     assertThat(topics.alerts().cleanup()).isEqualTo(Topic.Cleanup.COMPACT_DELETE);
     assertThat(topics.alerts().configs())

@@ -91,7 +91,8 @@ class LabwatchProcessIT {
             "--no-capture");
     awaitReady(second, out2, dir.resolve("err2.txt"));
     assertThat(Files.readString(out2))
-        .contains("topics   labwatch.arp, labwatch.alerts, labwatch.dlq, labwatch.inventory")
+        .contains(
+            "topics   labwatch.arp, labwatch.alerts, labwatch.dlq, labwatch.inventory, labwatch.slack-threads")
         .doesNotContain("(new)");
     second.destroy();
     assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();

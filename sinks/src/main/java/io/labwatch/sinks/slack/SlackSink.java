@@ -1,0 +1,394 @@
+package io.labwatch.sinks.slack;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.labwatch.events.Alert;
+import io.labwatch.events.AlertState;
+import io.labwatch.events.DeadLetters;
+import io.labwatch.events.JsonSerde;
+import io.labwatch.events.LabwatchException;
+import io.labwatch.events.SlackThread;
+import io.labwatch.events.Topics;
+import io.labwatch.sinks.AlertText;
+import io.labwatch.sinks.CompactedTopic;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers the {@code alerts} topic to Slack, in order, losing nothing.
+ *
+ * <p>An alert's offset is committed only once Slack accepted it (or refused it for good: then it
+ * goes to the dead-letter topic with Slack's error). Rate limits (429) wait the Retry-After; server
+ * errors, timeouts and lost connections are retried with exponential backoff and jitter for as long
+ * as it takes, while later alerts wait in Kafka. So after a crash at most the one message in flight
+ * is posted twice; after a clean stop, none.
+ *
+ * <p>Bot mode keeps each incident's first message, edits it as the incident changes, and posts
+ * updates and the resolution as replies in its thread; where the message is survives restarts on
+ * the compacted {@code slack-threads} topic. A webhook can do neither: updates are new messages
+ * that quote the incident id. More than {@code digestThreshold} alerts waiting at once go out as
+ * one digest message per channel.
+ */
+public final class SlackSink implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SlackSink.class);
+  private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+  private static final String WEBHOOK = "(webhook)";
+
+  private final SlackConfig config;
+  private final Topics topics;
+  private final SlackApi api;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final JsonSerde<Alert> alerts = JsonSerde.of(Alert.class);
+  private final Map<String, SlackThread> threads;
+  private final RateLimiter limiter;
+  private final Thread thread;
+  private volatile boolean stopped;
+
+  private final AtomicLong delivered = new AtomicLong();
+  private final AtomicLong deadLettered = new AtomicLong();
+  private final AtomicLong retries = new AtomicLong();
+  private final AtomicLong digests = new AtomicLong();
+
+  private SlackSink(SlackConfig config, Topics topics, Map<String, Object> clientProperties) {
+    this.config = config;
+    this.topics = topics;
+    this.api = new SlackApi(config);
+    this.limiter = new RateLimiter(config.burst());
+    Map<String, Object> c = new HashMap<>(clientProperties);
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup());
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    // a new group starts with new alerts: adding Slack to a running lab does not replay a year
+    c.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+    // while Slack is down the sink waits on purpose; that must not cost it its partitions
+    c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Integer.MAX_VALUE);
+    c.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
+    c.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "labwatch-slack");
+    this.consumer =
+        new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    Map<String, Object> p = new HashMap<>(clientProperties);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "labwatch-slack");
+    this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    this.threads =
+        config.botMode()
+            ? new HashMap<>(CompactedTopic.read(topics.slackThreads(), clientProperties))
+            : new HashMap<>();
+    this.thread = new Thread(this::run, "labwatch-slack-sink");
+  }
+
+  /** Starts delivering; returns at once. */
+  public static SlackSink start(
+      SlackConfig config, Topics topics, Map<String, Object> clientProperties) {
+    if (!config.enabled()) {
+      throw new IllegalStateException("Slack is not configured");
+    }
+    SlackSink sink = new SlackSink(config, topics, clientProperties);
+    sink.consumer.subscribe(List.of(topics.alerts().name()));
+    sink.thread.start();
+    log.info(
+        "delivering {} to Slack ({})",
+        topics.alerts().name(),
+        config.botMode()
+            ? "bot, channel " + config.channel()
+            : "webhook " + SlackConfig.redact(config.webhookUrl()));
+    return sink;
+  }
+
+  public long delivered() {
+    return delivered.get();
+  }
+
+  public long deadLettered() {
+    return deadLettered.get();
+  }
+
+  public long retries() {
+    return retries.get();
+  }
+
+  public long digests() {
+    return digests.get();
+  }
+
+  private void run() {
+    try {
+      while (!stopped) {
+        List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
+        consumer.poll(Duration.ofMillis(200)).forEach(batch::add);
+        if (!batch.isEmpty()) {
+          handle(batch);
+        }
+      }
+    } catch (Stopped e) {
+      // closing
+    } catch (RuntimeException e) {
+      log.error("the Slack sink stopped: {}", e.toString(), e);
+    } finally {
+      consumer.close();
+      producer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  /** Stopping while waiting for Slack: the alert in hand stays uncommitted, for the next start. */
+  private static final class Stopped extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Stopped() {
+      super(null, null, false, false);
+    }
+  }
+
+  private void handle(List<ConsumerRecord<byte[], byte[]>> batch) {
+    List<ConsumerRecord<byte[], byte[]>> toSend = new ArrayList<>();
+    List<Alert> decoded = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : batch) {
+      Alert a;
+      try {
+        a = alerts.deserialize(r.topic(), r.value());
+      } catch (RuntimeException e) {
+        deadLetter(r, e.getMessage());
+        commit(r);
+        continue;
+      }
+      if (a == null || !config.wants(a.kind(), a.severity())) {
+        commit(r);
+        continue;
+      }
+      toSend.add(r);
+      decoded.add(a);
+    }
+    if (toSend.size() > config.digestThreshold()) {
+      sendDigests(toSend, decoded);
+      return;
+    }
+    for (int i = 0; i < toSend.size(); i++) {
+      deliver(toSend.get(i), decoded.get(i));
+    }
+  }
+
+  private void deliver(ConsumerRecord<byte[], byte[]> record, Alert a) {
+    ObjectNode message = SlackMessages.message(a);
+    if (!config.botMode()) {
+      finish(record, a, call(WEBHOOK, () -> api.webhook(message)));
+      return;
+    }
+    String channel = config.channelFor(a.kind());
+    SlackThread root = threads.get(a.incidentId());
+    if (root == null) {
+      Delivery d = call(channel, () -> api.post(channel, message, null));
+      if (d instanceof Delivery.Ok ok
+          && !a.isEvent()
+          && a.state() == AlertState.FIRING
+          && ok.ts() != null) {
+        remember(
+            a.incidentId(),
+            new SlackThread(ok.channel() == null ? channel : ok.channel(), ok.ts()));
+      }
+      finish(record, a, d);
+      return;
+    }
+    // the first message shows the incident as it is now; the thread tells what changed
+    Delivery edited = call(root.channel(), () -> api.update(root.channel(), root.ts(), message));
+    if (!(edited instanceof Delivery.Ok)) {
+      finish(record, a, edited);
+      return;
+    }
+    finish(record, a, call(root.channel(), () -> api.post(root.channel(), message, root.ts())));
+  }
+
+  private void sendDigests(List<ConsumerRecord<byte[], byte[]>> records, List<Alert> batch) {
+    Map<String, List<Alert>> byChannel = new LinkedHashMap<>();
+    for (Alert a : batch) {
+      byChannel
+          .computeIfAbsent(
+              config.botMode() ? config.channelFor(a.kind()) : WEBHOOK, c -> new ArrayList<>())
+          .add(a);
+    }
+    for (Map.Entry<String, List<Alert>> e : byChannel.entrySet()) {
+      ObjectNode digest = SlackMessages.digest(e.getValue());
+      String channel = e.getKey();
+      Delivery d =
+          call(
+              channel,
+              () -> config.botMode() ? api.post(channel, digest, null) : api.webhook(digest));
+      if (d instanceof Delivery.Permanent p) {
+        log.warn(
+            "Slack refused a digest of {} alerts: {}; they go to {}",
+            e.getValue().size(),
+            p.error(),
+            topics.dlq().name());
+      }
+    }
+    digests.incrementAndGet();
+    log.info(
+        "{} alerts were waiting at once: sent as {} digest message(s)",
+        batch.size(),
+        byChannel.size());
+    for (int i = 0; i < records.size(); i++) {
+      delivered.incrementAndGet();
+      commit(records.get(i));
+    }
+  }
+
+  private void finish(ConsumerRecord<byte[], byte[]> record, Alert a, Delivery d) {
+    if (d instanceof Delivery.Permanent p) {
+      long n = deadLettered.incrementAndGet();
+      log.warn(
+          "Slack refused {} ({}): {}; it goes to {}{}",
+          a.fingerprint(),
+          AlertText.stage(a).isEmpty() ? "event" : AlertText.stage(a),
+          p.error(),
+          topics.dlq().name(),
+          n == 1 ? "" : " (" + n + " so far)");
+      deadLetter(record, "slack: " + p.error());
+    } else {
+      delivered.incrementAndGet();
+    }
+    commit(record);
+  }
+
+  /**
+   * Calls Slack until it answers for good: waits out rate limits, retries failures with backoff.
+   */
+  private Delivery call(String channel, java.util.function.Supplier<Delivery> request) {
+    Duration backoff = FIRST_BACKOFF;
+    boolean complained = false;
+    while (true) {
+      pause(limiter.acquireNanos(channel, System.nanoTime()));
+      Delivery d = request.get();
+      if (d instanceof Delivery.Ok || d instanceof Delivery.Permanent) {
+        if (complained) {
+          log.info("Slack accepts messages again");
+        }
+        return d;
+      }
+      retries.incrementAndGet();
+      Duration wait;
+      if (d instanceof Delivery.RetryAfter r) {
+        wait = r.after();
+      } else {
+        wait = backoff.plusMillis(ThreadLocalRandom.current().nextLong(backoff.toMillis() / 2 + 1));
+        backoff =
+            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                ? MAX_BACKOFF
+                : backoff.multipliedBy(2);
+      }
+      if (!complained) {
+        log.warn(
+            "Slack did not take a message ({}); retrying{} until it does, alerts wait in Kafka",
+            d instanceof Delivery.Transient t ? t.reason() : "rate limited",
+            d instanceof Delivery.RetryAfter
+                ? " after " + wait.toSeconds() + " s"
+                : " with backoff");
+        complained = true;
+      }
+      pause(wait.toNanos());
+    }
+  }
+
+  private void pause(long nanos) {
+    long end = System.nanoTime() + nanos;
+    while (!stopped) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      try {
+        TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new Stopped();
+      }
+    }
+    throw new Stopped();
+  }
+
+  private void remember(String incidentId, SlackThread where) {
+    threads.put(incidentId, where);
+    try {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topics.slackThreads().name(),
+                  incidentId.getBytes(StandardCharsets.UTF_8),
+                  topics
+                      .slackThreads()
+                      .valueSerde()
+                      .serializer()
+                      .serialize(topics.slackThreads().name(), where)))
+          .get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // the message is posted; losing its place costs threading for this incident, not the alert
+      log.warn("cannot record where {}'s Slack message is: {}", incidentId, e.toString());
+    }
+  }
+
+  private void deadLetter(ConsumerRecord<byte[], byte[]> r, String reason) {
+    RecordHeaders headers = new RecordHeaders();
+    r.headers().forEach(headers::add);
+    headers.add(DeadLetters.REASON, String.valueOf(reason).getBytes(StandardCharsets.UTF_8));
+    headers.add(DeadLetters.COMPONENT, "sink.slack".getBytes(StandardCharsets.UTF_8));
+    headers.add(DeadLetters.SOURCE_TOPIC, r.topic().getBytes(StandardCharsets.UTF_8));
+    headers.add(
+        DeadLetters.SOURCE_PARTITION,
+        Integer.toString(r.partition()).getBytes(StandardCharsets.UTF_8));
+    headers.add(
+        DeadLetters.SOURCE_OFFSET, Long.toString(r.offset()).getBytes(StandardCharsets.UTF_8));
+    try {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topics.dlq().name(), null, r.timestamp(), r.key(), r.value(), headers))
+          .get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new LabwatchException(
+          "cannot write to " + topics.dlq().name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void commit(ConsumerRecord<byte[], byte[]> r) {
+    consumer.commitSync(
+        Map.of(
+            new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
+  }
+
+  /**
+   * Stops after the message in hand is posted and committed (or at once, while waiting for Slack:
+   * then it was not posted, and is delivered after the next start). No wakeup: interrupting the
+   * commit of a posted message would post it again after a clean restart.
+   */
+  @Override
+  public void close() {
+    stopped = true;
+    try {
+      thread.join(15_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
