@@ -5,6 +5,7 @@ import io.labwatch.app.detect.CaptureAnalysis;
 import io.labwatch.events.Alert;
 import io.labwatch.events.Json;
 import io.labwatch.producers.arp.Interfaces;
+import io.labwatch.sinks.AlertText;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -68,7 +69,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             config.detection(),
             config.sensor().arp().heartbeatInterval(),
             a -> {
-              out.println(json ? Json.toJson(a) : AlertLines.line(a));
+              out.println(json ? Json.toJson(a) : AlertText.line(a));
               out.flush();
             });
     PrintWriter err = ctx.err();

@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
       DetectCommand.class,
       AnalyzeCommand.class,
       InventoryCommand.class,
+      SinkCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -11,6 +11,9 @@ import io.labwatch.events.LabwatchException;
 import io.labwatch.producers.arp.ArpSensor;
 import io.labwatch.producers.publish.EventPublisher;
 import io.labwatch.producers.publish.KafkaEventPublisher;
+import io.labwatch.sinks.ConsoleSink;
+import io.labwatch.sinks.slack.SlackConfig;
+import io.labwatch.sinks.slack.SlackSink;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -136,10 +139,27 @@ final class RunCommand implements Callable<Integer> {
               ctx.err().println("labwatch: " + why + "; the broker and the sensor keep running");
               ctx.err().flush();
             }));
-    shutdown.register(
-        "console alerts",
-        ConsoleAlerts.start(
-            config.catalogue().alerts(), config.kafkaClientProperties(bootstrap), out));
+    String alertsLine;
+    if (config.slack().enabled()) {
+      shutdown.register(
+          "Slack sink",
+          SlackSink.start(
+              config.slack(), config.catalogue(), config.kafkaClientProperties(bootstrap)));
+      alertsLine =
+          "to Slack ("
+              + (config.slack().botMode()
+                  ? "bot, " + config.slack().channel()
+                  : "webhook " + SlackConfig.redact(config.slack().webhookUrl()))
+              + ", "
+              + config.slack().minSeverity().name().toLowerCase(java.util.Locale.ROOT)
+              + " and above)";
+    } else {
+      shutdown.register(
+          "console alerts",
+          ConsoleSink.start(
+              config.catalogue().alerts(), config.kafkaClientProperties(bootstrap), out));
+      alertsLine = "printed below as they happen (no Slack configured)";
+    }
 
     String sensorLine;
     if (noCapture) {
@@ -186,8 +206,7 @@ final class RunCommand implements Callable<Integer> {
         loaded.file().map(Path::toString).orElse("built-in defaults (no labwatch.yml)"));
     String where = bootstrap.equals(DEFAULT_BOOTSTRAP) ? "" : " --bootstrap-servers " + bootstrap;
     out.printf(
-        "  alerts   printed below as they happen; all of them: labwatch tail alerts --from-beginning%s%n",
-        where);
+        "  alerts   %s; all of them: labwatch tail alerts --from-beginning%s%n", alertsLine, where);
     out.printf("ready in %.1f s; Ctrl-C stops.%n", (System.nanoTime() - started) / 1e9);
     out.flush();
     if (inventory.written() + inventory.removed() > 0) {

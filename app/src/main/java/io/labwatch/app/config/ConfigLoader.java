@@ -490,6 +490,7 @@ public final class ConfigLoader {
     return YAMLMapper.builder()
         .addModule(module)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
         .build();
   }
 }

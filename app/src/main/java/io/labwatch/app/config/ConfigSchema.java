@@ -13,6 +13,11 @@ import java.util.TreeSet;
  */
 final class ConfigSchema {
 
+  /** Keys named like credentials are secret whether or not their record says so. */
+  private static final java.util.regex.Pattern SECRET_NAME =
+      java.util.regex.Pattern.compile(
+          "(?i).*(token|webhookurl|password|secret|community|authkey|privkey).*");
+
   private final Set<String> leaves = new TreeSet<>();
   private final Set<String> sections = new TreeSet<>();
   private final Set<String> maps = new TreeSet<>();
@@ -53,7 +58,7 @@ final class ConfigSchema {
           lists.add(key);
         }
         keyByEnv.put(envName(key), key);
-        if (c.isAnnotationPresent(Secret.class)) {
+        if (c.isAnnotationPresent(Secret.class) || SECRET_NAME.matcher(c.getName()).matches()) {
           secrets.add(key);
         }
       }

@@ -2,6 +2,7 @@ package io.labwatch.app.config;
 
 import io.labwatch.events.Topics;
 import io.labwatch.producers.arp.ArpSensorConfig;
+import io.labwatch.sinks.slack.SlackConfig;
 import io.labwatch.streams.DetectionConfig;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -22,6 +23,7 @@ import java.util.regex.Pattern;
  *     TLS, SASL, ...); a {@code bootstrap.servers} here means an external cluster
  * @param sensor the sensors' settings
  * @param detection the detection's settings
+ * @param slack the Slack sink's settings (off unless a webhook or bot token is set)
  */
 public record LabwatchConfig(
     Path dataDir,
@@ -29,7 +31,8 @@ public record LabwatchConfig(
     TopicSettings topics,
     Map<String, String> kafka,
     Sensors sensor,
-    DetectionConfig detection) {
+    DetectionConfig detection,
+    SlackConfig slack) {
 
   private static final Pattern SECRET_KAFKA_KEY =
       Pattern.compile(".*(password|secret|jaas|token|credential|\\.key$).*");
@@ -45,6 +48,7 @@ public record LabwatchConfig(
     if (detection == null) {
       throw new IllegalArgumentException("detection: is required");
     }
+    slack = slack == null ? SlackConfig.off() : slack;
   }
 
   /**
@@ -153,6 +157,8 @@ public record LabwatchConfig(
         + sensor
         + ", detection="
         + detection
+        + ", slack="
+        + slack
         + "]";
   }
 }

@@ -1,0 +1,73 @@
+package io.labwatch.app.cli;
+
+import io.labwatch.app.config.ConfigException;
+import io.labwatch.app.config.LabwatchConfig;
+import io.labwatch.app.kafka.KafkaAccess;
+import io.labwatch.app.kafka.TopicManager;
+import io.labwatch.sinks.slack.SlackConfig;
+import io.labwatch.sinks.slack.SlackSink;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code labwatch sink slack}: deliver alerts to Slack until stopped. */
+@Command(
+    name = "slack",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Deliver labwatch.alerts to Slack until Ctrl-C or SIGTERM: through an incoming webhook"
+          + " (slack.webhookUrl, or LABWATCH_SLACK_WEBHOOK_URL), or as a bot (slack.botToken and"
+          + " slack.channel, or LABWATCH_SLACK_BOT_TOKEN and LABWATCH_SLACK_CHANNEL), which edits an"
+          + " incident's message as it changes and replies in its thread.",
+      "",
+      "An alert is committed only once Slack took it: while Slack is down or rate-limits, alerts"
+          + " wait in Kafka and go out in order afterwards. After a crash at most one message is"
+          + " posted twice; after a clean stop, none. The webhook URL and the token are never printed."
+    })
+final class SinkSlackCommand implements Callable<Integer> {
+
+  @ParentCommand SinkCommand parent;
+  @Mixin CommonOptions common;
+  @Mixin KafkaOptions kafka;
+
+  @Override
+  public Integer call() throws Exception {
+    CliContext ctx = parent.labwatch.context();
+    CommonOptions.Overrides overrides = new CommonOptions.Overrides();
+    kafka.addTo(overrides);
+    LabwatchConfig config = parent.labwatch.loadConfig(common, overrides).config();
+    SlackConfig slack = config.slack();
+    if (!slack.enabled()) {
+      throw new ConfigException(
+          "slack: not configured; set slack.webhookUrl (LABWATCH_SLACK_WEBHOOK_URL), or slack.botToken and slack.channel");
+    }
+    String bootstrap = config.bootstrapServers();
+    try (Admin admin = KafkaAccess.connectedAdmin(config.kafkaClientProperties())) {
+      new TopicManager(admin)
+          .ensure(
+              List.of(
+                  config.catalogue().alerts(),
+                  config.catalogue().dlq(),
+                  config.catalogue().slackThreads()),
+              config.topics().replicationFactor());
+    }
+    Shutdown shutdown = ctx.shutdown();
+    shutdown.register(
+        "Slack sink", SlackSink.start(slack, config.catalogue(), config.kafkaClientProperties()));
+    ctx.err()
+        .printf(
+            "labwatch sink slack: %s -> Slack (%s) from %s; Ctrl-C stops.%n",
+            config.catalogue().alerts().name(),
+            slack.botMode()
+                ? "bot, " + slack.channel()
+                : "webhook " + SlackConfig.redact(slack.webhookUrl()),
+            bootstrap);
+    ctx.err().flush();
+    shutdown.awaitStopRequest();
+    shutdown.closeAll();
+    return 0;
+  }
+}
