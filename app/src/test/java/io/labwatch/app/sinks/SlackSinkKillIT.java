@@ -1,0 +1,136 @@
+package io.labwatch.app.sinks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.labwatch.app.kafka.TopicManager;
+import io.labwatch.app.testing.KafkaBrokerExtension;
+import io.labwatch.app.testing.TestKafka;
+import io.labwatch.events.Alert;
+import io.labwatch.events.Evidence;
+import io.labwatch.events.Severity;
+import io.labwatch.events.Topics;
+import io.labwatch.sinks.testing.FakeSlack;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `labwatch sink slack` killed (SIGKILL) between a post and its commit, then started again. */
+@ExtendWith(KafkaBrokerExtension.class)
+class SlackSinkKillIT {
+
+  @TempDir Path dir;
+  private final List<Process> processes = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    processes.forEach(Process::destroyForcibly);
+  }
+
+  private Process sink(TestKafka kafka, Topics topics, FakeSlack slack, String group)
+      throws IOException {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                Path.of("target", "labwatch.jar").toString(),
+                "sink",
+                "slack",
+                "-b",
+                kafka.bootstrapServers(),
+                "--topic-prefix",
+                topics.prefix())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("sink-" + processes.size() + ".log").toFile());
+    pb.environment().put("LABWATCH_SLACK_WEBHOOK_URL", slack.webhookUrl());
+    pb.environment().put("LABWATCH_SLACK_CONSUMER_GROUP", group);
+    Process p = pb.start();
+    processes.add(p);
+    return p;
+  }
+
+  @Test
+  void everyAlertReachesSlackAndAtMostOneTwice(TestKafka kafka) throws Exception {
+    Topics topics = TestKafka.uniqueTopics();
+    try (var admin = kafka.admin()) {
+      new TopicManager(admin).ensure(topics.all(), -1);
+    }
+    String group = "slack-kill-" + UUID.randomUUID();
+    try (FakeSlack slack = new FakeSlack()) {
+      Process first = sink(kafka, topics, slack, group);
+      awaitAssigned(kafka, group);
+      slack.holdRequest(1); // the second post is received, and never answered
+      Instant t0 = Instant.parse("2026-11-25T14:02:11Z");
+      try (KafkaProducer<String, Alert> p = kafka.producer(topics.alerts())) {
+        for (int i = 1; i <= 5; i++) {
+          Alert a =
+              Alert.firing(
+                  "IP_CONFLICT",
+                  "10.77.0." + i,
+                  Severity.CRITICAL,
+                  "IP conflict on 10.77.0." + i,
+                  Evidence.NONE,
+                  Map.of(),
+                  t0.plusSeconds(i));
+          p.send(
+                  new ProducerRecord<>(
+                      topics.alerts().name(), 0, a.updatedAt().toEpochMilli(), a.fingerprint(), a))
+              .get();
+        }
+      }
+      await().atMost(Duration.ofSeconds(60)).until(() -> slack.requests().size() == 2);
+      first.destroyForcibly(); // between the post and its commit
+      assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      slack.release();
+
+      Process second = sink(kafka, topics, slack, group);
+      await().atMost(Duration.ofSeconds(90)).until(() -> subjects(slack).keySet().size() == 5);
+      second.destroy();
+      assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+      Map<String, Long> counts = subjects(slack);
+      assertThat(counts)
+          .containsOnlyKeys("10.77.0.1", "10.77.0.2", "10.77.0.3", "10.77.0.4", "10.77.0.5");
+      assertThat(counts.values().stream().filter(n -> n > 1).count())
+          .as("posted twice: %s", counts)
+          .isLessThanOrEqualTo(1);
+      assertThat(counts.values()).allMatch(n -> n <= 2);
+      assertThat(counts.get("10.77.0.1")).isEqualTo(1);
+    }
+  }
+
+  private static Map<String, Long> subjects(FakeSlack slack) {
+    return slack.requests().stream()
+        .map(r -> r.body().path("text").asText())
+        .map(t -> t.substring(t.lastIndexOf(' ') + 1))
+        .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+  }
+
+  private static void awaitAssigned(TestKafka kafka, String group) {
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .ignoreExceptions() // the group is unknown until the sink joins
+        .until(
+            () -> {
+              try (var admin = kafka.admin()) {
+                var g = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+                return g.members().stream()
+                    .anyMatch(m -> !m.assignment().topicPartitions().isEmpty());
+              }
+            });
+  }
+}
