@@ -130,15 +130,8 @@ final class RunCommand implements Callable<Integer> {
             config.detection().inventory(),
             config.kafkaClientProperties(bootstrap));
 
-    shutdown.register(
-        "detection",
-        Detection.start(
-            config,
-            bootstrap,
-            why -> {
-              ctx.err().println("labwatch: " + why + "; the broker and the sensor keep running");
-              ctx.err().flush();
-            }));
+    // the sinks before the detection: a new sink starts at the topic's end as it is now, so it
+    // sees every alert the detection raises; and it stops after the detection, draining it
     String alertsLine;
     if (config.slack().enabled()) {
       shutdown.register(
@@ -161,6 +154,15 @@ final class RunCommand implements Callable<Integer> {
       alertsLine = "printed below as they happen (no Slack configured)";
     }
 
+    shutdown.register(
+        "detection",
+        Detection.start(
+            config,
+            bootstrap,
+            why -> {
+              ctx.err().println("labwatch: " + why + "; the broker and the sensor keep running");
+              ctx.err().flush();
+            }));
     String sensorLine;
     if (noCapture) {
       sensorLine = "off (--no-capture)";

@@ -115,7 +115,10 @@ class SlackSinkIT {
             conflict("10.77.0.2", T0.plusSeconds(1)),
             conflict("10.77.0.3", T0.plusSeconds(2)));
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> slack.requests().size() >= 6);
+        // Slack has seen the sixth request before the sink has read its answer: wait for both
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> slack.requests().size() >= 6 && sink.delivered() == 3);
         List<FakeSlack.Request> r = slack.requests();
         // the first alert: 429, wait 2 s, 500, 502 (backoff), ok; then the others in order
         assertThat(r.get(1).nanoTime() - r.get(0).nanoTime())
@@ -127,6 +130,23 @@ class SlackSinkIT {
             .containsExactly("1", "2", "3");
         assertThat(sink.retries()).isEqualTo(3);
         assertThat(sink.delivered()).isEqualTo(3);
+      }
+    }
+  }
+
+  @Test
+  void aNewSinkDeliversWhatIsRaisedOnceItStartedEvenBeforeItJoinsItsGroupAndNothingOlder(
+      TestKafka kafka) throws Exception {
+    Topics topics = topics(kafka);
+    try (FakeSlack slack = new FakeSlack()) {
+      produce(kafka, topics, conflict("10.77.0.1", T0)); // before Slack was configured
+      SlackConfig config = webhook(slack, 10);
+      try (SlackSink sink = SlackSink.start(config, topics, props(kafka))) {
+        // at once: the group has not been assigned its partitions yet
+        produce(kafka, topics, conflict("10.77.0.2", T0.plusSeconds(1)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> sink.delivered() == 1);
+        // one partition, in order: had the old alert been sent, it would have been first
+        assertThat(subjects(slack)).singleElement().asString().endsWith("10.77.0.2");
       }
     }
   }
@@ -212,6 +232,70 @@ class SlackSinkIT {
       assertThat(r.get(1).body().path("ts").asText()).isEqualTo(ts);
       assertThat(r.get(1).body().path("text").asText()).startsWith("CRITICAL IP_CONFLICT resolved");
       assertThat(r.get(2).body().path("thread_ts").asText()).isEqualTo(ts);
+    }
+  }
+
+  @Test
+  void aBotRoutesKindsToTheirChannelsLeavesOutWhatIsNotWantedAndReplacesADeletedMessage(
+      TestKafka kafka) throws Exception {
+    Topics topics = topics(kafka);
+    Alert conflict = conflict("10.77.0.20", T0);
+    Alert silent =
+        Alert.firing(
+            "SENSOR_SILENT",
+            "lab-sw1",
+            Severity.WARNING,
+            "sensor lab-sw1 is silent",
+            Evidence.NONE,
+            Map.of(),
+            T0.plusSeconds(1));
+    Alert station =
+        Alert.event(
+            "NEW_STATION",
+            "10.77.0.99",
+            Severity.INFO,
+            "new station 10.77.0.99",
+            Evidence.NONE,
+            Map.of(),
+            T0.plusSeconds(2));
+    Alert update =
+        conflict.updated("IP conflict on 10.77.0.20, 3 flips", Evidence.NONE, T0.plusSeconds(300));
+    try (FakeSlack slack = new FakeSlack()) {
+      SlackConfig config =
+          new SlackConfig(
+              null,
+              "xoxb-test",
+              "#lab",
+              Map.of("SENSOR_SILENT", "#labwatch-ops"),
+              Severity.WARNING,
+              List.of(),
+              List.of(),
+              10,
+              100,
+              slack.apiUrl(),
+              Duration.ofSeconds(5),
+              "slack-route-" + System.nanoTime());
+      try (SlackSink sink = SlackSink.start(config, topics, props(kafka))) {
+        produce(kafka, topics, conflict, silent, station);
+        await().atMost(Duration.ofSeconds(30)).until(() -> sink.delivered() == 2);
+        // someone deleted the incident's message in Slack: its update starts a new one
+        slack.then(FakeSlack.Answer.apiError("message_not_found"));
+        produce(kafka, topics, update);
+        await().atMost(Duration.ofSeconds(30)).until(() -> sink.delivered() == 3);
+        assertThat(sink.deadLettered()).isZero();
+      }
+      List<FakeSlack.Request> r = slack.requests();
+      assertThat(r)
+          .extracting(q -> q.path() + " " + q.body().path("channel").asText())
+          .containsExactly(
+              "/api/chat.postMessage #lab",
+              "/api/chat.postMessage #labwatch-ops",
+              "/api/chat.update C0LAB",
+              "/api/chat.postMessage #lab");
+      assertThat(r).noneMatch(q -> q.body().toString().contains("10.77.0.99"));
+      assertThat(r.get(3).body().has("thread_ts")).isFalse();
+      assertThat(r.get(3).body().path("text").asText()).contains("3 flips");
+      assertThat(r).allMatch(q -> "Bearer xoxb-test".equals(q.authorization()));
     }
   }
 

@@ -13,14 +13,17 @@ import io.labwatch.sinks.CompactedTopic;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -65,6 +68,12 @@ public final class SlackSink implements AutoCloseable {
   private final Map<String, SlackThread> threads;
   private final RateLimiter limiter;
   private final Thread thread;
+
+  /** Errors of chat.update that mean the incident's message is no longer there to edit. */
+  private static final Set<String> GONE =
+      Set.of("message_not_found", "cant_update_message", "edit_window_closed");
+
+  private final Map<TopicPartition, Long> startPositions;
   private volatile boolean stopped;
 
   private final AtomicLong delivered = new AtomicLong();
@@ -81,7 +90,8 @@ public final class SlackSink implements AutoCloseable {
     c.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup());
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    // a new group starts with new alerts: adding Slack to a running lab does not replay a year
+    // a new group starts where the topic ended when the sink started (see startPositions):
+    // adding Slack to a running lab does not replay a year, and loses nothing raised since
     c.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     // while Slack is down the sink waits on purpose; that must not cost it its partitions
     c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, Integer.MAX_VALUE);
@@ -89,6 +99,12 @@ public final class SlackSink implements AutoCloseable {
     c.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "labwatch-slack");
     this.consumer =
         new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    this.startPositions =
+        consumer.endOffsets(
+            consumer.partitionsFor(topics.alerts().name(), Duration.ofSeconds(15)).stream()
+                .map(i -> new TopicPartition(i.topic(), i.partition()))
+                .toList(),
+            Duration.ofSeconds(15));
     Map<String, Object> p = new HashMap<>(clientProperties);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -108,7 +124,7 @@ public final class SlackSink implements AutoCloseable {
       throw new IllegalStateException("Slack is not configured");
     }
     SlackSink sink = new SlackSink(config, topics, clientProperties);
-    sink.consumer.subscribe(List.of(topics.alerts().name()));
+    sink.consumer.subscribe(List.of(topics.alerts().name()), sink.new FirstStart());
     sink.thread.start();
     log.info(
         "delivering {} to Slack ({})",
@@ -117,6 +133,28 @@ public final class SlackSink implements AutoCloseable {
             ? "bot, channel " + config.channel()
             : "webhook " + SlackConfig.redact(config.webhookUrl()));
     return sink;
+  }
+
+  /**
+   * A partition the group has never committed starts at the topic's end as it was when this sink
+   * started — not at the end when the group is first assigned, a few seconds later, which would
+   * skip an alert raised in between (labwatch run's first minutes).
+   */
+  private final class FirstStart implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
+      for (TopicPartition p : partitions) {
+        if (committed.get(p) == null) {
+          consumer.seek(p, startPositions.getOrDefault(p, 0L));
+        }
+      }
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      // offsets are committed per delivered alert, never in bulk here
+    }
   }
 
   public long delivered() {
@@ -199,7 +237,23 @@ public final class SlackSink implements AutoCloseable {
     }
     String channel = config.channelFor(a.kind());
     SlackThread root = threads.get(a.incidentId());
-    if (root == null) {
+    if (root != null) {
+      // the first message shows the incident as it is now; the thread tells what changed
+      Delivery edited = call(root.channel(), () -> api.update(root.channel(), root.ts(), message));
+      if (edited instanceof Delivery.Ok) {
+        finish(record, a, call(root.channel(), () -> api.post(root.channel(), message, root.ts())));
+        return;
+      }
+      if (!(edited instanceof Delivery.Permanent p && GONE.contains(p.error()))) {
+        finish(record, a, edited);
+        return;
+      }
+      // someone deleted the message (or it can no longer be edited): start a new one
+      log.info(
+          "the Slack message of {} is gone ({}): posting a new one", a.incidentId(), p.error());
+      threads.remove(a.incidentId());
+    }
+    {
       Delivery d = call(channel, () -> api.post(channel, message, null));
       if (d instanceof Delivery.Ok ok
           && !a.isEvent()
@@ -210,27 +264,24 @@ public final class SlackSink implements AutoCloseable {
             new SlackThread(ok.channel() == null ? channel : ok.channel(), ok.ts()));
       }
       finish(record, a, d);
-      return;
     }
-    // the first message shows the incident as it is now; the thread tells what changed
-    Delivery edited = call(root.channel(), () -> api.update(root.channel(), root.ts(), message));
-    if (!(edited instanceof Delivery.Ok)) {
-      finish(record, a, edited);
-      return;
-    }
-    finish(record, a, call(root.channel(), () -> api.post(root.channel(), message, root.ts())));
   }
 
   private void sendDigests(List<ConsumerRecord<byte[], byte[]>> records, List<Alert> batch) {
-    Map<String, List<Alert>> byChannel = new LinkedHashMap<>();
-    for (Alert a : batch) {
+    Map<String, List<Integer>> byChannel = new LinkedHashMap<>();
+    for (int i = 0; i < batch.size(); i++) {
+      Alert a = batch.get(i);
       byChannel
           .computeIfAbsent(
               config.botMode() ? config.channelFor(a.kind()) : WEBHOOK, c -> new ArrayList<>())
-          .add(a);
+          .add(i);
     }
-    for (Map.Entry<String, List<Alert>> e : byChannel.entrySet()) {
-      ObjectNode digest = SlackMessages.digest(e.getValue());
+    log.info(
+        "{} alerts are waiting at once: sending them as {} digest message(s)",
+        batch.size(),
+        byChannel.size());
+    for (Map.Entry<String, List<Integer>> e : byChannel.entrySet()) {
+      ObjectNode digest = SlackMessages.digest(e.getValue().stream().map(batch::get).toList());
       String channel = e.getKey();
       Delivery d =
           call(
@@ -242,20 +293,32 @@ public final class SlackSink implements AutoCloseable {
             e.getValue().size(),
             p.error(),
             topics.dlq().name());
+      } else {
+        digests.incrementAndGet();
+      }
+      for (int i : e.getValue()) {
+        account(records.get(i), batch.get(i), d);
       }
     }
-    digests.incrementAndGet();
-    log.info(
-        "{} alerts were waiting at once: sent as {} digest message(s)",
-        batch.size(),
-        byChannel.size());
-    for (int i = 0; i < records.size(); i++) {
-      delivered.incrementAndGet();
-      commit(records.get(i));
+    // committed once all digests are out: a digest for one channel must not commit past alerts
+    // that wait for another's (a crash in between re-sends a digest, and loses nothing)
+    Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+    for (ConsumerRecord<byte[], byte[]> r : records) {
+      next.merge(
+          new TopicPartition(r.topic(), r.partition()),
+          new OffsetAndMetadata(r.offset() + 1),
+          (x, y) -> x.offset() >= y.offset() ? x : y);
     }
+    consumer.commitSync(next);
   }
 
   private void finish(ConsumerRecord<byte[], byte[]> record, Alert a, Delivery d) {
+    account(record, a, d);
+    commit(record);
+  }
+
+  /** Counts an answered alert; one Slack refused for good goes to the dead letters. */
+  private void account(ConsumerRecord<byte[], byte[]> record, Alert a, Delivery d) {
     if (d instanceof Delivery.Permanent p) {
       long n = deadLettered.incrementAndGet();
       log.warn(
@@ -269,7 +332,6 @@ public final class SlackSink implements AutoCloseable {
     } else {
       delivered.incrementAndGet();
     }
-    commit(record);
   }
 
   /**

@@ -14,6 +14,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -46,6 +47,7 @@ public final class FakeSlack implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpServer server;
+  private final ExecutorService executor = Executors.newFixedThreadPool(4);
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final Deque<Answer> script = new ArrayDeque<>();
   private final AtomicLong ts = new AtomicLong(1_764_000_000_000_100L);
@@ -55,7 +57,7 @@ public final class FakeSlack implements AutoCloseable {
   public FakeSlack() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
-    server.setExecutor(Executors.newFixedThreadPool(4));
+    server.setExecutor(executor);
     server.start();
   }
 
@@ -155,5 +157,6 @@ public final class FakeSlack implements AutoCloseable {
   public void close() {
     release();
     server.stop(0);
+    executor.shutdownNow();
   }
 }
