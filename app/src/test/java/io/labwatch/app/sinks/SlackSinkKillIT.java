@@ -12,6 +12,7 @@ import io.labwatch.events.Severity;
 import io.labwatch.events.Topics;
 import io.labwatch.sinks.testing.FakeSlack;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +59,8 @@ class SlackSinkKillIT {
             .redirectOutput(dir.resolve("sink-" + processes.size() + ".log").toFile());
     pb.environment().put("LABWATCH_SLACK_WEBHOOK_URL", slack.webhookUrl());
     pb.environment().put("LABWATCH_SLACK_CONSUMER_GROUP", group);
+    // the killed sink's partitions move to the next one after this, not Kafka's 45 s default
+    pb.environment().put("LABWATCH_KAFKA_SESSION_TIMEOUT_MS", "6000");
     Process p = pb.start();
     processes.add(p);
     return p;
@@ -99,10 +102,25 @@ class SlackSinkKillIT {
 
       Process second = sink(kafka, topics, slack, group);
       await().atMost(Duration.ofSeconds(90)).until(() -> subjects(slack).keySet().size() == 5);
+      Map<String, Long> counts = subjects(slack);
+
+      slack.then(FakeSlack.Answer.status(503, "")); // a retry, and its log line
+      try (KafkaProducer<String, Alert> p = kafka.producer(topics.alerts())) {
+        Alert a =
+            Alert.firing(
+                "IP_CONFLICT",
+                "10.77.0.6",
+                Severity.CRITICAL,
+                "IP conflict on 10.77.0.6",
+                Evidence.NONE,
+                Map.of(),
+                t0.plusSeconds(6));
+        p.send(new ProducerRecord<>(topics.alerts().name(), 0, null, a.fingerprint(), a)).get();
+      }
+      await().atMost(Duration.ofSeconds(60)).until(() -> subjects(slack).containsKey("10.77.0.6"));
       second.destroy();
       assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
-      Map<String, Long> counts = subjects(slack);
       assertThat(counts)
           .containsOnlyKeys("10.77.0.1", "10.77.0.2", "10.77.0.3", "10.77.0.4", "10.77.0.5");
       assertThat(counts.values().stream().filter(n -> n > 1).count())
@@ -110,6 +128,15 @@ class SlackSinkKillIT {
           .isLessThanOrEqualTo(1);
       assertThat(counts.values()).allMatch(n -> n <= 2);
       assertThat(counts.get("10.77.0.1")).isEqualTo(1);
+
+      // the webhook URL is a secret: the logs show where it points, never what it is
+      String logs =
+          Files.readString(dir.resolve("sink-0.log")) + Files.readString(dir.resolve("sink-1.log"));
+      assertThat(logs)
+          .contains("webhook http://127.0.0.1/…")
+          .contains("503")
+          .doesNotContain(FakeSlack.WEBHOOK_SECRET)
+          .doesNotContain("T0LAB");
     }
   }
 

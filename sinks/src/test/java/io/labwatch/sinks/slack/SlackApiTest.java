@@ -62,7 +62,9 @@ class SlackApiTest {
       assertThat(api.webhook(msg))
           .isEqualTo(new Delivery.Permanent("channel_not_found (HTTP 404)"));
       assertThat(api.webhook(msg)).isEqualTo(new Delivery.Ok(null, null));
-      assertThat(slack.requests()).hasSize(5).allMatch(r -> r.path().equals("/webhook"));
+      assertThat(slack.requests())
+          .hasSize(5)
+          .allMatch(r -> r.path().equals(FakeSlack.WEBHOOK_PATH));
     }
   }
 

@@ -19,10 +19,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A local HTTP server that answers like Slack: an incoming webhook at {@code /webhook}, and the Web
- * API's {@code chat.postMessage} and {@code chat.update} under {@code /api}. Answers are {@code ok}
- * unless a test queued others (429 with Retry-After, 5xx, 4xx errors, {@code ok:false}). It records
- * every request it gets, with its arrival time.
+ * A local HTTP server that answers like Slack: an incoming webhook at {@link #WEBHOOK_PATH}, and
+ * the Web API's {@code chat.postMessage} and {@code chat.update} under {@code /api}. Answers are
+ * {@code ok} unless a test queued others (429 with Retry-After, 5xx, 4xx errors, {@code ok:false}).
+ * It records every request it gets, with its arrival time.
  */
 public final class FakeSlack implements AutoCloseable {
 
@@ -44,6 +44,11 @@ public final class FakeSlack implements AutoCloseable {
     }
   }
 
+  /** The secret part of the webhook's URL, as in Slack's: no log or error may ever show it. */
+  public static final String WEBHOOK_SECRET = "XyZsecretWebhookToken42";
+
+  public static final String WEBHOOK_PATH = "/services/T0LAB/B0LAB/" + WEBHOOK_SECRET;
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpServer server;
@@ -53,6 +58,7 @@ public final class FakeSlack implements AutoCloseable {
   private final AtomicLong ts = new AtomicLong(1_764_000_000_000_100L);
   private volatile CountDownLatch hold;
   private volatile int holdAt = -1;
+  private int answered;
 
   public FakeSlack() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -62,7 +68,7 @@ public final class FakeSlack implements AutoCloseable {
   }
 
   public String webhookUrl() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/webhook";
+    return "http://127.0.0.1:" + server.getAddress().getPort() + WEBHOOK_PATH;
   }
 
   public String apiUrl() {
@@ -89,6 +95,11 @@ public final class FakeSlack implements AutoCloseable {
     if (h != null) {
       h.countDown();
     }
+  }
+
+  /** How many requests have been given their answer (a held one has not). */
+  public synchronized int answered() {
+    return answered;
   }
 
   public List<Request> requests() {
@@ -124,6 +135,7 @@ public final class FakeSlack implements AutoCloseable {
     Answer answer;
     synchronized (this) {
       answer = script.poll();
+      answered++;
     }
     if (answer == null) {
       answer = ok(path, body);
