@@ -9,6 +9,12 @@ public final class DeadLetters {
   /** Why the record could not be used: one line. */
   public static final String REASON = "labwatch.dlq.reason";
 
+  /**
+   * Why, as a short code from a small set (e.g. {@code undecodable}, or Slack's error such as
+   * {@code invalid_payload}): what metrics count by, where the reason's text would be unbounded.
+   */
+  public static final String CODE = "labwatch.dlq.code";
+
   /** The labwatch component that gave up on it, e.g. {@code sink.slack}. */
   public static final String COMPONENT = "labwatch.dlq.component";
 

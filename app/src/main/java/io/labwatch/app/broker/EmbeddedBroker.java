@@ -1,6 +1,7 @@
 package io.labwatch.app.broker;
 
 import io.labwatch.events.LabwatchException;
+import io.labwatch.events.PortOwner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -12,12 +12,17 @@ import io.labwatch.producers.arp.ArpSensor;
 import io.labwatch.producers.publish.EventPublisher;
 import io.labwatch.producers.publish.KafkaEventPublisher;
 import io.labwatch.sinks.ConsoleSink;
+import io.labwatch.sinks.Health;
+import io.labwatch.sinks.prometheus.LabwatchMetrics;
+import io.labwatch.sinks.prometheus.PrometheusSink;
 import io.labwatch.sinks.slack.SlackConfig;
 import io.labwatch.sinks.slack.SlackSink;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -75,6 +80,14 @@ final class RunCommand implements Callable<Integer> {
   boolean noCapture;
 
   @Option(
+      names = "--metrics-listen",
+      paramLabel = "HOST:PORT",
+      description =
+          "Where /metrics and /-/healthy listen (metrics.listen); port 0 picks a free one."
+              + " Default: 0.0.0.0:9464.")
+  String metricsListen;
+
+  @Option(
       names = "--probe",
       paramLabel = "IP[,IP...]",
       description = "Actively probe these IPs (sends ARP requests; sensor.arp.probe.targets).")
@@ -92,7 +105,8 @@ final class RunCommand implements Callable<Integer> {
                 "sensor.arp.interfaces",
                 interfaces == null ? null : String.join(",", interfaces),
                 "--iface")
-            .add("sensor.arp.probe.targets", probe, "--probe");
+            .add("sensor.arp.probe.targets", probe, "--probe")
+            .add("metrics.listen", metricsListen, "--metrics-listen");
     kafka.addTo(overrides);
     ConfigLoader.Loaded loaded = parent.loadConfig(common, overrides);
     LabwatchConfig config = loaded.config();
@@ -132,12 +146,15 @@ final class RunCommand implements Callable<Integer> {
 
     // the sinks before the detection: a new sink starts at the topic's end as it is now, so it
     // sees every alert the detection raises; and it stops after the detection, draining it
+    Health health = new Health();
+    LabwatchMetrics metrics = new LabwatchMetrics(health);
     String alertsLine;
     if (config.slack().enabled()) {
-      shutdown.register(
-          "Slack sink",
-          SlackSink.start(
-              config.slack(), config.catalogue(), config.kafkaClientProperties(bootstrap)));
+      metrics.slack(
+          shutdown.register(
+              "Slack sink",
+              SlackSink.start(
+                  config.slack(), config.catalogue(), config.kafkaClientProperties(bootstrap))));
       alertsLine =
           "to Slack ("
               + (config.slack().botMode()
@@ -153,6 +170,16 @@ final class RunCommand implements Callable<Integer> {
               config.catalogue().alerts(), config.kafkaClientProperties(bootstrap), out));
       alertsLine = "printed below as they happen (no Slack configured)";
     }
+    PrometheusSink prometheus =
+        shutdown.register(
+            "Prometheus sink",
+            PrometheusSink.start(
+                config.metrics().sink(),
+                config.catalogue(),
+                config.kafkaClientProperties(bootstrap),
+                metrics,
+                health,
+                lagGroups(config)));
 
     shutdown.register(
         "detection",
@@ -203,6 +230,7 @@ final class RunCommand implements Callable<Integer> {
         config.catalogue().alerts().name(),
         config.dataDir().toAbsolutePath().resolve("streams"),
         config.detection().inventory().size());
+    out.printf("  metrics  %s%n", metricsUrl(config.metrics().sink().host(), prometheus.port()));
     out.printf(
         "  config   %s%n",
         loaded.file().map(Path::toString).orElse("built-in defaults (no labwatch.yml)"));
@@ -224,4 +252,30 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
+
+  /** The consumer groups whose lag /metrics shows: the detection's, and Slack's when it runs. */
+  static Map<String, String> lagGroups(LabwatchConfig config) {
+    Map<String, String> groups = new LinkedHashMap<>();
+    groups.put("detect", config.detection().applicationId());
+    if (config.slack().enabled()) {
+      groups.put("slack", config.slack().consumerGroup());
+    }
+    return groups;
+  }
+
+  /** A URL to paste: a wildcard address becomes this host's name. */
+  static String metricsUrl(String host, int port) {
+    String h = host;
+    if (h.equals("0.0.0.0") || h.equals("::")) {
+      try {
+        h = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        h = "localhost";
+      }
+    }
+    if (h.contains(":")) {
+      h = "[" + h + "]";
+    }
+    return "http://" + h + ":" + port + "/metrics (health: /-/healthy)";
+  }
 }

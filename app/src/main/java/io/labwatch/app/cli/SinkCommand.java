@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
     name = "sink",
     mixinStandardHelpOptions = true,
     description = "Run one sink on its own: it reads labwatch.alerts and delivers them.",
-    subcommands = {SinkSlackCommand.class})
+    subcommands = {SinkSlackCommand.class, SinkPrometheusCommand.class})
 final class SinkCommand implements Callable<Integer> {
 
   @ParentCommand Labwatch labwatch;

@@ -2,9 +2,11 @@ package io.labwatch.app.config;
 
 import io.labwatch.events.Topics;
 import io.labwatch.producers.arp.ArpSensorConfig;
+import io.labwatch.sinks.prometheus.MetricsConfig;
 import io.labwatch.sinks.slack.SlackConfig;
 import io.labwatch.streams.DetectionConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
@@ -24,6 +26,7 @@ import java.util.regex.Pattern;
  * @param sensor the sensors' settings
  * @param detection the detection's settings
  * @param slack the Slack sink's settings (off unless a webhook or bot token is set)
+ * @param metrics the Prometheus sink's settings
  */
 public record LabwatchConfig(
     Path dataDir,
@@ -32,7 +35,8 @@ public record LabwatchConfig(
     Map<String, String> kafka,
     Sensors sensor,
     DetectionConfig detection,
-    SlackConfig slack) {
+    SlackConfig slack,
+    Metrics metrics) {
 
   private static final Pattern SECRET_KAFKA_KEY =
       Pattern.compile(".*(password|secret|jaas|token|credential|\\.key$).*");
@@ -49,6 +53,25 @@ public record LabwatchConfig(
       throw new IllegalArgumentException("detection: is required");
     }
     slack = slack == null ? SlackConfig.off() : slack;
+    metrics = metrics == null ? new Metrics(null, null) : metrics;
+  }
+
+  /**
+   * The Prometheus sink ({@code metrics.*}).
+   *
+   * @param listen where /metrics listens, {@code HOST:PORT}
+   * @param lagInterval how often consumer lag is looked up
+   */
+  public record Metrics(String listen, Duration lagInterval) {
+    public Metrics {
+      listen = listen == null || listen.isBlank() ? MetricsConfig.DEFAULT_LISTEN : listen.trim();
+      lagInterval = lagInterval == null ? Duration.ofSeconds(15) : lagInterval;
+      MetricsConfig.listen(listen, lagInterval); // refuses a bad address now, naming the key
+    }
+
+    public MetricsConfig sink() {
+      return MetricsConfig.listen(listen, lagInterval);
+    }
   }
 
   /**
@@ -159,6 +182,8 @@ public record LabwatchConfig(
         + detection
         + ", slack="
         + slack
+        + ", metrics="
+        + metrics
         + "]";
   }
 }

@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.labwatch.app.testing.Cli;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,11 +62,33 @@ class LabwatchProcessIT {
     Path err = dir.resolve("err.txt");
 
     Process first =
-        start(out, err, "run", "--data-dir", data.toString(), "--broker-port", "0", "--no-capture");
+        start(
+            out,
+            err,
+            "run",
+            "--data-dir",
+            data.toString(),
+            "--broker-port",
+            "0",
+            "--no-capture",
+            "--metrics-listen",
+            "127.0.0.1:0");
     String bootstrap = awaitReady(first, out, err);
     assertThat(Files.readString(out))
         .contains("labwatch.arp (new)", "labwatch.alerts (new)", "labwatch.dlq (new)")
         .contains("data in " + data.resolve("kafka"));
+    // /metrics answers at the address the banner gives
+    Matcher metrics =
+        Pattern.compile("metrics  (http://127\\.0\\.0\\.1:\\d+/metrics)")
+            .matcher(Files.readString(out));
+    assertThat(metrics.find()).as(Files.readString(out)).isTrue();
+    HttpResponse<String> scrape =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(metrics.group(1))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(scrape.statusCode()).isEqualTo(200);
+    assertThat(scrape.body()).contains("labwatch_part_up{part=\"prometheus sink\"} 1.0");
 
     Cli.Result topics = new Cli().run("topics", "-b", bootstrap);
     assertThat(topics.exitCode()).as(topics.err()).isZero();
@@ -88,7 +114,9 @@ class LabwatchProcessIT {
             data.toString(),
             "--broker-port",
             "0",
-            "--no-capture");
+            "--no-capture",
+            "--metrics-listen",
+            "127.0.0.1:0");
     awaitReady(second, out2, dir.resolve("err2.txt"));
     assertThat(Files.readString(out2))
         .contains(

@@ -169,6 +169,7 @@ class SlackSinkIT {
         assertThat(header(dead.get(0), DeadLetters.REASON))
             .isEqualTo("slack: invalid_payload (HTTP 400)");
         assertThat(header(dead.get(0), DeadLetters.COMPONENT)).isEqualTo("sink.slack");
+        assertThat(header(dead.get(0), DeadLetters.CODE)).isEqualTo("invalid_payload");
         assertThat(new String(dead.get(0).key(), StandardCharsets.UTF_8))
             .isEqualTo("IP_CONFLICT:10.77.0.1");
         assertThat(subjects(slack).get(1)).endsWith("10.77.0.2");

@@ -74,6 +74,7 @@ public final class SlackSink implements AutoCloseable {
       Set.of("message_not_found", "cant_update_message", "edit_window_closed");
 
   private final Map<TopicPartition, Long> startPositions;
+  private final Map<TopicPartition, Long> committedUpTo = new HashMap<>();
   private volatile boolean stopped;
 
   private final AtomicLong delivered = new AtomicLong();
@@ -180,6 +181,8 @@ public final class SlackSink implements AutoCloseable {
         consumer.poll(Duration.ofMillis(200)).forEach(batch::add);
         if (!batch.isEmpty()) {
           handle(batch);
+        } else {
+          commitIdlePositions();
         }
       }
     } catch (Stopped e) {
@@ -209,7 +212,7 @@ public final class SlackSink implements AutoCloseable {
       try {
         a = alerts.deserialize(r.topic(), r.value());
       } catch (RuntimeException e) {
-        deadLetter(r, e.getMessage());
+        deadLetter(r, "undecodable", e.getMessage());
         commit(r);
         continue;
       }
@@ -310,6 +313,7 @@ public final class SlackSink implements AutoCloseable {
           (x, y) -> x.offset() >= y.offset() ? x : y);
     }
     consumer.commitSync(next);
+    next.forEach((p, o) -> committedUpTo.put(p, o.offset()));
   }
 
   private void finish(ConsumerRecord<byte[], byte[]> record, Alert a, Delivery d) {
@@ -328,7 +332,7 @@ public final class SlackSink implements AutoCloseable {
           p.error(),
           topics.dlq().name(),
           n == 1 ? "" : " (" + n + " so far)");
-      deadLetter(record, "slack: " + p.error());
+      deadLetter(record, p.error().split(" ", 2)[0], "slack: " + p.error());
     } else {
       delivered.incrementAndGet();
     }
@@ -410,10 +414,11 @@ public final class SlackSink implements AutoCloseable {
     }
   }
 
-  private void deadLetter(ConsumerRecord<byte[], byte[]> r, String reason) {
+  private void deadLetter(ConsumerRecord<byte[], byte[]> r, String code, String reason) {
     RecordHeaders headers = new RecordHeaders();
     r.headers().forEach(headers::add);
     headers.add(DeadLetters.REASON, String.valueOf(reason).getBytes(StandardCharsets.UTF_8));
+    headers.add(DeadLetters.CODE, code.getBytes(StandardCharsets.UTF_8));
     headers.add(DeadLetters.COMPONENT, "sink.slack".getBytes(StandardCharsets.UTF_8));
     headers.add(DeadLetters.SOURCE_TOPIC, r.topic().getBytes(StandardCharsets.UTF_8));
     headers.add(
@@ -434,9 +439,29 @@ public final class SlackSink implements AutoCloseable {
   }
 
   private void commit(ConsumerRecord<byte[], byte[]> r) {
-    consumer.commitSync(
-        Map.of(
-            new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1)));
+    TopicPartition p = new TopicPartition(r.topic(), r.partition());
+    consumer.commitSync(Map.of(p, new OffsetAndMetadata(r.offset() + 1)));
+    committedUpTo.put(p, r.offset() + 1);
+  }
+
+  /**
+   * Nothing is waiting: commits the positions, which may be past the last alert — the detection
+   * writes alerts in transactions, and each ends with a marker that takes an offset. Without this,
+   * the group's lag would never fall below one per partition.
+   */
+  private void commitIdlePositions() {
+    Map<TopicPartition, OffsetAndMetadata> move = new HashMap<>();
+    for (TopicPartition p : consumer.assignment()) {
+      long position = consumer.position(p);
+      Long done = committedUpTo.get(p);
+      if (done == null || position > done) {
+        move.put(p, new OffsetAndMetadata(position));
+      }
+    }
+    if (!move.isEmpty()) {
+      consumer.commitSync(move);
+      move.forEach((p, o) -> committedUpTo.put(p, o.offset()));
+    }
   }
 
   /**

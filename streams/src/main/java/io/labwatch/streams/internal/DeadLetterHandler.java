@@ -57,6 +57,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
     RecordHeaders headers = new RecordHeaders();
     record.headers().forEach(headers::add);
     headers.add(DeadLetters.REASON, bytes(reason));
+    headers.add(DeadLetters.CODE, bytes("undecodable"));
     headers.add(DeadLetters.COMPONENT, bytes("detect"));
     headers.add(DeadLetters.SOURCE_TOPIC, bytes(record.topic()));
     headers.add(DeadLetters.SOURCE_PARTITION, bytes(Integer.toString(record.partition())));

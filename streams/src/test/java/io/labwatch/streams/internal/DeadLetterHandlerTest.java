@@ -37,6 +37,7 @@ class DeadLetterHandlerTest {
     assertThat(dead.key()).isEqualTo(key);
     assertThat(dead.value()).isEqualTo(value);
     assertThat(header(dead.headers(), DeadLetters.REASON)).isEqualTo("cannot decode SensorEvent");
+    assertThat(header(dead.headers(), DeadLetters.CODE)).isEqualTo("undecodable");
     assertThat(header(dead.headers(), DeadLetters.COMPONENT)).isEqualTo("detect");
     assertThat(header(dead.headers(), DeadLetters.SOURCE_TOPIC)).isEqualTo("labwatch.arp");
     assertThat(header(dead.headers(), DeadLetters.SOURCE_PARTITION)).isEqualTo("2");

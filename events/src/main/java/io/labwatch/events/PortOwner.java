@@ -1,4 +1,4 @@
-package io.labwatch.app.broker;
+package io.labwatch.events;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.labwatch.app.broker;
+package io.labwatch.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,0 +1,60 @@
+package io.labwatch.sinks.prometheus;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.labwatch.sinks.Health;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * Everything but /metrics: {@code /-/healthy} (200 when every part works, else 503, one line per
+ * part either way) and a short index at {@code /}.
+ */
+final class HealthHandler implements HttpHandler {
+
+  private final Health health;
+
+  HealthHandler(Health health) {
+    this.health = health;
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getPath();
+      int status;
+      StringBuilder body = new StringBuilder();
+      if (path.equals("/-/healthy")) {
+        Map<String, String> parts = health.check();
+        boolean ok = parts.values().stream().allMatch(p -> p == null);
+        status = ok ? 200 : 503;
+        body.append(ok ? "OK" : "UNHEALTHY").append('\n');
+        parts.forEach(
+            (part, problem) ->
+                body.append(part)
+                    .append(": ")
+                    .append(problem == null ? "ok" : problem)
+                    .append('\n'));
+      } else if (path.equals("/")) {
+        status = 200;
+        body.append("labwatch\n/metrics    metrics (Prometheus text, OpenMetrics, protobuf)\n")
+            .append("/-/healthy liveness: 200 when every part works, 503 when one does not\n");
+      } else {
+        status = 404;
+        body.append("not found: try /metrics or /-/healthy\n");
+      }
+      byte[] out = body.toString().getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+      if ("HEAD".equals(exchange.getRequestMethod())) {
+        exchange.sendResponseHeaders(status, -1);
+        return;
+      }
+      exchange.sendResponseHeaders(status, out.length);
+      try (OutputStream os = exchange.getResponseBody()) {
+        os.write(out);
+      }
+    }
+  }
+}

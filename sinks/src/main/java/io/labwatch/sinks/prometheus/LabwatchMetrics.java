@@ -1,0 +1,237 @@
+package io.labwatch.sinks.prometheus;
+
+import io.labwatch.events.Alert;
+import io.labwatch.events.AlertState;
+import io.labwatch.events.ArpObservation;
+import io.labwatch.events.Heartbeat;
+import io.labwatch.sinks.Health;
+import io.labwatch.sinks.slack.SlackSink;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * labwatch's metrics, in a registry of their own (never the client's global one). Names follow
+ * Prometheus' conventions; every label has a bounded set of values: kinds, severities, states,
+ * packet classes, sensors, consumers, topics and short reason codes — and for firing incidents,
+ * their subjects, as many as there are incidents firing.
+ */
+public final class LabwatchMetrics {
+
+  /** Distinct dead-letter reason codes counted before the rest count as {@code other}. */
+  static final int MAX_REASONS = 50;
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+
+  private final Gauge firing;
+  private final Counter alerts;
+  private final Counter observations;
+  private final Counter deadLetters;
+  private final Counter undecodable;
+
+  /** Fingerprint (the alerts topic's key) to the label values of its firing series. */
+  private final Map<String, List<String>> firingLabels = new HashMap<>();
+
+  private final Map<String, Heartbeat> heartbeats = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Long>> lag = new ConcurrentHashMap<>();
+
+  public LabwatchMetrics(Health health) {
+    firing =
+        Gauge.builder()
+            .name("labwatch_alert_firing")
+            .help(
+                "1 for each incident firing now (IP conflict, spoof, silent sensor, ...); gone when"
+                    + " it resolves")
+            .labelNames("kind", "subject", "severity")
+            .register(registry);
+    alerts =
+        Counter.builder()
+            .name("labwatch_alerts_total")
+            .help("Alert records (FIRING, updates, RESOLVED) raised since this process started")
+            .labelNames("kind", "severity", "state")
+            .register(registry);
+    observations =
+        Counter.builder()
+            .name("labwatch_arp_observations_total")
+            .help("ARP and IPv6 neighbour discovery packets the sensors published")
+            .labelNames("sensor", "class")
+            .register(registry);
+    CounterWithCallback.builder()
+        .name("labwatch_sensor_packets_received_total")
+        .help("Packets the sensor's capture delivered, since the sensor started (its heartbeat)")
+        .labelNames("sensor")
+        .callback(cb -> heartbeats.forEach((s, h) -> cb.call(h.capture().received(), s)))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("labwatch_sensor_packets_dropped_total")
+        .help(
+            "Packets dropped before the sensor read them, by the kernel or the interface, since"
+                + " the sensor started (its heartbeat)")
+        .labelNames("sensor")
+        .callback(
+            cb ->
+                heartbeats.forEach(
+                    (s, h) -> cb.call(h.capture().dropped() + h.capture().droppedByInterface(), s)))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("labwatch_sensor_last_heartbeat_timestamp_seconds")
+        .help("When the sensor's last heartbeat was sent (Unix time)")
+        .unit(Unit.SECONDS)
+        .labelNames("sensor")
+        .callback(
+            cb -> heartbeats.forEach((s, h) -> cb.call(h.eventTime().toEpochMilli() / 1000.0, s)))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("labwatch_sensor_capturing")
+        .help("1 while the sensor captures, 0 while its interface is down or gone (its heartbeat)")
+        .labelNames("sensor")
+        .callback(cb -> heartbeats.forEach((s, h) -> cb.call(h.problem() == null ? 1 : 0, s)))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("labwatch_consumer_lag_records")
+        .help(
+            "Records a consumer of labwatch has yet to read: the detection (detect), the sinks"
+                + " (slack, prometheus)")
+        .labelNames("consumer", "topic")
+        .callback(
+            cb ->
+                lag.forEach(
+                    (consumer, topics) -> topics.forEach((t, n) -> cb.call(n, consumer, t))))
+        .register(registry);
+    deadLetters =
+        Counter.builder()
+            .name("labwatch_dead_letters_total")
+            .help("Records put on the dead-letter topic since this process started, by why")
+            .labelNames("component", "reason")
+            .register(registry);
+    undecodable =
+        Counter.builder()
+            .name("labwatch_metrics_undecodable_records_total")
+            .help("Records this exporter could not decode and left out of its metrics")
+            .labelNames("topic")
+            .register(registry);
+    GaugeWithCallback.builder()
+        .name("labwatch_part_up")
+        .help("1 while a part of this labwatch process works, 0 when it has failed (/-/healthy)")
+        .labelNames("part")
+        .callback(cb -> health.check().forEach((part, p) -> cb.call(p == null ? 1 : 0, part)))
+        .register(registry);
+    JvmMetrics.builder().register(registry);
+  }
+
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  /**
+   * An alert record: the firing set follows it; {@code count} adds it to the alert counter (not
+   * while the set is being rebuilt from history on start).
+   */
+  public synchronized void alert(String fingerprint, Alert a, boolean count) {
+    if (a == null) {
+      stopFiring(fingerprint);
+      return;
+    }
+    if (count) {
+      alerts.labelValues(a.kind(), lower(a.severity().name()), lower(a.state().name())).inc();
+    }
+    if (a.state() == AlertState.FIRING && !a.isEvent()) {
+      List<String> labels = List.of(a.kind(), a.subject(), lower(a.severity().name()));
+      List<String> before = firingLabels.put(fingerprint, labels);
+      if (before != null && !before.equals(labels)) {
+        firing.remove(before.toArray(String[]::new));
+      }
+      firing.labelValues(labels.toArray(String[]::new)).set(1);
+    } else {
+      stopFiring(fingerprint);
+    }
+  }
+
+  /** Label values as Alertmanager's conventions have them: severity="critical". */
+  private static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+
+  private void stopFiring(String fingerprint) {
+    List<String> before = firingLabels.remove(fingerprint);
+    if (before != null) {
+      firing.remove(before.toArray(String[]::new));
+    }
+  }
+
+  public synchronized int firingCount() {
+    return firingLabels.size();
+  }
+
+  public void observation(ArpObservation o) {
+    observations.labelValues(o.sensorId(), o.packetClass().name().toLowerCase(Locale.ROOT)).inc();
+  }
+
+  public void heartbeat(Heartbeat h) {
+    heartbeats.merge(
+        h.sensorId(), h, (old, now) -> now.eventTime().isBefore(old.eventTime()) ? old : now);
+  }
+
+  private final Map<String, Boolean> reasons = new ConcurrentHashMap<>();
+
+  public void deadLetter(String component, String code) {
+    String c = component == null ? "unknown" : component;
+    String r = code == null || code.isBlank() ? "unknown" : code;
+    if (!reasons.containsKey(r)) {
+      if (reasons.size() >= MAX_REASONS) {
+        r = "other";
+      } else {
+        reasons.put(r, Boolean.TRUE);
+      }
+    }
+    deadLetters.labelValues(c, r).inc();
+  }
+
+  public void undecodable(String topic) {
+    undecodable.labelValues(topic).inc();
+  }
+
+  /** A consumer's lag now, per topic; an empty map removes it. */
+  public void lag(String consumer, Map<String, Long> perTopic) {
+    if (perTopic.isEmpty()) {
+      lag.remove(consumer);
+    } else {
+      lag.put(consumer, Map.copyOf(perTopic));
+    }
+  }
+
+  /** The Slack sink's deliveries, when it runs in this process. */
+  public void slack(SlackSink sink) {
+    CounterWithCallback.builder()
+        .name("labwatch_slack_deliveries_total")
+        .help(
+            "Alerts the Slack sink finished with: delivered (Slack took it, alone or in a digest),"
+                + " dead_lettered (Slack refused it for good)")
+        .labelNames("outcome")
+        .callback(
+            cb -> {
+              cb.call(sink.delivered(), "delivered");
+              cb.call(sink.deadLettered(), "dead_lettered");
+            })
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("labwatch_slack_retries_total")
+        .help("Calls to Slack that failed for now (429, 5xx, timeouts) and were tried again")
+        .callback(cb -> cb.call(sink.retries()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("labwatch_slack_digests_total")
+        .help("Digest messages sent instead of one message per alert, during storms")
+        .callback(cb -> cb.call(sink.digests()))
+        .register(registry);
+  }
+}

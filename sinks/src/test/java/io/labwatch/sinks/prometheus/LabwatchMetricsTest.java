@@ -1,0 +1,164 @@
+package io.labwatch.sinks.prometheus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labwatch.events.Alert;
+import io.labwatch.events.ArpObservation;
+import io.labwatch.events.Evidence;
+import io.labwatch.events.Heartbeat;
+import io.labwatch.events.IpAddress;
+import io.labwatch.events.MacAddress;
+import io.labwatch.events.PacketClass;
+import io.labwatch.events.Severity;
+import io.labwatch.sinks.Health;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What /metrics says, for what the topics carry. */
+class LabwatchMetricsTest {
+
+  static final Instant T0 = Instant.parse("2026-11-25T14:02:11Z");
+
+  private final Health health = new Health();
+  private final LabwatchMetrics metrics = new LabwatchMetrics(health);
+
+  static Alert conflict(String ip, Instant at) {
+    return Alert.firing(
+        "IP_CONFLICT", ip, Severity.CRITICAL, "IP conflict on " + ip, Evidence.NONE, Map.of(), at);
+  }
+
+  /** The labwatch_ lines of a real scrape, over HTTP, in the Prometheus text format. */
+  private List<String> scrape() throws Exception {
+    try (HTTPServer server =
+        HTTPServer.builder()
+            .hostname("127.0.0.1")
+            .port(0)
+            .registry(metrics.registry())
+            .buildAndStart()) {
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + server.getPort() + "/metrics"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+      return r.body().lines().filter(l -> l.startsWith("labwatch_")).toList();
+    }
+  }
+
+  @Test
+  void aFiringIncidentIsOneSeriesUntilItResolves() throws Exception {
+    Alert firing = conflict("10.77.0.10", T0);
+    metrics.alert(firing.fingerprint(), firing, true);
+    Alert update =
+        firing.updated("IP conflict on 10.77.0.10, 9 flips", Evidence.NONE, T0.plusSeconds(300));
+    metrics.alert(update.fingerprint(), update, true);
+    assertThat(scrape())
+        .contains(
+            "labwatch_alert_firing{kind=\"IP_CONFLICT\",severity=\"critical\",subject=\"10.77.0.10\"} 1.0",
+            "labwatch_alerts_total{kind=\"IP_CONFLICT\",severity=\"critical\",state=\"firing\"} 2.0");
+    assertThat(metrics.firingCount()).isEqualTo(1);
+
+    metrics.alert(firing.fingerprint(), update.resolved("resolved", T0.plusSeconds(900)), true);
+    assertThat(scrape())
+        .noneMatch(l -> l.startsWith("labwatch_alert_firing"))
+        .contains(
+            "labwatch_alerts_total{kind=\"IP_CONFLICT\",severity=\"critical\",state=\"resolved\"} 1.0");
+    assertThat(metrics.firingCount()).isZero();
+  }
+
+  @Test
+  void historyRebuildsTheFiringSetWithoutCountingAndATombstoneRemoves() throws Exception {
+    Alert a = conflict("10.77.0.1", T0);
+    Alert b = conflict("10.77.0.2", T0);
+    metrics.alert(a.fingerprint(), a, false);
+    metrics.alert(b.fingerprint(), b, false);
+    metrics.alert(b.fingerprint(), null, false); // compaction's delete marker
+    assertThat(scrape())
+        .contains(
+            "labwatch_alert_firing{kind=\"IP_CONFLICT\",severity=\"critical\",subject=\"10.77.0.1\"} 1.0")
+        .noneMatch(l -> l.contains("10.77.0.2"))
+        .noneMatch(l -> l.startsWith("labwatch_alerts_total"));
+  }
+
+  @Test
+  void eventsAreCountedButNeverFire() throws Exception {
+    Alert changed =
+        Alert.event(
+            "MAC_CHANGED",
+            "10.77.0.5",
+            Severity.WARNING,
+            "10.77.0.5 moved",
+            Evidence.NONE,
+            Map.of(),
+            T0);
+    metrics.alert(changed.fingerprint(), changed, true);
+    assertThat(scrape())
+        .noneMatch(l -> l.startsWith("labwatch_alert_firing"))
+        .contains(
+            "labwatch_alerts_total{kind=\"MAC_CHANGED\",severity=\"warning\",state=\"resolved\"} 1.0");
+  }
+
+  @Test
+  void sensorsObservationsHeartbeatsAndDrops() throws Exception {
+    var o =
+        new ArpObservation(
+            T0,
+            "lab-sw1",
+            "eth0",
+            null,
+            PacketClass.REPLY,
+            IpAddress.of("10.77.0.10"),
+            MacAddress.of("00:a0:de:0a:00:10"),
+            IpAddress.of("10.77.0.1"),
+            MacAddress.of("00:11:22:33:44:55"),
+            MacAddress.of("00:a0:de:0a:00:10"));
+    metrics.observation(o);
+    metrics.observation(o);
+    metrics.heartbeat(
+        new Heartbeat(T0.plusSeconds(10), "lab-sw1", 10_000, new Heartbeat.Capture(100, 3, 2)));
+    // an older heartbeat (another partition's copy, late) does not go back in time
+    metrics.heartbeat(new Heartbeat(T0, "lab-sw1", 10_000, new Heartbeat.Capture(90, 1, 0)));
+    metrics.heartbeat(
+        new Heartbeat(
+            T0.plusSeconds(10), "lab-sw2", 10_000, new Heartbeat.Capture(0, 0, 0), "eth1 is down"));
+    assertThat(scrape())
+        .contains(
+            "labwatch_arp_observations_total{class=\"reply\",sensor=\"lab-sw1\"} 2.0",
+            "labwatch_sensor_packets_received_total{sensor=\"lab-sw1\"} 100.0",
+            "labwatch_sensor_packets_dropped_total{sensor=\"lab-sw1\"} 5.0",
+            "labwatch_sensor_last_heartbeat_timestamp_seconds{sensor=\"lab-sw1\"} "
+                + (double) T0.plusSeconds(10).getEpochSecond(),
+            "labwatch_sensor_capturing{sensor=\"lab-sw1\"} 1.0",
+            "labwatch_sensor_capturing{sensor=\"lab-sw2\"} 0.0");
+  }
+
+  @Test
+  void deadLetterReasonsAreBoundedAndPartsReportHealth() throws Exception {
+    metrics.deadLetter("sink.slack", "invalid_payload");
+    for (int i = 0; i < LabwatchMetrics.MAX_REASONS + 20; i++) {
+      metrics.deadLetter("detect", "reason-" + i);
+    }
+    metrics.deadLetter("detect", null); // "unknown": no room left either
+    // 1 + 49 reasons fill the 50 slots; 21 more and the unknown one count as other
+    health.register("detection", () -> "the stream thread died: boom");
+    metrics.lag("detect", Map.of("labwatch.arp", 42L));
+    List<String> lines = scrape();
+    assertThat(lines)
+        .contains(
+            "labwatch_dead_letters_total{component=\"sink.slack\",reason=\"invalid_payload\"} 1.0",
+            "labwatch_dead_letters_total{component=\"detect\",reason=\"other\"} 22.0",
+            "labwatch_part_up{part=\"detection\"} 0.0",
+            "labwatch_consumer_lag_records{consumer=\"detect\",topic=\"labwatch.arp\"} 42.0");
+    assertThat(lines.stream().filter(l -> l.startsWith("labwatch_dead_letters_total")).count())
+        .isLessThanOrEqualTo(LabwatchMetrics.MAX_REASONS + 2);
+  }
+}
