@@ -13,6 +13,7 @@ import io.labwatch.sinks.Health;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.net.BindException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -216,10 +217,26 @@ public final class PrometheusSink implements AutoCloseable {
       }
       ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
       read += records.count();
-      records.forEach(this::handle);
+      // history: of an incident's records only the last one in a batch matters for what fires
+      // now (records of one key are in one partition, in order), so the others are not decoded
+      Map<KeyOf, ConsumerRecord<byte[], byte[]>> last = new LinkedHashMap<>();
+      for (ConsumerRecord<byte[], byte[]> r : records) {
+        boolean history =
+            r.offset() < countFrom.getOrDefault(new TopicPartition(r.topic(), r.partition()), 0L);
+        if (history && r.key() != null && r.topic().equals(topics.alerts().name())) {
+          KeyOf k = new KeyOf(r.partition(), ByteBuffer.wrap(r.key()));
+          last.remove(k); // keeps the order of the last occurrence
+          last.put(k, r);
+        } else {
+          handle(r);
+        }
+      }
+      last.values().forEach(this::handle);
     }
     log.debug("caught up from {} with {} records", start, read);
   }
+
+  private record KeyOf(int partition, ByteBuffer key) {}
 
   private boolean caughtUp(Map<TopicPartition, Long> ends) {
     for (Map.Entry<TopicPartition, Long> e : ends.entrySet()) {
