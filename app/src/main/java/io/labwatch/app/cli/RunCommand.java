@@ -33,8 +33,8 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code labwatch run}: the whole pipeline in one JVM — the embedded broker (unless an external
- * cluster is configured), the topics, the detection, a console printer of alerts, and the ARP
- * sensor. Parts are stopped in reverse: the sensor first, the broker last.
+ * cluster is configured), the topics, the sinks (Slack or the console, and Prometheus), the
+ * detection, and the ARP sensor. Parts are stopped in reverse: the sensor first, the broker last.
  */
 @Command(
     name = "run",
@@ -42,7 +42,9 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "Run labwatch on this box until Ctrl-C or SIGTERM: an embedded Kafka broker (unless"
           + " --bootstrap-servers points at a cluster), labwatch's topics, the detection, and the ARP"
-          + " sensor on the default route's interface (or --iface). New alerts are printed here.",
+          + " sensor on the default route's interface (or --iface). Alerts go to Slack when"
+          + " slack.webhookUrl or slack.botToken is set, else they are printed here; /metrics for"
+          + " Prometheus is served on 0.0.0.0:9464 (--metrics-listen).",
       "",
       "Capturing needs root or CAP_NET_RAW; without it labwatch says how to grant it and runs the"
           + " rest (--no-capture does so on purpose, for a box where sensors run elsewhere).",
