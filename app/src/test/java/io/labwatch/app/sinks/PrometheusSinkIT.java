@@ -39,13 +39,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -90,7 +93,7 @@ class PrometheusSinkIT {
         Map.of("bootstrap.servers", kafka.bootstrapServers()),
         new LabwatchMetrics(health),
         health,
-        Map.of("detect", "no-such-group"));
+        Map.of("detect", topics.prefix() + "detect"));
   }
 
   private HttpResponse<String> get(int port, String path, String accept) throws Exception {
@@ -242,7 +245,22 @@ class PrometheusSinkIT {
                     topics.arp().name(), null, "{not json".getBytes(StandardCharsets.UTF_8)))
             .get();
       }
+      // the detection's group has read nothing of the three ARP records yet
+      try (var admin = kafka.admin()) {
+        Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
+        for (int i = 0; i < topics.arp().partitions(); i++) {
+          start.put(new TopicPartition(topics.arp().name(), i), new OffsetAndMetadata(0));
+        }
+        admin.alterConsumerGroupOffsets(topics.prefix() + "detect", start).all().get();
+      }
       int port = sink.port();
+      String lag =
+          "labwatch_consumer_lag_records{consumer=\"detect\",topic=\""
+              + topics.arp().name()
+              + "\"} 3.0";
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> get(port, "/metrics", null).body().contains(lag));
       await()
           .atMost(Duration.ofSeconds(30))
           .until(

@@ -27,7 +27,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FakeSlack implements AutoCloseable {
 
   /** One request as received. */
-  public record Request(long nanoTime, String path, String authorization, JsonNode body) {}
+  /**
+   * One request as it arrived: {@code nanoTime} for intervals, {@code at} (the wall clock) to set
+   * against a packet's capture timestamp.
+   */
+  public record Request(
+      long nanoTime, String path, String authorization, JsonNode body, java.time.Instant at) {}
 
   /** One scripted answer. */
   public record Answer(int status, String body, String retryAfter) {
@@ -122,7 +127,8 @@ public final class FakeSlack implements AutoCloseable {
               System.nanoTime(),
               path,
               exchange.getRequestHeaders().getFirst("Authorization"),
-              body));
+              body,
+              java.time.Instant.now()));
       index = requests.size() - 1;
     }
     if (index == holdAt && hold != null) {
