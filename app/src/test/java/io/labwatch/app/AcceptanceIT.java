@@ -1,0 +1,313 @@
+package io.labwatch.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labwatch.app.testing.Cli;
+import io.labwatch.app.testing.NetnsLab;
+import io.labwatch.app.testing.PrometheusServer;
+import io.labwatch.events.IpAddress;
+import io.labwatch.events.MacAddress;
+import io.labwatch.producers.testing.Requirements;
+import io.labwatch.sinks.testing.FakeSlack;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The seed incident end to end, as a lab admin would live it: {@code labwatch run} (the packaged
+ * jar, its own JVM) capturing on the mirror port of a bridge of network namespaces — a gateway, the
+ * GPU server, a client, a workstation — posting to a local Slack stand-in and scraped by a real
+ * Prometheus. Then a router in AP mode comes up with the server's address.
+ */
+class AcceptanceIT {
+
+  static final Path JAR = Path.of("target", "labwatch.jar");
+  static final Path RULES = Path.of("..", "deploy", "prometheus", "labwatch-rules.yml");
+  static final Pattern BROKER = Pattern.compile("broker {3}(\\S+) ");
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static final MacAddress GATEWAY = MacAddress.of("00:1b:21:0a:00:01"); // Intel
+  static final MacAddress SERVER = MacAddress.of("3c:fd:fe:0a:00:10"); // Intel
+  static final MacAddress CLIENT = MacAddress.of("52:54:00:0a:00:21"); // QEMU
+  static final MacAddress ROUTER = MacAddress.of("00:a0:de:0a:00:10"); // YAMAHA
+  static final MacAddress OLD_NIC = MacAddress.of("00:e0:4c:0a:00:30"); // Realtek
+  static final MacAddress NEW_NIC = MacAddress.of("3c:fd:fe:0a:00:30"); // Intel
+
+  @TempDir Path dir;
+
+  private NetnsLab lab;
+  private FakeSlack slack;
+  private PrometheusServer prometheus;
+  private Process labwatch;
+  private final List<Process> started = new ArrayList<>();
+  private final AtomicBoolean talking = new AtomicBoolean();
+  private Thread traffic;
+
+  @BeforeEach
+  void needsRootAndTools() {
+    Requirements.root("the acceptance test's network-namespace lab");
+    Requirements.command("ip", "iproute2");
+    Requirements.command("tc", "iproute2");
+    Requirements.command("ping", "iputils-ping");
+    Requirements.command("prometheus", "prometheus");
+    Requirements.libpcap();
+    assertThat(JAR).as("the packaged jar (mvn package builds it)").exists();
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    talking.set(false);
+    if (traffic != null) {
+      traffic.join(10_000);
+    }
+    for (Process p : started) {
+      p.destroy();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+    if (prometheus != null) {
+      prometheus.close();
+    }
+    if (slack != null) {
+      slack.close();
+    }
+    if (lab != null) {
+      lab.close();
+    }
+  }
+
+  private Process run(int round, Path config, int metricsPort) throws IOException {
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                JAR.toString(),
+                "run",
+                "--config",
+                config.toString(),
+                "--data-dir",
+                dir.resolve("data").toString(),
+                "--broker-port",
+                "0",
+                "--iface",
+                lab.monitorInterface(),
+                "--metrics-listen",
+                "127.0.0.1:" + metricsPort)
+            .redirectOutput(dir.resolve("run" + round + ".out").toFile())
+            .redirectError(dir.resolve("run" + round + ".err").toFile())
+            .start();
+    p.toHandle(); // (started by this test: ended by it, by this handle)
+    started.add(p);
+    return p;
+  }
+
+  /** Waits for the banner; returns the broker's address. */
+  private String awaitReady(Process p, int round) throws IOException {
+    Path out = dir.resolve("run" + round + ".out");
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(200))
+        .failFast("labwatch exited", () -> !p.isAlive())
+        .until(() -> Files.readString(out).contains("ready in"));
+    String banner = Files.readString(out);
+    assertThat(banner).contains("capturing on " + lab.monitorInterface());
+    Matcher m = BROKER.matcher(banner);
+    assertThat(m.find()).as(banner).isTrue();
+    return m.group(1);
+  }
+
+  /** Clients keep talking to the server (and the workstation), re-asking ARP every second. */
+  private void startTraffic(IpAddress server, IpAddress workstation) {
+    talking.set(true);
+    traffic =
+        new Thread(
+            () -> {
+              long n = 0;
+              while (talking.get()) {
+                try {
+                  if (n++ % 3 == 0) {
+                    lab.forgetNeighbours("cl");
+                    lab.forgetNeighbours("gw");
+                  }
+                  lab.exec("cl", "ping", "-c", "1", "-W", "1", server.toString());
+                  lab.exec("gw", "ping", "-c", "1", "-W", "1", server.toString());
+                  lab.exec("cl", "ping", "-c", "1", "-W", "1", workstation.toString());
+                  Thread.sleep(300);
+                } catch (InterruptedException e) {
+                  return;
+                } catch (IOException e) {
+                  // a host may be going away; keep talking to the others
+                }
+              }
+            },
+            "lab-traffic");
+    traffic.setDaemon(true);
+    traffic.start();
+  }
+
+  private List<String> texts() {
+    return slack.requests().stream().map(r -> r.body().path("text").asText()).toList();
+  }
+
+  private long count(String prefix) {
+    return texts().stream().filter(t -> t.startsWith(prefix)).count();
+  }
+
+  private String firingValue(String promql) throws Exception {
+    JsonNode v = prometheus.vector(promql);
+    return v.isEmpty() ? "" : v.get(0).path("value").get(1).asText();
+  }
+
+  @Test
+  void theSeedIncidentFromTheWireToSlackAndPrometheus() throws Exception {
+    lab = NetnsLab.create();
+    IpAddress serverIp = lab.ip(10);
+    IpAddress workstationIp = lab.ip(30);
+    lab.host("gw", GATEWAY, lab.ip(1));
+    lab.host("srv", SERVER, serverIp);
+    lab.host("cl", CLIENT, lab.ip(21));
+    lab.host("ws", OLD_NIC, workstationIp);
+    slack = new FakeSlack();
+    int metricsPort = PrometheusServer.freePort();
+    // the lab's settings, shortened so the test takes a minute and a half, not hours
+    Path config =
+        Files.writeString(
+            dir.resolve("labwatch.yml"),
+            String.join(
+                "\n",
+                "sensor:",
+                "  arp:",
+                "    heartbeatInterval: 5s",
+                "detection:",
+                "  conflictWindow: 8s",
+                "  quietPeriod: 30s",
+                "slack:",
+                "  webhookUrl: " + slack.webhookUrl(),
+                ""));
+    labwatch = run(1, config, metricsPort);
+    awaitReady(labwatch, 1);
+    prometheus =
+        PrometheusServer.start(
+            Files.createDirectory(dir.resolve("prometheus")),
+            "127.0.0.1:" + metricsPort,
+            List.of(RULES));
+    startTraffic(serverIp, workstationIp);
+    Thread.sleep(5_000); // a quiet lab: every host known, nothing wrong
+    assertThat(texts()).as("a healthy lab says nothing").isEmpty();
+
+    // the incident: a router in AP mode on the server's address
+    lab.host("rogue", ROUTER, serverIp);
+    String firing = "CRITICAL IP_CONFLICT firing: IP conflict on " + serverIp + ":";
+    await().atMost(Duration.ofSeconds(30)).until(() -> count(firing) == 1);
+    FakeSlack.Request post =
+        slack.requests().stream()
+            .filter(r -> r.body().path("text").asText().startsWith(firing))
+            .findFirst()
+            .orElseThrow();
+    // 1. one message, naming both MACs with their vendors
+    assertThat(post.body().toString())
+        .contains(SERVER.toString(), "Intel", ROUTER.toString(), "YAMAHA");
+    String bootstrap =
+        BROKER
+            .matcher(Files.readString(dir.resolve("run1.out")))
+            .results()
+            .findFirst()
+            .orElseThrow()
+            .group(1);
+    Instant firstClaim = firstClaim(bootstrap, serverIp, ROUTER);
+    Duration wireToSlack = Duration.between(firstClaim, post.at());
+    System.err.println("wire to Slack: " + wireToSlack.toMillis() + " ms");
+    assertThat(wireToSlack).isPositive().isLessThan(Duration.ofSeconds(2));
+
+    // 2. Prometheus has it, and the deployed rule alerts on it
+    String series = "labwatch_alert_firing{kind=\"IP_CONFLICT\",subject=\"" + serverIp + "\"}";
+    await().atMost(PrometheusServer.SETTLE).until(() -> firingValue(series).equals("1"));
+    await()
+        .atMost(PrometheusServer.SETTLE)
+        .until(
+            () ->
+                firingValue("ALERTS{alertname=\"LabwatchIpConflict\",alertstate=\"firing\"}")
+                    .equals("1"));
+
+    // 3. restarted mid-incident: the incident goes on, no second FIRING
+    labwatch.destroy();
+    assertThat(labwatch.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(labwatch.exitValue()).isEqualTo(143);
+    labwatch = run(2, config, metricsPort);
+    awaitReady(labwatch, 2);
+    await()
+        .atMost(PrometheusServer.SETTLE)
+        .until(
+            () ->
+                firingValue("up{job=\"labwatch\"}").equals("1") && firingValue(series).equals("1"));
+
+    // 5. meanwhile a workstation gets a new NIC: its address moves, nothing conflicts
+    lab.exec("ws", "ip", "link", "set", "eth0", "down");
+    lab.exec("ws", "ip", "link", "set", "eth0", "address", NEW_NIC.toString());
+    lab.exec("ws", "ip", "link", "set", "eth0", "up");
+    String changed = "WARNING MAC_CHANGED: ";
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                texts().stream()
+                    .anyMatch(t -> t.startsWith(changed) && t.contains(workstationIp + " ")));
+    assertThat(count(firing)).as("no second FIRING after the restart: %s", texts()).isEqualTo(1);
+
+    // 4. the router goes away: after the quiet period, one RESOLVED, and the series is gone
+    lab.exec("rogue", "ip", "link", "set", "eth0", "down");
+    String resolved = "CRITICAL IP_CONFLICT resolved: ";
+    await().atMost(Duration.ofSeconds(90)).until(() -> count(resolved) == 1);
+    await().atMost(PrometheusServer.SETTLE).until(() -> firingValue(series).isEmpty());
+
+    Thread.sleep(3_000); // anything more would come now
+    List<String> all = texts();
+    assertThat(
+            all.stream().filter(t -> t.contains("IP_CONFLICT") && t.contains(workstationIp + " ")))
+        .as("the NIC replacement is no conflict: %s", all)
+        .isEmpty();
+    assertThat(all.stream().filter(t -> t.startsWith(changed))).as("%s", all).hasSize(1);
+    assertThat(all.stream().filter(t -> t.startsWith("CRITICAL IP_CONFLICT firing")))
+        .as("%s", all)
+        .hasSize(1);
+    assertThat(all.stream().filter(t -> t.startsWith(resolved))).as("%s", all).hasSize(1);
+  }
+
+  /**
+   * The capture time of the first packet in which {@code mac} claims {@code ip}, from the topic.
+   */
+  private static Instant firstClaim(String bootstrap, IpAddress ip, MacAddress mac)
+      throws IOException {
+    Cli.Result tail = new Cli().run("tail", "arp", "--from-beginning", "-e", "-b", bootstrap);
+    assertThat(tail.exitCode()).as(tail.err()).isZero();
+    Instant first = null;
+    for (String line : tail.outLines()) {
+      JsonNode v = JSON.readTree(line).path("value");
+      if (mac.toString().equals(v.path("senderMac").asText())
+          && ip.toString().equals(v.path("senderIp").asText())) {
+        Instant t = Instant.parse(v.path("eventTime").asText());
+        if (first == null || t.isBefore(first)) {
+          first = t;
+        }
+      }
+    }
+    assertThat(first).as("the router's claim is on labwatch.arp").isNotNull();
+    return first;
+  }
+}
