@@ -289,6 +289,62 @@ class AcceptanceIT {
     assertThat(all.stream().filter(t -> t.startsWith(resolved))).as("%s", all).hasSize(1);
   }
 
+  @Test
+  void aPartThatFailsIsSaidInOneLineShownOnHealthyAndTheRestKeepsRunning() throws Exception {
+    lab = NetnsLab.create();
+    int metricsPort = PrometheusServer.freePort();
+    Path config =
+        Files.writeString(
+            dir.resolve("labwatch.yml"), "sensor:\n  arp:\n    heartbeatInterval: 1s\n");
+    labwatch = run(1, config, metricsPort);
+    awaitReady(labwatch, 1);
+    Path err = dir.resolve("run1.err");
+    assertThat(healthy(metricsPort)).startsWith("200 OK\n");
+
+    lab.linkDown(lab.monitorInterface()); // the sensor's interface goes away
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> Files.readString(err).contains("labwatch: ARP sensor: "));
+    assertThat(Files.readString(err).lines().filter(l -> l.startsWith("labwatch: ARP sensor: ")))
+        .singleElement()
+        .asString()
+        .contains(lab.monitorInterface())
+        .endsWith("— the other parts keep running (see /-/healthy)");
+    await().atMost(Duration.ofSeconds(10)).until(() -> healthy(metricsPort).startsWith("503"));
+    assertThat(healthy(metricsPort))
+        .contains("ARP sensor: ")
+        .contains("detection: ok", "broker: ok", "prometheus sink: ok");
+    assertThat(scrape(metricsPort)).contains("labwatch_part_up{part=\"ARP sensor\"} 0.0");
+
+    lab.linkUp(lab.monitorInterface());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> Files.readString(err).contains("labwatch: ARP sensor works again"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> healthy(metricsPort).startsWith("200"));
+    assertThat(labwatch.isAlive()).isTrue();
+  }
+
+  private static String healthy(int port) throws Exception {
+    var r =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/-/healthy"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    return r.statusCode() + " " + r.body();
+  }
+
+  private static String scrape(int port) throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
   /**
    * The capture time of the first packet in which {@code mac} claims {@code ip}, from the topic.
    */

@@ -124,6 +124,39 @@ public final class EmbeddedBroker implements AutoCloseable {
     return new EmbeddedBroker(server, bootstrap, logDir, formatted);
   }
 
+  /** Below this much free space in the data dir, the broker is reported as in trouble. */
+  static final long LOW_DISK_BYTES = 256L * 1024 * 1024;
+
+  /**
+   * Null while the broker is fine; else what is wrong: its disk filling up (Kafka stops a broker
+   * whose log directory fails), or its port no longer accepting connections.
+   */
+  public String problem() {
+    try {
+      long free = java.nio.file.Files.getFileStore(logDir).getUsableSpace();
+      if (free < LOW_DISK_BYTES) {
+        return "the disk of "
+            + logDir
+            + " is nearly full: "
+            + free / (1024 * 1024)
+            + " MB free; Kafka stops when it is full — free space, or shorten retention";
+      }
+    } catch (java.io.IOException e) {
+      return "cannot read the free space of " + logDir + ": " + e.getMessage();
+    }
+    int colon = bootstrapServers.lastIndexOf(':');
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(
+          new java.net.InetSocketAddress(
+              bootstrapServers.substring(0, colon),
+              Integer.parseInt(bootstrapServers.substring(colon + 1))),
+          2000);
+    } catch (java.io.IOException e) {
+      return "not accepting connections at " + bootstrapServers + ": " + e.getMessage();
+    }
+    return null;
+  }
+
   /** Where clients connect, {@code host:port}. */
   public String bootstrapServers() {
     return bootstrapServers;

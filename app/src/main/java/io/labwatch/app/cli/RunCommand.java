@@ -115,6 +115,7 @@ final class RunCommand implements Callable<Integer> {
     Shutdown shutdown = ctx.shutdown();
     PrintWriter out = ctx.out();
 
+    Health health = new Health();
     String bootstrap;
     String brokerLine;
     if (config.externalBootstrapServers().isPresent()) {
@@ -127,6 +128,7 @@ final class RunCommand implements Callable<Integer> {
               EmbeddedBroker.start(
                   config.dataDir(), config.broker().host(), config.broker().port()));
       bootstrap = broker.bootstrapServers();
+      health.register("broker", broker::problem);
       brokerLine =
           bootstrap
               + " (embedded; data in "
@@ -148,15 +150,16 @@ final class RunCommand implements Callable<Integer> {
 
     // the sinks before the detection: a new sink starts at the topic's end as it is now, so it
     // sees every alert the detection raises; and it stops after the detection, draining it
-    Health health = new Health();
     LabwatchMetrics metrics = new LabwatchMetrics(health);
     String alertsLine;
     if (config.slack().enabled()) {
-      metrics.slack(
+      SlackSink slackSink =
           shutdown.register(
               "Slack sink",
               SlackSink.start(
-                  config.slack(), config.catalogue(), config.kafkaClientProperties(bootstrap))));
+                  config.slack(), config.catalogue(), config.kafkaClientProperties(bootstrap)));
+      metrics.slack(slackSink);
+      health.register("Slack sink", slackSink::problem);
       alertsLine =
           "to Slack ("
               + (config.slack().botMode()
@@ -183,15 +186,12 @@ final class RunCommand implements Callable<Integer> {
                 health,
                 lagGroups(config)));
 
-    shutdown.register(
-        "detection",
-        Detection.start(
-            config,
-            bootstrap,
-            why -> {
-              ctx.err().println("labwatch: " + why + "; the broker and the sensor keep running");
-              ctx.err().flush();
-            }));
+    Detection detection =
+        shutdown.register(
+            "detection",
+            // a failure is said on the console by the health watch, like any part's
+            Detection.start(config, bootstrap, why -> {}));
+    health.register("detection", detection::problem);
     String sensorLine;
     if (noCapture) {
       sensorLine = "off (--no-capture)";
@@ -205,6 +205,7 @@ final class RunCommand implements Callable<Integer> {
         ArpSensor sensor =
             shutdown.register(
                 "ARP sensor", ArpSensor.start(config.sensor().arp(), publisher, Clock.systemUTC()));
+        health.register("ARP sensor", sensor::problem);
         sensorLine =
             "capturing on "
                 + String.join(", ", sensor.interfaces())
@@ -247,6 +248,7 @@ final class RunCommand implements Callable<Integer> {
     }
     TopicsTable.warnDrifts(topics, ctx.err(), true);
     ctx.err().flush();
+    shutdown.register("health watch", HealthWatch.start(health, ctx.err(), 2000));
 
     shutdown.awaitStopRequest();
     shutdown.closeAll();

@@ -82,6 +82,19 @@ public final class Detection implements AutoCloseable {
     return streams.state();
   }
 
+  /** Null while the detection works; else why not, in one line (for /-/healthy). */
+  public String problem() {
+    Throwable f = failure.get();
+    if (f != null) {
+      return "stopped: " + rootMessage(f);
+    }
+    KafkaStreams.State s = streams.state();
+    return switch (s) {
+      case RUNNING, REBALANCING, CREATED -> null;
+      default -> "not running (Kafka Streams state " + s + ")";
+    };
+  }
+
   private static String rootMessage(Throwable e) {
     if (e == null) {
       return "unknown reason";

@@ -114,6 +114,18 @@ public final class ArpSensor implements AutoCloseable {
     return out;
   }
 
+  /** Null while every interface captures; else what is wrong, e.g. {@code eth1 is down}. */
+  public String problem() {
+    List<String> problems = new java.util.ArrayList<>();
+    for (LiveCapture c : captures) {
+      String p = c.problem();
+      if (p != null) {
+        problems.add(p);
+      }
+    }
+    return problems.isEmpty() ? null : String.join("; ", problems);
+  }
+
   private void sendHeartbeats() {
     for (LiveCapture c : captures) {
       try {

@@ -76,6 +76,9 @@ public final class SlackSink implements AutoCloseable {
   private final Map<TopicPartition, Long> startPositions;
   private final Map<TopicPartition, Long> committedUpTo = new HashMap<>();
   private volatile boolean stopped;
+  private volatile String failure;
+  private volatile String trouble;
+  private volatile long troubleSinceNanos;
 
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
@@ -158,6 +161,24 @@ public final class SlackSink implements AutoCloseable {
     }
   }
 
+  /**
+   * Null while the sink delivers; else why not: it stopped, or Slack has not taken a message for a
+   * minute (alerts wait in Kafka meanwhile).
+   */
+  public String problem() {
+    if (failure != null) {
+      return failure;
+    }
+    String t = trouble;
+    if (t != null) {
+      long seconds = (System.nanoTime() - troubleSinceNanos) / 1_000_000_000L;
+      if (seconds >= 60) {
+        return "Slack has taken no message for " + seconds + " s (" + t + "); alerts wait in Kafka";
+      }
+    }
+    return null;
+  }
+
   public long delivered() {
     return delivered.get();
   }
@@ -188,6 +209,7 @@ public final class SlackSink implements AutoCloseable {
     } catch (Stopped e) {
       // closing
     } catch (RuntimeException e) {
+      failure = "stopped: " + e;
       log.error("the Slack sink stopped: {}", e.toString(), e);
     } finally {
       consumer.close();
@@ -351,8 +373,13 @@ public final class SlackSink implements AutoCloseable {
         if (complained) {
           log.info("Slack accepts messages again");
         }
+        trouble = null;
         return d;
       }
+      if (trouble == null) {
+        troubleSinceNanos = System.nanoTime();
+      }
+      trouble = d instanceof Delivery.Transient t ? t.reason() : "rate limited";
       retries.incrementAndGet();
       Duration wait;
       if (d instanceof Delivery.RetryAfter r) {
