@@ -245,6 +245,15 @@ class AcceptanceIT {
                 firingValue("ALERTS{alertname=\"LabwatchIpConflict\",alertstate=\"firing\"}")
                     .equals("1"));
 
+    // labwatch status: the quick look, from the broker
+    Cli.Result status = new Cli().run("status", "-b", bootstrap);
+    assertThat(status.exitCode()).as(status.err()).isEqualTo(3);
+    assertThat(status.out())
+        .contains("incidents firing: 1", "CRITICAL IP_CONFLICT", "IP conflict on " + serverIp)
+        .containsPattern("vm-" + lab.monitorInterface() + "|" + lab.monitorInterface())
+        .contains(" ok ")
+        .containsPattern("detect +[^ ]*arp +\\d");
+
     // 3. restarted mid-incident: the incident goes on, no second FIRING
     labwatch.destroy();
     assertThat(labwatch.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
       AnalyzeCommand.class,
       InventoryCommand.class,
       SinkCommand.class,
+      StatusCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {

@@ -50,6 +50,9 @@ public final class LabwatchMetrics {
   /** Fingerprint (the alerts topic's key) to the label values of its firing series. */
   private final Map<String, List<String>> firingLabels = new HashMap<>();
 
+  /** Fingerprint to the incident's latest record, while it fires. */
+  private final Map<String, Alert> firingAlerts = new HashMap<>();
+
   private final Map<String, Heartbeat> heartbeats = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Long>> lag = new ConcurrentHashMap<>();
 
@@ -160,6 +163,7 @@ public final class LabwatchMetrics {
         firing.remove(before.toArray(String[]::new));
       }
       firing.labelValues(labels.toArray(String[]::new)).set(1);
+      firingAlerts.put(fingerprint, a);
     } else {
       stopFiring(fingerprint);
     }
@@ -171,6 +175,7 @@ public final class LabwatchMetrics {
   }
 
   private void stopFiring(String fingerprint) {
+    firingAlerts.remove(fingerprint);
     List<String> before = firingLabels.remove(fingerprint);
     if (before != null) {
       firing.remove(before.toArray(String[]::new));
@@ -179,6 +184,26 @@ public final class LabwatchMetrics {
 
   public synchronized int firingCount() {
     return firingLabels.size();
+  }
+
+  /** The incidents firing now, most severe first, then oldest first. */
+  public synchronized List<Alert> firing() {
+    return firingAlerts.values().stream()
+        .sorted(
+            java.util.Comparator.comparing(Alert::severity)
+                .thenComparing(Alert::startedAt)
+                .thenComparing(Alert::fingerprint))
+        .toList();
+  }
+
+  /** Each sensor's latest heartbeat. */
+  public Map<String, Heartbeat> heartbeats() {
+    return new java.util.TreeMap<>(heartbeats);
+  }
+
+  /** Each consumer's lag, per topic. */
+  public Map<String, Map<String, Long>> lag() {
+    return new java.util.TreeMap<>(lag);
   }
 
   public void observation(ArpObservation o) {

@@ -146,6 +146,25 @@ public final class PrometheusSink implements AutoCloseable {
     return sink;
   }
 
+  /**
+   * Reads the topics once into {@code metrics} — what fires, the sensors' last heartbeats, the
+   * consumers' lag — without serving anything: what {@code labwatch status} shows.
+   */
+  public static void readOnce(
+      Topics topics,
+      Map<String, Object> clientProperties,
+      LabwatchMetrics metrics,
+      Map<String, String> lagGroups) {
+    PrometheusSink sink =
+        new PrometheusSink(topics, clientProperties, metrics, lagGroups, Duration.ofMinutes(1));
+    try {
+      sink.catchUp();
+      sink.pollLag();
+    } finally {
+      sink.closeClients();
+    }
+  }
+
   /** The port /metrics listens on (the chosen one when configured as 0). */
   public int port() {
     return server.getPort();

@@ -1,0 +1,109 @@
+package io.labwatch.app.cli;
+
+import io.labwatch.app.config.LabwatchConfig;
+import io.labwatch.app.kafka.KafkaAccess;
+import io.labwatch.events.Alert;
+import io.labwatch.events.Heartbeat;
+import io.labwatch.sinks.AlertText;
+import io.labwatch.sinks.Health;
+import io.labwatch.sinks.prometheus.LabwatchMetrics;
+import io.labwatch.sinks.prometheus.PrometheusSink;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code labwatch status}: a quick look at a running labwatch, from its broker. */
+@Command(
+    name = "status",
+    mixinStandardHelpOptions = true,
+    description = {
+      "A quick look at a running labwatch, read from its broker (127.0.0.1:9092, or"
+          + " --bootstrap-servers): each sensor and its last heartbeat, the incidents firing now,"
+          + " and how far the detection and the sinks are behind. Exits 0 when all is well, 3 when"
+          + " an incident fires or a sensor is silent."
+    })
+final class StatusCommand implements Callable<Integer> {
+
+  /** Exit code when something needs a look: an incident fires, or a sensor is silent. */
+  static final int ATTENTION = 3;
+
+  @ParentCommand Labwatch parent;
+  @Mixin CommonOptions common;
+  @Mixin KafkaOptions kafka;
+
+  @Override
+  public Integer call() throws Exception {
+    CliContext ctx = parent.context();
+    CommonOptions.Overrides overrides = new CommonOptions.Overrides();
+    kafka.addTo(overrides);
+    LabwatchConfig config = parent.loadConfig(common, overrides).config();
+    // connects first, so that an absent broker is one clear line
+    KafkaAccess.connectedAdmin(config.kafkaClientProperties()).close();
+    LabwatchMetrics state = new LabwatchMetrics(new Health());
+    PrometheusSink.readOnce(
+        config.catalogue(), config.kafkaClientProperties(), state, RunCommand.lagGroups(config));
+    Instant now = Instant.now();
+    Duration silentAfter =
+        config
+            .sensor()
+            .arp()
+            .heartbeatInterval()
+            .multipliedBy(config.detection().silentHeartbeats());
+    PrintWriter out = ctx.out();
+    boolean attention = false;
+
+    out.printf("labwatch at %s%n", config.bootstrapServers());
+    Map<String, Heartbeat> sensors = state.heartbeats();
+    out.printf(
+        "%nsensors (heard from in the last %d min)%n",
+        PrometheusSink.HEARTBEAT_LOOKBACK.toMinutes());
+    if (sensors.isEmpty()) {
+      out.println("  none — is a sensor running? (labwatch run, or labwatch sensor arp)");
+      attention = true;
+    }
+    for (Heartbeat h : sensors.values()) {
+      Duration age = Duration.between(h.eventTime(), now);
+      boolean silent = age.compareTo(silentAfter) > 0;
+      attention |= silent || h.problem() != null;
+      out.printf(
+          "  %-24s %-8s last heartbeat %s ago; %,d packets, %,d dropped%s%n",
+          h.sensorId(),
+          silent ? "SILENT" : h.problem() != null ? "PROBLEM" : "ok",
+          AlertText.duration(age),
+          h.capture().received(),
+          h.capture().dropped() + h.capture().droppedByInterface(),
+          h.problem() == null ? "" : " — " + h.problem());
+    }
+
+    List<Alert> firing = state.firing();
+    out.printf("%nincidents firing: %d%n", firing.size());
+    for (Alert a : firing) {
+      out.printf(
+          "  %-8s %-24s since %s (%s): %s%n",
+          a.severity(),
+          a.kind(),
+          AlertText.time(a.startedAt()),
+          AlertText.duration(Duration.between(a.startedAt(), now)),
+          a.summary());
+    }
+    attention |= !firing.isEmpty();
+
+    out.printf("%nlag (records not yet read)%n");
+    Map<String, Map<String, Long>> lag = state.lag();
+    lag.remove("prometheus"); // this command's own reading
+    if (lag.isEmpty()) {
+      out.println("  no consumer has committed yet — is labwatch running against this broker?");
+    }
+    lag.forEach(
+        (consumer, topics) ->
+            topics.forEach((topic, n) -> out.printf("  %-10s %-30s %,d%n", consumer, topic, n)));
+    out.flush();
+    return attention ? ATTENTION : 0;
+  }
+}
