@@ -1,9 +1,11 @@
 package io.labwatch.app.cli;
 
+import java.lang.reflect.Proxy;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +36,57 @@ public final class Shutdown {
                     closeAll();
                   },
                   "labwatch-shutdown"));
+      secondInterruptHalts();
     }
     return this;
+  }
+
+  /**
+   * Ctrl-C starts an orderly stop (the shutdown hook); a second Ctrl-C while it runs ends the
+   * process at once. The JVM alone ignores the second one. sun.misc.Signal is reached by reflection
+   * (it is exported by jdk.unsupported, but javac warns on every direct use); without it, labwatch
+   * keeps the JVM's own handling.
+   */
+  private static void secondInterruptHalts() {
+    try {
+      Class<?> signal = Class.forName("sun.misc.Signal");
+      Class<?> handler = Class.forName("sun.misc.SignalHandler");
+      AtomicInteger interrupts = new AtomicInteger();
+      Object onInterrupt =
+          Proxy.newProxyInstance(
+              Shutdown.class.getClassLoader(),
+              new Class<?>[] {handler},
+              (proxy, method, args) -> {
+                switch (method.getName()) {
+                  case "handle" -> {
+                    if (interrupts.incrementAndGet() == 1) {
+                      // System.exit blocks until the hooks are done: not on the signal's thread
+                      Thread exit = new Thread(() -> System.exit(130), "labwatch-interrupt");
+                      exit.setDaemon(true);
+                      exit.start();
+                    } else {
+                      System.err.println("labwatch: stopping at once (second Ctrl-C)");
+                      System.err.flush();
+                      Runtime.getRuntime().halt(130);
+                    }
+                    return null;
+                  }
+                  case "hashCode" -> {
+                    return System.identityHashCode(proxy);
+                  }
+                  case "equals" -> {
+                    return proxy == args[0];
+                  }
+                  default -> {
+                    return "labwatch interrupt handler";
+                  }
+                }
+              });
+      Object interrupt = signal.getConstructor(String.class).newInstance("INT");
+      signal.getMethod("handle", signal, handler).invoke(null, interrupt, onInterrupt);
+    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+      log.debug("a second Ctrl-C will not stop at once: {}", e.toString());
+    }
   }
 
   /** Closes {@code closeable} on stop, before everything registered earlier. */

@@ -152,6 +152,25 @@ class SlackSinkIT {
   }
 
   @Test
+  void aStopFirstDeliversWhatIsWaiting(TestKafka kafka) throws Exception {
+    Topics topics = topics(kafka);
+    try (FakeSlack slack = new FakeSlack()) {
+      SlackConfig config = webhook(slack, 10);
+      SlackSink sink = SlackSink.start(config, topics, props(kafka));
+      awaitAssigned(kafka, config);
+      produce(
+          kafka,
+          topics,
+          conflict("10.77.0.1", T0),
+          conflict("10.77.0.2", T0.plusSeconds(1)),
+          conflict("10.77.0.3", T0.plusSeconds(2)));
+      sink.close(); // at once: the alerts are in Kafka, maybe not yet fetched
+      assertThat(sink.delivered()).isEqualTo(3);
+      assertThat(subjects(slack)).hasSize(3);
+    }
+  }
+
+  @Test
   void aPermanentRefusalIsDeadLetteredWithSlacksErrorAndTheNextGoesOn(TestKafka kafka)
       throws Exception {
     Topics topics = topics(kafka);

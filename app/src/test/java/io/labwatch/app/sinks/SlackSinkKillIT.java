@@ -140,6 +140,49 @@ class SlackSinkKillIT {
     }
   }
 
+  @Test
+  void ctrlCStopsInOrderAndASecondCtrlCStopsAtOnce(TestKafka kafka) throws Exception {
+    Topics topics = TestKafka.uniqueTopics();
+    try (var admin = kafka.admin()) {
+      new TopicManager(admin).ensure(topics.all(), -1);
+    }
+    String group = "slack-int-" + UUID.randomUUID();
+    try (FakeSlack slack = new FakeSlack()) {
+      Process sink = sink(kafka, topics, slack, group);
+      awaitAssigned(kafka, group);
+      slack.holdRequest(0); // Slack takes the message and never answers: the stop has to wait
+      try (KafkaProducer<String, Alert> p = kafka.producer(topics.alerts())) {
+        Alert a =
+            Alert.firing(
+                "IP_CONFLICT",
+                "10.77.0.1",
+                Severity.CRITICAL,
+                "IP conflict on 10.77.0.1",
+                Evidence.NONE,
+                Map.of(),
+                Instant.parse("2026-11-25T14:02:11Z"));
+        p.send(new ProducerRecord<>(topics.alerts().name(), a.fingerprint(), a)).get();
+      }
+      await().atMost(Duration.ofSeconds(60)).until(() -> slack.requests().size() == 1);
+      interrupt(sink);
+      assertThat(sink.waitFor(2, TimeUnit.SECONDS))
+          .as("the first Ctrl-C waits for the message in flight")
+          .isFalse();
+      long t = System.nanoTime();
+      interrupt(sink);
+      assertThat(sink.waitFor(5, TimeUnit.SECONDS)).as("the second Ctrl-C stops at once").isTrue();
+      assertThat(sink.exitValue()).isEqualTo(130);
+      assertThat(Duration.ofNanos(System.nanoTime() - t)).isLessThan(Duration.ofSeconds(5));
+      assertThat(Files.readString(dir.resolve("sink-" + (processes.size() - 1) + ".log")))
+          .contains("labwatch: stopping at once (second Ctrl-C)");
+    }
+  }
+
+  private static void interrupt(Process p) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+  }
+
   private static Map<String, Long> subjects(FakeSlack slack) {
     return slack.requests().stream()
         .map(r -> r.body().path("text").asText())

@@ -76,6 +76,12 @@ public final class SlackSink implements AutoCloseable {
   private final Map<TopicPartition, Long> startPositions;
   private final Map<TopicPartition, Long> committedUpTo = new HashMap<>();
   private volatile boolean stopped;
+
+  /** How long a stop goes on delivering what is waiting (the detection's last alerts). */
+  static final Duration DRAIN = Duration.ofSeconds(5);
+
+  private volatile boolean draining;
+  private volatile long drainDeadlineNanos;
   private volatile String failure;
   private volatile String trouble;
   private volatile long troubleSinceNanos;
@@ -197,13 +203,16 @@ public final class SlackSink implements AutoCloseable {
 
   private void run() {
     try {
-      while (!stopped) {
+      while (!stopped && !drainOver()) {
         List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
         consumer.poll(Duration.ofMillis(200)).forEach(batch::add);
         if (!batch.isEmpty()) {
           handle(batch);
         } else {
           commitIdlePositions();
+          if (draining) {
+            break; // nothing more waiting
+          }
         }
       }
     } catch (Stopped e) {
@@ -404,9 +413,13 @@ public final class SlackSink implements AutoCloseable {
     }
   }
 
+  private boolean drainOver() {
+    return draining && System.nanoTime() - drainDeadlineNanos >= 0;
+  }
+
   private void pause(long nanos) {
     long end = System.nanoTime() + nanos;
-    while (!stopped) {
+    while (!stopped && !drainOver()) {
       long left = end - System.nanoTime();
       if (left <= 0) {
         return;
@@ -492,16 +505,22 @@ public final class SlackSink implements AutoCloseable {
   }
 
   /**
-   * Stops after the message in hand is posted and committed (or at once, while waiting for Slack:
-   * then it was not posted, and is delivered after the next start). No wakeup: interrupting the
-   * commit of a posted message would post it again after a clean restart.
+   * Delivers what is waiting for up to {@link #DRAIN}, then stops after the message in hand is
+   * posted and committed (or at once, while waiting for Slack: then it was not posted, and is
+   * delivered after the next start). No wakeup: interrupting the commit of a posted message would
+   * post it again after a clean restart.
    */
   @Override
   public void close() {
-    stopped = true;
+    // first deliver what is waiting, for a while; what is left goes out after the next start
+    drainDeadlineNanos = System.nanoTime() + DRAIN.toNanos();
+    draining = true;
     try {
-      thread.join(15_000);
+      thread.join(DRAIN.plusSeconds(12).toMillis());
+      stopped = true;
+      thread.join(5_000);
     } catch (InterruptedException e) {
+      stopped = true;
       Thread.currentThread().interrupt();
     }
   }
