@@ -333,6 +333,57 @@ class AcceptanceIT {
     assertThat(labwatch.isAlive()).isTrue();
   }
 
+  @Test
+  void withoutCaptureRightsRunSaysHowToGrantThemAndRunsTheRest() throws Exception {
+    Requirements.command("runuser", "util-linux");
+    Path home = Files.createDirectory(dir.resolve("nobody"));
+    Path jar = home.resolve("labwatch.jar");
+    Files.copy(JAR, jar);
+    Files.setPosixFilePermissions(
+        dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        home, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    Files.setPosixFilePermissions(
+        jar, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    int metricsPort = PrometheusServer.freePort();
+    Path out = home.resolve("out.txt");
+    Process p =
+        new ProcessBuilder(
+                "runuser",
+                "-u",
+                "nobody",
+                "--",
+                java,
+                "-jar",
+                jar.toString(),
+                "run",
+                "--data-dir",
+                home.resolve("data").toString(),
+                "--broker-port",
+                "0",
+                "--iface",
+                "lo",
+                "--metrics-listen",
+                "127.0.0.1:" + metricsPort)
+            .directory(home.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(home.resolve("err.txt").toFile())
+            .start();
+    started.add(p);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .failFast("labwatch exited", () -> !p.isAlive())
+        .until(() -> Files.readString(out).contains("ready in"));
+    assertThat(Files.readString(out).lines().filter(l -> l.startsWith("  sensor ")))
+        .singleElement()
+        .asString()
+        .startsWith("  sensor   NOT capturing: capturing on lo needs root or CAP_NET_RAW")
+        .contains("sudo setcap cap_net_raw,cap_net_admin=eip")
+        .endsWith("(--no-capture runs without the sensor)");
+    assertThat(healthy(metricsPort)).startsWith("200 OK\n"); // the rest runs
+  }
+
   private static String healthy(int port) throws Exception {
     var r =
         java.net.http.HttpClient.newHttpClient()
