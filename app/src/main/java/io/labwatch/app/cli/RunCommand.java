@@ -257,13 +257,14 @@ final class RunCommand implements Callable<Integer> {
 
   private static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
 
-  /** The consumer groups whose lag /metrics shows: the detection's, and Slack's when it runs. */
+  /**
+   * The consumer groups whose lag /metrics and status show: the detection's and the Slack sink's (a
+   * group that has committed nothing, e.g. no Slack sink anywhere, shows no lag).
+   */
   static Map<String, String> lagGroups(LabwatchConfig config) {
     Map<String, String> groups = new LinkedHashMap<>();
     groups.put("detect", config.detection().applicationId());
-    if (config.slack().enabled()) {
-      groups.put("slack", config.slack().consumerGroup());
-    }
+    groups.put("slack", config.slack().consumerGroup());
     return groups;
   }
 

@@ -4,6 +4,10 @@ import io.labwatch.app.config.ConfigException;
 import io.labwatch.app.config.LabwatchConfig;
 import io.labwatch.app.kafka.KafkaAccess;
 import io.labwatch.app.kafka.TopicManager;
+import io.labwatch.sinks.Health;
+import io.labwatch.sinks.prometheus.LabwatchMetrics;
+import io.labwatch.sinks.prometheus.MetricsConfig;
+import io.labwatch.sinks.prometheus.PrometheusSink;
 import io.labwatch.sinks.slack.SlackConfig;
 import io.labwatch.sinks.slack.SlackSink;
 import java.util.List;
@@ -11,6 +15,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code labwatch sink slack}: deliver alerts to Slack until stopped. */
@@ -32,6 +37,14 @@ final class SinkSlackCommand implements Callable<Integer> {
   @ParentCommand SinkCommand parent;
   @Mixin CommonOptions common;
   @Mixin KafkaOptions kafka;
+
+  @Option(
+      names = "--metrics-listen",
+      paramLabel = "HOST:PORT",
+      description =
+          "Also serve this sink's own metrics (deliveries, retries, digests, JVM) and /-/healthy"
+              + " here; off by default (labwatch run and labwatch sink prometheus serve the rest).")
+  String metricsListen;
 
   @Override
   public Integer call() throws Exception {
@@ -55,16 +68,34 @@ final class SinkSlackCommand implements Callable<Integer> {
               config.topics().replicationFactor());
     }
     Shutdown shutdown = ctx.shutdown();
-    shutdown.register(
-        "Slack sink", SlackSink.start(slack, config.catalogue(), config.kafkaClientProperties()));
+    SlackSink sink =
+        shutdown.register(
+            "Slack sink",
+            SlackSink.start(slack, config.catalogue(), config.kafkaClientProperties()));
+    String metricsLine = "";
+    if (metricsListen != null) {
+      MetricsConfig where;
+      try {
+        where = MetricsConfig.listen(metricsListen, null);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(
+            "--metrics-listen: " + e.getMessage().replaceFirst("^listen: ", ""));
+      }
+      Health health = new Health().register("Slack sink", sink::problem);
+      LabwatchMetrics metrics = new LabwatchMetrics(health);
+      metrics.slack(sink);
+      var server = shutdown.register("metrics", PrometheusSink.serve(where, metrics, health));
+      metricsLine = "; " + RunCommand.metricsUrl(where.host(), server.getPort());
+    }
     ctx.err()
         .printf(
-            "labwatch sink slack: %s -> Slack (%s) from %s; Ctrl-C stops.%n",
+            "labwatch sink slack: %s -> Slack (%s) from %s%s; Ctrl-C stops.%n",
             config.catalogue().alerts().name(),
             slack.botMode()
                 ? "bot, " + slack.channel()
                 : "webhook " + SlackConfig.redact(slack.webhookUrl()),
-            bootstrap);
+            bootstrap,
+            metricsLine);
     ctx.err().flush();
     shutdown.awaitStopRequest();
     shutdown.closeAll();

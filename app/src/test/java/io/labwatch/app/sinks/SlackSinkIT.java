@@ -192,6 +192,18 @@ class SlackSinkIT {
         assertThat(new String(dead.get(0).key(), StandardCharsets.UTF_8))
             .isEqualTo("IP_CONFLICT:10.77.0.1");
         assertThat(subjects(slack).get(1)).endsWith("10.77.0.2");
+        assertThat(sink.problem()).as("one bad message is not a broken setup").isNull();
+
+        // the webhook was deleted in Slack: every message is refused, and health says so
+        slack.then(Answer.status(404, "no_service"));
+        produce(kafka, topics, conflict("10.77.0.3", T0.plusSeconds(2)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> sink.deadLettered() == 2);
+        assertThat(sink.problem())
+            .startsWith("Slack refuses every message (no_service (HTTP 404))")
+            .contains("2 so far");
+        produce(kafka, topics, conflict("10.77.0.4", T0.plusSeconds(3)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> sink.delivered() == 2);
+        assertThat(sink.problem()).isNull();
       }
     }
   }

@@ -12,6 +12,10 @@ import io.labwatch.events.Severity;
 import io.labwatch.events.Topics;
 import io.labwatch.sinks.testing.FakeSlack;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +26,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -54,7 +60,9 @@ class SlackSinkKillIT {
                 "-b",
                 kafka.bootstrapServers(),
                 "--topic-prefix",
-                topics.prefix())
+                topics.prefix(),
+                "--metrics-listen",
+                "127.0.0.1:0")
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("sink-" + processes.size() + ".log").toFile());
     pb.environment().put("LABWATCH_SLACK_WEBHOOK_URL", slack.webhookUrl());
@@ -118,6 +126,22 @@ class SlackSinkKillIT {
         p.send(new ProducerRecord<>(topics.alerts().name(), 0, null, a.fingerprint(), a)).get();
       }
       await().atMost(Duration.ofSeconds(60)).until(() -> subjects(slack).containsKey("10.77.0.6"));
+
+      // the sink alone serves its own metrics, when asked to
+      Matcher url =
+          Pattern.compile("(http://127\\.0\\.0\\.1:\\d+/metrics)")
+              .matcher(Files.readString(dir.resolve("sink-1.log")));
+      assertThat(url.find()).isTrue();
+      String metrics =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(url.group(1))).build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertThat(metrics)
+          .containsPattern("labwatch_slack_deliveries_total\\{outcome=\"delivered\"} [1-9]")
+          .containsPattern("labwatch_slack_retries_total [1-9]")
+          .contains("labwatch_part_up{part=\"Slack sink\"} 1.0");
       second.destroy();
       assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
 

@@ -170,7 +170,11 @@ public final class PrometheusSink implements AutoCloseable {
     return server.getPort();
   }
 
-  private static HTTPServer serve(MetricsConfig config, LabwatchMetrics metrics, Health health) {
+  /**
+   * Serves {@code metrics} on /metrics and {@code health} on /-/healthy, nothing read from Kafka:
+   * for a process that runs one part alone (labwatch sink slack --metrics-listen).
+   */
+  public static HTTPServer serve(MetricsConfig config, LabwatchMetrics metrics, Health health) {
     try {
       return HTTPServer.builder()
           .hostname(config.host())

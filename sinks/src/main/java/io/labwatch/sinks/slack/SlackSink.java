@@ -84,6 +84,20 @@ public final class SlackSink implements AutoCloseable {
   private volatile long drainDeadlineNanos;
   private volatile String failure;
   private volatile String trouble;
+  private volatile String refusal;
+
+  /** Refusals that are about one message; any other permanent error is about the setup. */
+  private static final Set<String> MESSAGE_ERRORS =
+      Set.of(
+          "invalid_payload",
+          "invalid_blocks",
+          "invalid_blocks_format",
+          "msg_too_long",
+          "no_text",
+          "too_many_attachments",
+          "invalid_attachments",
+          "undecodable");
+
   private volatile long troubleSinceNanos;
 
   private final AtomicLong delivered = new AtomicLong();
@@ -174,6 +188,14 @@ public final class SlackSink implements AutoCloseable {
   public String problem() {
     if (failure != null) {
       return failure;
+    }
+    String r = refusal;
+    if (r != null) {
+      return "Slack refuses every message ("
+          + r
+          + "): check the webhook, or the token and channel; refused alerts are dead-lettered ("
+          + deadLettered.get()
+          + " so far)";
     }
     String t = trouble;
     if (t != null) {
@@ -355,6 +377,10 @@ public final class SlackSink implements AutoCloseable {
   /** Counts an answered alert; one Slack refused for good goes to the dead letters. */
   private void account(ConsumerRecord<byte[], byte[]> record, Alert a, Delivery d) {
     if (d instanceof Delivery.Permanent p) {
+      String code = p.error().split(" ", 2)[0];
+      if (!MESSAGE_ERRORS.contains(code)) {
+        refusal = p.error();
+      }
       long n = deadLettered.incrementAndGet();
       log.warn(
           "Slack refused {} ({}): {}; it goes to {}{}",
@@ -365,6 +391,7 @@ public final class SlackSink implements AutoCloseable {
           n == 1 ? "" : " (" + n + " so far)");
       deadLetter(record, p.error().split(" ", 2)[0], "slack: " + p.error());
     } else {
+      refusal = null;
       delivered.incrementAndGet();
     }
   }
