@@ -53,6 +53,75 @@ class DetectionTopologyTest {
   }
 
   @Test
+  void timeNobodyWatchedIsNotQuietTimeSoARestartedLabwatchDoesNotResolveAndRefire() {
+    try (Lab lab = Lab.standard()) {
+      Duration tick = Duration.ofSeconds(10);
+      for (int i = 0; i < 6; i++) {
+        lab.reply(SERVER_IP, SERVER).after(Duration.ofMillis(30)).reply(SERVER_IP, ROUTER);
+        lab.heartbeat("lab-sw1").after(tick);
+      }
+      List<Alert> fired = lab.alerts();
+      assertThat(fired).extracting(Alert::fingerprint).containsExactly("IP_CONFLICT:10.77.0.10");
+      String incident = fired.get(0).incidentId();
+
+      // labwatch is down for longer than the quiet period (10 min); then the server answers alone
+      lab.after(Duration.ofMinutes(15));
+      for (int i = 0; i < 6; i++) {
+        lab.reply(SERVER_IP, SERVER).heartbeat("lab-sw1").after(tick);
+      }
+      // (an update with fresh counts may go out: the last was over updateInterval ago)
+      // (the sensor's silence is told, and its return: right, and beside the point here)
+      assertThat(conflicts(lab.alerts()))
+          .as("the unseen 15 minutes were not quiet: no RESOLVED, no new incident")
+          .allSatisfy(
+              a -> {
+                assertThat(a.incidentId()).isEqualTo(incident);
+                assertThat(a.state()).isEqualTo(AlertState.FIRING);
+              });
+      // the router is still there: the same incident goes on, nothing fires anew
+      lab.reply(SERVER_IP, ROUTER);
+      Instant lastRouterClaim = lab.now;
+      assertThat(conflicts(lab.alerts()))
+          .allSatisfy(
+              a -> {
+                assertThat(a.incidentId()).isEqualTo(incident);
+                assertThat(a.state()).isEqualTo(AlertState.FIRING);
+              });
+      // now it is quiet, and watched: it resolves a quiet period after the router's last claim
+      for (int i = 0; i < 70; i++) {
+        lab.after(tick).reply(SERVER_IP, SERVER).heartbeat("lab-sw1");
+      }
+      List<Alert> resolved = conflicts(lab.alerts());
+      assertThat(resolved).extracting(Alert::state).containsExactly(AlertState.RESOLVED);
+      assertThat(resolved.get(0).incidentId()).isEqualTo(incident);
+      assertThat(resolved.get(0).endedAt()).isEqualTo(lastRouterClaim.plus(defaults.quietPeriod()));
+    }
+  }
+
+  private static List<Alert> conflicts(List<Alert> alerts) {
+    return alerts.stream().filter(a -> a.kind().equals("IP_CONFLICT")).toList();
+  }
+
+  @Test
+  void withoutAGapAConflictResolvesAQuietPeriodAfterTheOtherMacsLastClaim() {
+    try (Lab lab = Lab.standard()) {
+      Duration tick = Duration.ofSeconds(10);
+      for (int i = 0; i < 6; i++) {
+        lab.reply(SERVER_IP, SERVER).after(Duration.ofMillis(30)).reply(SERVER_IP, ROUTER);
+        lab.heartbeat("lab-sw1").after(tick);
+      }
+      Instant lastRouterClaim = lab.now.minus(tick);
+      assertThat(lab.alerts()).hasSize(1);
+      for (int i = 0; i < 70; i++) {
+        lab.reply(SERVER_IP, SERVER).heartbeat("lab-sw1").after(tick);
+      }
+      List<Alert> resolved = lab.alerts();
+      assertThat(resolved).extracting(Alert::state).containsExactly(AlertState.RESOLVED);
+      assertThat(resolved.get(0).endedAt()).isEqualTo(lastRouterClaim.plus(defaults.quietPeriod()));
+    }
+  }
+
+  @Test
   void theSameInputTwiceGivesByteIdenticalAlerts() {
     Consumer<Lab> incident =
         lab -> {

@@ -26,7 +26,8 @@ import picocli.CommandLine.ParentCommand;
       "A quick look at a running labwatch, read from its broker (127.0.0.1:9092, or"
           + " --bootstrap-servers): each sensor and its last heartbeat, the incidents firing now,"
           + " and how far the detection and the sinks are behind. Exits 0 when all is well, 3 when"
-          + " an incident fires or a sensor is silent."
+          + " something needs a look: an incident fires, a sensor is silent or reports a problem,"
+          + " or no sensor has been heard from."
     })
 final class StatusCommand implements Callable<Integer> {
 

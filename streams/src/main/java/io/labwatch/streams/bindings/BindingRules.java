@@ -53,6 +53,21 @@ public final class BindingRules {
   private final long idle;
 
   /**
+   * Stream time from which labwatch has been watching without a gap: time it did not see (labwatch
+   * or every sensor down) is not quiet time, so nothing resolves before this + the quiet period.
+   */
+  private long watchedSince = Long.MIN_VALUE;
+
+  /** See {@link #watchedSince}; set by the processor when records resume after a gap. */
+  public void watchedSince(long t) {
+    this.watchedSince = t;
+  }
+
+  private long quietUntil(long lastOffending) {
+    return Math.max(lastOffending, watchedSince) + quiet;
+  }
+
+  /**
    * @param inventory the protected entry of an IP, or null
    */
   public BindingRules(DetectionConfig config, Function<IpAddress, InventoryEntry> inventory) {
@@ -131,8 +146,8 @@ public final class BindingRules {
         out.add(resolveConflict(s, resolveAt));
       }
     }
-    if (s.spoof != null && s.spoof.lastOffendingAt + quiet <= now) {
-      out.add(resolveSpoof(s, s.spoof.lastOffendingAt + quiet));
+    if (s.spoof != null && quietUntil(s.spoof.lastOffendingAt) <= now) {
+      out.add(resolveSpoof(s, quietUntil(s.spoof.lastOffendingAt)));
     }
     s.probesTold.values().removeIf(at -> at + window <= now);
     boolean expired =
@@ -280,7 +295,7 @@ public final class BindingRules {
         second = m.lastSeen;
       }
     }
-    return second == Long.MIN_VALUE ? s.lastAssertAt : second + quiet;
+    return second == Long.MIN_VALUE ? s.lastAssertAt : quietUntil(second);
   }
 
   private Alert resolveConflict(IpState s, long at) {
@@ -580,7 +595,7 @@ public final class BindingRules {
       next = Math.min(next, conflictResolveAt(s));
     }
     if (s.spoof != null) {
-      next = Math.min(next, s.spoof.lastOffendingAt + quiet);
+      next = Math.min(next, quietUntil(s.spoof.lastOffendingAt));
     }
     if (s.timerAt == 0 || next < s.timerAt) {
       s.timerAt = next;

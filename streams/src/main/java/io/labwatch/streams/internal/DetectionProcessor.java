@@ -33,6 +33,16 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 public final class DetectionProcessor implements Processor<String, SensorEvent, String, Alert> {
 
   private static final String LEARNING_SINCE = "learning-since";
+  private static final String LAST_EVENT_TIME = "last-event-time";
+  private static final String WATCHED_SINCE = "watched-since";
+
+  /**
+   * A pause in this task's records (observations and the heartbeats every sensor sends to every
+   * partition) longer than the sensors' silence threshold, and never less than this, means nobody
+   * was watching: labwatch was down, or every sensor was.
+   */
+  private static final long MIN_BLIND_GAP_MS = 60_000;
+
   private static final long CATCHING_UP_LAG_MS = 60_000;
 
   private final DetectionConfig config;
@@ -45,6 +55,9 @@ public final class DetectionProcessor implements Processor<String, SensorEvent, 
   private BindingRules rules;
   private SensorLiveness liveness;
   private long learningSince = -1;
+  private long lastEventTime = -1;
+  private long lastEventTimeSaved = -1;
+  private long heartbeatIntervalMs = 10_000;
   private long lastProcessedWall;
 
   public DetectionProcessor(DetectionConfig config) {
@@ -63,6 +76,13 @@ public final class DetectionProcessor implements Processor<String, SensorEvent, 
     this.liveness = new SensorLiveness(config.silentHeartbeats());
     Long since = meta.get(LEARNING_SINCE);
     learningSince = since == null ? -1 : since;
+    Long last = meta.get(LAST_EVENT_TIME);
+    lastEventTime = last == null ? -1 : last;
+    lastEventTimeSaved = lastEventTime;
+    Long watched = meta.get(WATCHED_SINCE);
+    if (watched != null) {
+      rules.watchedSince(watched);
+    }
     context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME, this::onStreamTime);
     if (config.wallClockSilence()) {
       context.schedule(
@@ -79,6 +99,7 @@ public final class DetectionProcessor implements Processor<String, SensorEvent, 
   public void process(Record<String, SensorEvent> record) {
     lastProcessedWall = context.currentSystemTimeMs();
     SensorEvent event = record.value();
+    noticeGap(record.timestamp(), event);
     if (event instanceof Heartbeat h) {
       if (record.key() != null && partitionIsZero()) {
         heartbeat(h);
@@ -113,6 +134,28 @@ public final class DetectionProcessor implements Processor<String, SensorEvent, 
     out.addAll(rules.onObservation(state, o, t, learning));
     save(ip, state, oldTimer, false);
     out.forEach(this::emit);
+  }
+
+  /**
+   * After a pause longer than the sensors' silence threshold, what fires may not resolve before a
+   * whole quiet period has been watched again: the pause was not quiet, only unseen.
+   */
+  private void noticeGap(long t, SensorEvent event) {
+    if (event instanceof Heartbeat h) {
+      heartbeatIntervalMs = h.intervalMs();
+    }
+    long gap = Math.max(MIN_BLIND_GAP_MS, config.silentHeartbeats() * heartbeatIntervalMs);
+    if (lastEventTime >= 0 && t - lastEventTime > gap) {
+      rules.watchedSince(t);
+      meta.put(WATCHED_SINCE, t);
+    }
+    if (t > lastEventTime) {
+      lastEventTime = t;
+      if (t - lastEventTimeSaved >= 1_000) { // (not a store write per record)
+        meta.put(LAST_EVENT_TIME, t);
+        lastEventTimeSaved = t;
+      }
+    }
   }
 
   private boolean partitionIsZero() {
