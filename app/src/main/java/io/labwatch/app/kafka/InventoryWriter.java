@@ -5,19 +5,16 @@ import io.labwatch.events.IpAddress;
 import io.labwatch.events.LabwatchException;
 import io.labwatch.events.MacAddress;
 import io.labwatch.events.Topic;
-import java.time.Duration;
+import io.labwatch.sinks.CompactedTopic;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * Makes the compacted inventory topic say what the config says: new and changed entries are
@@ -74,38 +71,6 @@ public final class InventoryWriter {
   /** The topic's current table: the latest value per key, tombstones removing. */
   static Map<String, InventoryEntry> read(
       Topic<String, InventoryEntry> topic, Map<String, Object> clientProperties) {
-    Map<String, Object> props = new HashMap<>(clientProperties);
-    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "labwatch-inventory-reader");
-    Map<String, InventoryEntry> table = new TreeMap<>();
-    try (KafkaConsumer<String, InventoryEntry> consumer =
-        new KafkaConsumer<>(
-            props, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic.name(), KafkaAccess.CONNECT_TIMEOUT).stream()
-              .map(p -> new TopicPartition(p.topic(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + KafkaAccess.CONNECT_TIMEOUT.toNanos();
-      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
-        if (System.nanoTime() > deadline) {
-          throw new LabwatchException("cannot read " + topic.name() + " to its end");
-        }
-        consumer
-            .poll(Duration.ofMillis(200))
-            .forEach(
-                r -> {
-                  if (r.value() == null) {
-                    table.remove(r.key());
-                  } else {
-                    table.put(r.key(), r.value());
-                  }
-                });
-      }
-    }
-    return table;
+    return CompactedTopic.read(topic, clientProperties);
   }
 }

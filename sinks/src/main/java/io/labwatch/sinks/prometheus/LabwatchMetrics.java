@@ -13,6 +13,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,10 +48,7 @@ public final class LabwatchMetrics {
   private final Counter deadLetters;
   private final Counter undecodable;
 
-  /** Fingerprint (the alerts topic's key) to the label values of its firing series. */
-  private final Map<String, List<String>> firingLabels = new HashMap<>();
-
-  /** Fingerprint to the incident's latest record, while it fires. */
+  /** Fingerprint (the alerts topic's key) to the incident's latest record, while it fires. */
   private final Map<String, Alert> firingAlerts = new HashMap<>();
 
   private final Map<String, Heartbeat> heartbeats = new ConcurrentHashMap<>();
@@ -157,13 +155,11 @@ public final class LabwatchMetrics {
       alerts.labelValues(a.kind(), lower(a.severity().name()), lower(a.state().name())).inc();
     }
     if (a.state() == AlertState.FIRING && !a.isEvent()) {
-      List<String> labels = List.of(a.kind(), a.subject(), lower(a.severity().name()));
-      List<String> before = firingLabels.put(fingerprint, labels);
-      if (before != null && !before.equals(labels)) {
-        firing.remove(before.toArray(String[]::new));
+      Alert before = firingAlerts.put(fingerprint, a);
+      if (before != null && !Arrays.equals(firingLabels(before), firingLabels(a))) {
+        firing.remove(firingLabels(before));
       }
-      firing.labelValues(labels.toArray(String[]::new)).set(1);
-      firingAlerts.put(fingerprint, a);
+      firing.labelValues(firingLabels(a)).set(1);
     } else {
       stopFiring(fingerprint);
     }
@@ -174,16 +170,20 @@ public final class LabwatchMetrics {
     return s.toLowerCase(Locale.ROOT);
   }
 
+  /** The firing series' label values: kind, subject, severity. */
+  private static String[] firingLabels(Alert a) {
+    return new String[] {a.kind(), a.subject(), lower(a.severity().name())};
+  }
+
   private void stopFiring(String fingerprint) {
-    firingAlerts.remove(fingerprint);
-    List<String> before = firingLabels.remove(fingerprint);
+    Alert before = firingAlerts.remove(fingerprint);
     if (before != null) {
-      firing.remove(before.toArray(String[]::new));
+      firing.remove(firingLabels(before));
     }
   }
 
   public synchronized int firingCount() {
-    return firingLabels.size();
+    return firingAlerts.size();
   }
 
   /** The incidents firing now, most severe first, then oldest first. */

@@ -202,7 +202,6 @@ public final class PrometheusSink implements AutoCloseable {
 
   /** Positions every partition, then reads up to where the topics ended at the start. */
   private void catchUp() {
-    Map<TopicPartition, Long> start = new LinkedHashMap<>();
     List<TopicPartition> alerts = partitions(topics.alerts().name());
     List<TopicPartition> arp = partitions(topics.arp().name());
     List<TopicPartition> dlq = partitions(topics.dlq().name());
@@ -224,9 +223,6 @@ public final class PrometheusSink implements AutoCloseable {
       consumer.seek(p, at == null ? ends.get(p) : at.offset());
     }
     dlq.forEach(p -> consumer.seek(p, ends.get(p)));
-    for (TopicPartition p : all) {
-      start.put(p, consumer.position(p));
-    }
     long deadline = System.nanoTime() + CATCH_UP_LIMIT.toNanos();
     long read = 0;
     while (!caughtUp(ends)) {
@@ -244,9 +240,7 @@ public final class PrometheusSink implements AutoCloseable {
       // now (records of one key are in one partition, in order), so the others are not decoded
       Map<KeyOf, ConsumerRecord<byte[], byte[]>> last = new LinkedHashMap<>();
       for (ConsumerRecord<byte[], byte[]> r : records) {
-        boolean history =
-            r.offset() < countFrom.getOrDefault(new TopicPartition(r.topic(), r.partition()), 0L);
-        if (history && r.key() != null && r.topic().equals(topics.alerts().name())) {
+        if (!counted(r) && r.key() != null && r.topic().equals(topics.alerts().name())) {
           KeyOf k = new KeyOf(r.partition(), ByteBuffer.wrap(r.key()));
           last.remove(k); // keeps the order of the last occurrence
           last.put(k, r);
@@ -256,7 +250,7 @@ public final class PrometheusSink implements AutoCloseable {
       }
       last.values().forEach(this::handle);
     }
-    log.debug("caught up from {} with {} records", start, read);
+    log.debug("caught up with {} records", read);
   }
 
   private record KeyOf(int partition, ByteBuffer key) {}
@@ -296,9 +290,13 @@ public final class PrometheusSink implements AutoCloseable {
     }
   }
 
+  /** Whether a record came after the start (counted), or was history (only rebuilds state). */
+  private boolean counted(ConsumerRecord<byte[], byte[]> r) {
+    return r.offset() >= countFrom.getOrDefault(new TopicPartition(r.topic(), r.partition()), 0L);
+  }
+
   private void handle(ConsumerRecord<byte[], byte[]> r) {
-    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-    boolean count = r.offset() >= countFrom.getOrDefault(tp, 0L);
+    boolean count = counted(r);
     String topic = r.topic();
     try {
       if (topic.equals(topics.alerts().name())) {

@@ -389,7 +389,7 @@ public final class SlackSink implements AutoCloseable {
           p.error(),
           topics.dlq().name(),
           n == 1 ? "" : " (" + n + " so far)");
-      deadLetter(record, p.error().split(" ", 2)[0], "slack: " + p.error());
+      deadLetter(record, code, "slack: " + p.error());
     } else {
       refusal = null;
       delivered.incrementAndGet();
