@@ -13,8 +13,10 @@ import io.labwatch.streams.bindings.IpState;
 import io.labwatch.streams.sensors.SensorLiveness;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -45,6 +47,9 @@ public final class DetectionProcessor implements Processor<String, SensorEvent, 
 
   private static final long CATCHING_UP_LAG_MS = 60_000;
 
+  /** How many IPs' states a task keeps as objects, besides the store. */
+  static final int RECENT_STATES = 16_384;
+
   private final DetectionConfig config;
   private ProcessorContext<String, Alert> context;
   private KeyValueStore<String, IpState> ipStates;
@@ -60,6 +65,21 @@ public final class DetectionProcessor implements Processor<String, SensorEvent, 
   private long heartbeatIntervalMs = 10_000;
   private long lastProcessedWall;
 
+  /**
+   * The latest state of recently seen IPs as objects, so that the next packet of an address does
+   * not decode what the last one encoded. The store stays the truth: every write goes through
+   * {@link #save} to both; a record whose processing fails drops its IP from here (the store was
+   * not written); {@link #init} and {@link #close} (a task closed, suspended or revived after an
+   * aborted transaction) empty it.
+   */
+  private final Map<String, IpState> recent =
+      new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, IpState> eldest) {
+          return size() > RECENT_STATES;
+        }
+      };
+
   public DetectionProcessor(DetectionConfig config) {
     this.config = config;
   }
@@ -67,6 +87,7 @@ public final class DetectionProcessor implements Processor<String, SensorEvent, 
   @Override
   public void init(ProcessorContext<String, Alert> context) {
     this.context = context;
+    recent.clear();
     this.ipStates = context.getStateStore(DetectionTopology.IP_STATE_STORE);
     this.timers = context.getStateStore(DetectionTopology.TIMER_STORE);
     this.sensors = context.getStateStore(DetectionTopology.SENSOR_STORE);
@@ -116,24 +137,39 @@ public final class DetectionProcessor implements Processor<String, SensorEvent, 
     }
     boolean learning = t < learningSince + config.learningPeriod().toMillis();
     String ip = record.key();
-    IpState state = ipStates.get(ip);
+    IpState state = load(ip);
     List<Alert> out = new ArrayList<>();
-    long oldTimer = 0;
-    if (state == null) {
-      state = BindingRules.newState(ip);
-    } else {
-      oldTimer = state.timerAt;
-      if (state.timerAt != 0 && state.timerAt <= t) {
-        BindingRules.Tick tick = rules.onTime(state, t);
-        out.addAll(tick.alerts());
-        if (tick.expired()) {
-          state = BindingRules.newState(ip);
+    try {
+      long oldTimer = 0;
+      if (state == null) {
+        state = BindingRules.newState(ip);
+      } else {
+        oldTimer = state.timerAt;
+        if (state.timerAt != 0 && state.timerAt <= t) {
+          BindingRules.Tick tick = rules.onTime(state, t);
+          out.addAll(tick.alerts());
+          if (tick.expired()) {
+            state = BindingRules.newState(ip);
+          }
         }
       }
+      out.addAll(rules.onObservation(state, o, t, learning));
+      save(ip, state, oldTimer, false);
+    } catch (RuntimeException e) {
+      recent.remove(ip); // changed in memory, not in the store
+      throw e;
     }
-    out.addAll(rules.onObservation(state, o, t, learning));
-    save(ip, state, oldTimer, false);
     out.forEach(this::emit);
+  }
+
+  private IpState load(String ip) {
+    IpState state = recent.get(ip);
+    return state != null ? state : ipStates.get(ip);
+  }
+
+  @Override
+  public void close() {
+    recent.clear();
   }
 
   /**
@@ -184,12 +220,18 @@ public final class DetectionProcessor implements Processor<String, SensorEvent, 
     }
     for (KeyValue<String, String> d : due) {
       timers.delete(d.key);
-      IpState state = ipStates.get(d.value);
+      IpState state = load(d.value);
       if (state == null || state.timerAt > now) {
         continue;
       }
-      BindingRules.Tick tick = rules.onTime(state, now);
-      save(d.value, state, -1, tick.expired()); // its timer key is deleted already
+      BindingRules.Tick tick;
+      try {
+        tick = rules.onTime(state, now);
+        save(d.value, state, -1, tick.expired()); // its timer key is deleted already
+      } catch (RuntimeException e) {
+        recent.remove(d.value);
+        throw e;
+      }
       tick.alerts().forEach(this::emit);
     }
     checkSensors(now);
@@ -242,10 +284,12 @@ public final class DetectionProcessor implements Processor<String, SensorEvent, 
       timers.delete(timerKey(oldTimer, ip));
     }
     if (delete) {
+      recent.remove(ip);
       ipStates.delete(ip);
       return;
     }
     ipStates.put(ip, state);
+    recent.put(ip, state);
     if (state.timerAt > 0 && state.timerAt != oldTimer) {
       timers.put(timerKey(state.timerAt, ip), ip);
     }
@@ -256,7 +300,18 @@ public final class DetectionProcessor implements Processor<String, SensorEvent, 
     return String.format(Locale.ROOT, "%015d|%s", Math.max(0, at), ip);
   }
 
+  /**
+   * Forwards an alert, and asks for a commit now when the alert is about the present: an alert
+   * reaches {@code read_committed} readers (the sinks) only once its transaction commits, and a
+   * live one should not wait for the commit interval (1 s). While catching up on older records (a
+   * backlog after an outage, a replay), alerts ride the regular commits: committing for each would
+   * multiply the commits exactly when throughput matters.
+   */
   private void emit(Alert a) {
-    context.forward(new Record<>(a.fingerprint(), a, a.updatedAt().toEpochMilli()));
+    long at = a.updatedAt().toEpochMilli();
+    context.forward(new Record<>(a.fingerprint(), a, at));
+    if (context.currentSystemTimeMs() - at < CATCHING_UP_LAG_MS) {
+      context.commit();
+    }
   }
 }
