@@ -25,10 +25,17 @@ final class Traffic {
   static final Instant START = Instant.parse("2026-11-25T14:00:00Z");
 
   private final int hosts;
+  private final int conflictEvery;
   private final Random random = new Random(42);
 
   Traffic(int hosts) {
+    this(hosts, 1000);
+  }
+
+  /** Every {@code conflictEvery}-th host (those with host % conflictEvery == 7) has two MACs. */
+  Traffic(int hosts, int conflictEvery) {
     this.hosts = hosts;
+    this.conflictEvery = conflictEvery;
   }
 
   static IpAddress ip(int host) {
@@ -46,9 +53,14 @@ final class Traffic {
 
   /** {@code n} observations, 1 ms of event time apart. */
   List<ArpObservation> observations(int n) {
+    return observations(n, START);
+  }
+
+  /** {@code n} observations, 1 ms of event time apart, from {@code start}. */
+  List<ArpObservation> observations(int n, Instant start) {
     List<ArpObservation> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      out.add(next(START.plusMillis(i)));
+      out.add(next(start.plusMillis(i)));
     }
     return out;
   }
@@ -56,7 +68,7 @@ final class Traffic {
   ArpObservation next(Instant t) {
     int h = random.nextInt(hosts);
     int peer = random.nextInt(hosts);
-    boolean conflicted = h % 1000 == 7;
+    boolean conflicted = h % conflictEvery == 7 % conflictEvery;
     MacAddress m = conflicted && random.nextBoolean() ? rogue(h) : mac(h);
     boolean reply = random.nextInt(3) != 0;
     return new ArpObservation(

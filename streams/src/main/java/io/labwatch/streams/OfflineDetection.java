@@ -42,7 +42,7 @@ public final class OfflineDetection {
     this.context = new MockProcessorContext<>(props);
     context.setCurrentSystemTimeMs(0); // there is no wall clock in a capture
     OfflineStores.register(context, inventory);
-    this.processor = new DetectionProcessor(deterministic);
+    this.processor = new DetectionProcessor(deterministic, 1);
     processor.init(context);
     for (MockProcessorContext.CapturedPunctuator p : context.scheduledPunctuators()) {
       if (p.getType() == PunctuationType.STREAM_TIME) {

@@ -47,8 +47,18 @@ public final class DetectionProcessor implements Processor<String, SensorEvent, 
 
   private static final long CATCHING_UP_LAG_MS = 60_000;
 
-  /** How many IPs' states a task keeps as objects, besides the store. */
-  static final int RECENT_STATES = 16_384;
+  /**
+   * Live alerts ask for a commit at most this often per task (the rate of Kafka Streams' default
+   * exactly-once commit interval), so that a storm of alerts cannot turn into a transaction per
+   * record; an alert held back is committed by the next wall-clock tick.
+   */
+  static final long LIVE_COMMIT_SPACING_MS = 100;
+
+  /**
+   * How many IPs' states a detection keeps as objects, besides the store, over all its tasks (some
+   * 25 MB when full); each task gets its share.
+   */
+  public static final int RECENT_STATES = 49_152;
 
   private final DetectionConfig config;
   private ProcessorContext<String, Alert> context;
@@ -64,6 +74,8 @@ public final class DetectionProcessor implements Processor<String, SensorEvent, 
   private long lastEventTimeSaved = -1;
   private long heartbeatIntervalMs = 10_000;
   private long lastProcessedWall;
+  private long lastCommitAsked;
+  private boolean commitOwed;
 
   /**
    * The latest state of recently seen IPs as objects, so that the next packet of an address does
@@ -76,18 +88,24 @@ public final class DetectionProcessor implements Processor<String, SensorEvent, 
       new LinkedHashMap<>(1024, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, IpState> eldest) {
-          return size() > RECENT_STATES;
+          return size() > recentStates;
         }
       };
 
-  public DetectionProcessor(DetectionConfig config) {
+  private final int recentStates;
+
+  /** A processor for one of {@code tasks} tasks (the partitions of the {@code arp} topic). */
+  public DetectionProcessor(DetectionConfig config, int tasks) {
     this.config = config;
+    this.recentStates = Math.max(1024, RECENT_STATES / Math.max(1, tasks));
   }
 
   @Override
   public void init(ProcessorContext<String, Alert> context) {
     this.context = context;
     recent.clear();
+    lastCommitAsked = Long.MIN_VALUE / 2;
+    commitOwed = false;
     this.ipStates = context.getStateStore(DetectionTopology.IP_STATE_STORE);
     this.timers = context.getStateStore(DetectionTopology.TIMER_STORE);
     this.sensors = context.getStateStore(DetectionTopology.SENSOR_STORE);
@@ -105,6 +123,14 @@ public final class DetectionProcessor implements Processor<String, SensorEvent, 
       rules.watchedSince(watched);
     }
     context.schedule(Duration.ofSeconds(1), PunctuationType.STREAM_TIME, this::onStreamTime);
+    context.schedule(
+        Duration.ofMillis(LIVE_COMMIT_SPACING_MS),
+        PunctuationType.WALL_CLOCK_TIME,
+        now -> {
+          if (commitOwed) {
+            askForCommit(now);
+          }
+        });
     if (config.wallClockSilence()) {
       context.schedule(
           Duration.ofSeconds(5), PunctuationType.WALL_CLOCK_TIME, this::checkSensorsByWallClock);
@@ -301,17 +327,28 @@ public final class DetectionProcessor implements Processor<String, SensorEvent, 
   }
 
   /**
-   * Forwards an alert, and asks for a commit now when the alert is about the present: an alert
-   * reaches {@code read_committed} readers (the sinks) only once its transaction commits, and a
-   * live one should not wait for the commit interval (1 s). While catching up on older records (a
-   * backlog after an outage, a replay), alerts ride the regular commits: committing for each would
-   * multiply the commits exactly when throughput matters.
+   * Forwards an alert, and asks for a commit when the alert is about the present: an alert reaches
+   * {@code read_committed} readers (the sinks) only once its transaction commits, and a live one
+   * should not wait for the commit interval (1 s by default). At most one such commit per {@link
+   * #LIVE_COMMIT_SPACING_MS} per task. While catching up on records more than a minute old (a
+   * backlog after an outage, a replay), alerts ride the regular commits.
    */
   private void emit(Alert a) {
     long at = a.updatedAt().toEpochMilli();
     context.forward(new Record<>(a.fingerprint(), a, at));
-    if (context.currentSystemTimeMs() - at < CATCHING_UP_LAG_MS) {
+    long now = context.currentSystemTimeMs();
+    if (now - at < CATCHING_UP_LAG_MS) {
+      askForCommit(now);
+    }
+  }
+
+  private void askForCommit(long now) {
+    if (now - lastCommitAsked >= LIVE_COMMIT_SPACING_MS) {
       context.commit();
+      lastCommitAsked = now;
+      commitOwed = false;
+    } else {
+      commitOwed = true;
     }
   }
 }
