@@ -58,7 +58,7 @@ public final class DetectionProcessor implements Processor<String, SensorEvent, 
    * How many IPs' states a detection keeps as objects, besides the store, over all its tasks (some
    * 25 MB when full); each task gets its share.
    */
-  public static final int RECENT_STATES = 49_152;
+  static final int RECENT_STATES = 49_152;
 
   private final DetectionConfig config;
   private ProcessorContext<String, Alert> context;
@@ -79,10 +79,10 @@ public final class DetectionProcessor implements Processor<String, SensorEvent, 
 
   /**
    * The latest state of recently seen IPs as objects, so that the next packet of an address does
-   * not decode what the last one encoded. The store stays the truth: every write goes through
-   * {@link #save} to both; a record whose processing fails drops its IP from here (the store was
-   * not written); {@link #init} and {@link #close} (a task closed, suspended or revived after an
-   * aborted transaction) empty it.
+   * not decode what the last one encoded. The store stays the truth: {@link #load} takes a state
+   * out of here and only {@link #save} puts it back, after writing the store — so a state changed
+   * by processing that failed half-way is never seen again; {@link #init} and {@link #close} (a
+   * task closed, suspended or revived after an aborted transaction) empty it.
    */
   private final Map<String, IpState> recent =
       new LinkedHashMap<>(1024, 0.75f, true) {
@@ -165,31 +165,27 @@ public final class DetectionProcessor implements Processor<String, SensorEvent, 
     String ip = record.key();
     IpState state = load(ip);
     List<Alert> out = new ArrayList<>();
-    try {
-      long oldTimer = 0;
-      if (state == null) {
-        state = BindingRules.newState(ip);
-      } else {
-        oldTimer = state.timerAt;
-        if (state.timerAt != 0 && state.timerAt <= t) {
-          BindingRules.Tick tick = rules.onTime(state, t);
-          out.addAll(tick.alerts());
-          if (tick.expired()) {
-            state = BindingRules.newState(ip);
-          }
+    long oldTimer = 0;
+    if (state == null) {
+      state = BindingRules.newState(ip);
+    } else {
+      oldTimer = state.timerAt;
+      if (state.timerAt != 0 && state.timerAt <= t) {
+        BindingRules.Tick tick = rules.onTime(state, t);
+        out.addAll(tick.alerts());
+        if (tick.expired()) {
+          state = BindingRules.newState(ip);
         }
       }
-      out.addAll(rules.onObservation(state, o, t, learning));
-      save(ip, state, oldTimer, false);
-    } catch (RuntimeException e) {
-      recent.remove(ip); // changed in memory, not in the store
-      throw e;
     }
+    out.addAll(rules.onObservation(state, o, t, learning));
+    save(ip, state, oldTimer, false);
     out.forEach(this::emit);
   }
 
+  /** The state of {@code ip}, taken out of {@link #recent} (until saved) or read from the store. */
   private IpState load(String ip) {
-    IpState state = recent.get(ip);
+    IpState state = recent.remove(ip);
     return state != null ? state : ipStates.get(ip);
   }
 
@@ -250,14 +246,8 @@ public final class DetectionProcessor implements Processor<String, SensorEvent, 
       if (state == null || state.timerAt > now) {
         continue;
       }
-      BindingRules.Tick tick;
-      try {
-        tick = rules.onTime(state, now);
-        save(d.value, state, -1, tick.expired()); // its timer key is deleted already
-      } catch (RuntimeException e) {
-        recent.remove(d.value);
-        throw e;
-      }
+      BindingRules.Tick tick = rules.onTime(state, now);
+      save(d.value, state, -1, tick.expired()); // its timer key is deleted already
       tick.alerts().forEach(this::emit);
     }
     checkSensors(now);
@@ -310,8 +300,7 @@ public final class DetectionProcessor implements Processor<String, SensorEvent, 
       timers.delete(timerKey(oldTimer, ip));
     }
     if (delete) {
-      recent.remove(ip);
-      ipStates.delete(ip);
+      ipStates.delete(ip); // (not in recent: load took it out)
       return;
     }
     ipStates.put(ip, state);
