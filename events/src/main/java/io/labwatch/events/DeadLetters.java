@@ -1,5 +1,11 @@
 package io.labwatch.events;
 
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
 /**
  * The headers a dead-lettered record carries on the {@code dlq} topic, next to its original key and
  * value bytes.
@@ -25,4 +31,52 @@ public final class DeadLetters {
   public static final String SOURCE_OFFSET = "labwatch.dlq.source.offset";
 
   private DeadLetters() {}
+
+  /**
+   * The dead letter of a record read from a topic: its key and value bytes and headers as they
+   * were, labwatch's headers added, on the dead-letter topic {@code dlqTopic}, with the record's
+   * timestamp when it has one (a record without one gets the time it is dead-lettered).
+   *
+   * @param component the labwatch component that gives up on it, e.g. {@code sink.slack}
+   * @param code a short code from a small set, see {@link #CODE}
+   * @param reason one line; only its first line is kept
+   */
+  public static ProducerRecord<byte[], byte[]> of(
+      String dlqTopic,
+      ConsumerRecord<byte[], byte[]> record,
+      String component,
+      String code,
+      String reason) {
+    Long timestamp = record.timestamp() >= 0 ? record.timestamp() : null;
+    return new ProducerRecord<>(
+        dlqTopic,
+        null,
+        timestamp,
+        record.key(),
+        record.value(),
+        headers(record, component, code, reason));
+  }
+
+  /** The original record's headers followed by labwatch's dead-letter headers. */
+  public static Headers headers(
+      ConsumerRecord<?, ?> record, String component, String code, String reason) {
+    RecordHeaders headers = new RecordHeaders();
+    record.headers().forEach(headers::add);
+    headers.add(REASON, bytes(firstLine(reason)));
+    headers.add(CODE, bytes(code));
+    headers.add(COMPONENT, bytes(component));
+    headers.add(SOURCE_TOPIC, bytes(record.topic()));
+    headers.add(SOURCE_PARTITION, bytes(Integer.toString(record.partition())));
+    headers.add(SOURCE_OFFSET, bytes(Long.toString(record.offset())));
+    return headers;
+  }
+
+  /** The first line of a reason (an exception's message may run to many). */
+  public static String firstLine(String reason) {
+    return String.valueOf(reason).lines().findFirst().orElse("");
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
 }

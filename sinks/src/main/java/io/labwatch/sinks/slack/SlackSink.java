@@ -31,7 +31,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
@@ -482,22 +481,9 @@ public final class SlackSink implements AutoCloseable {
   }
 
   private void deadLetter(ConsumerRecord<byte[], byte[]> r, String code, String reason) {
-    RecordHeaders headers = new RecordHeaders();
-    r.headers().forEach(headers::add);
-    headers.add(DeadLetters.REASON, String.valueOf(reason).getBytes(StandardCharsets.UTF_8));
-    headers.add(DeadLetters.CODE, code.getBytes(StandardCharsets.UTF_8));
-    headers.add(DeadLetters.COMPONENT, "sink.slack".getBytes(StandardCharsets.UTF_8));
-    headers.add(DeadLetters.SOURCE_TOPIC, r.topic().getBytes(StandardCharsets.UTF_8));
-    headers.add(
-        DeadLetters.SOURCE_PARTITION,
-        Integer.toString(r.partition()).getBytes(StandardCharsets.UTF_8));
-    headers.add(
-        DeadLetters.SOURCE_OFFSET, Long.toString(r.offset()).getBytes(StandardCharsets.UTF_8));
     try {
       producer
-          .send(
-              new ProducerRecord<>(
-                  topics.dlq().name(), null, r.timestamp(), r.key(), r.value(), headers))
+          .send(DeadLetters.of(topics.dlq().name(), r, "sink.slack", code, reason))
           .get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new LabwatchException(

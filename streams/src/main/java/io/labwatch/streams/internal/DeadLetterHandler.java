@@ -1,13 +1,10 @@
 package io.labwatch.streams.internal;
 
 import io.labwatch.events.DeadLetters;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -41,7 +38,7 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
   public Response handleError(
       ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
     long n = COUNT.incrementAndGet();
-    String reason = String.valueOf(exception.getMessage()).lines().findFirst().orElse("");
+    String reason = DeadLetters.firstLine(exception.getMessage());
     if (n == 1) {
       log.warn(
           "a record at {}-{}@{} cannot be decoded and goes to {}: {} (further ones are counted, not logged)",
@@ -54,21 +51,6 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
     if (topic == null) {
       return Response.resume();
     }
-    RecordHeaders headers = new RecordHeaders();
-    record.headers().forEach(headers::add);
-    headers.add(DeadLetters.REASON, bytes(reason));
-    headers.add(DeadLetters.CODE, bytes("undecodable"));
-    headers.add(DeadLetters.COMPONENT, bytes("detect"));
-    headers.add(DeadLetters.SOURCE_TOPIC, bytes(record.topic()));
-    headers.add(DeadLetters.SOURCE_PARTITION, bytes(Integer.toString(record.partition())));
-    headers.add(DeadLetters.SOURCE_OFFSET, bytes(Long.toString(record.offset())));
-    Long timestamp = record.timestamp() >= 0 ? record.timestamp() : null;
-    return Response.resume(
-        List.of(
-            new ProducerRecord<>(topic, null, timestamp, record.key(), record.value(), headers)));
-  }
-
-  private static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
+    return Response.resume(List.of(DeadLetters.of(topic, record, "detect", "undecodable", reason)));
   }
 }
