@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The detection topology running as a Kafka Streams application against a broker, with its state
- * under {@code dataDir/streams}. A fatal error stops it and is reported once, in one line.
+ * under {@code dataDir/streams}. A stream thread that dies is replaced ({@link ThreadRecovery}); an
+ * error that keeps killing it stops the detection and is reported once, in one line.
  */
 public final class Detection implements AutoCloseable {
 
@@ -53,14 +54,37 @@ public final class Detection implements AutoCloseable {
             running.countDown();
           }
         });
+    ThreadRecovery recovery = ThreadRecovery.standard();
     streams.setUncaughtExceptionHandler(
         e -> {
+          StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse response =
+              recovery.onThreadDeath();
+          if (response
+              == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
+            log.warn(
+                "the detection's stream thread failed ({}); replacing it and resuming from the last"
+                    + " commit ({} of at most {} replacements in {})",
+                rootMessage(e),
+                recovery.recent(),
+                recovery.limit(),
+                recovery.window().toMinutes() + " min");
+            log.debug("the stream thread's failure", e);
+            return response;
+          }
           if (d.failure.compareAndSet(null, e)) {
-            String why = "the detection stopped: " + rootMessage(e);
+            String why =
+                "the detection stopped: "
+                    + rootMessage(e)
+                    + " (its thread failed "
+                    + (recovery.limit() + 1)
+                    + " times within "
+                    + recovery.window().toMinutes()
+                    + " min"
+                    + ")";
             log.error(why, e);
             onFailure.accept(why);
           }
-          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+          return response;
         });
     streams.start();
     try {
