@@ -13,9 +13,18 @@ import java.time.Instant;
  * @param capture the capture statistics so far
  * @param problem what keeps the sensor from seeing traffic right now (e.g. its interface is down),
  *     or null when it is capturing
+ * @param replayOf the capture file this heartbeat's sensor is replaying ({@code sensor arp
+ *     --pcap}), or null for a live sensor: a replay ends when its file does, which is not a sensor
+ *     falling silent
  */
 public record Heartbeat(
-    int v, Instant eventTime, String sensorId, long intervalMs, Capture capture, String problem)
+    int v,
+    Instant eventTime,
+    String sensorId,
+    long intervalMs,
+    Capture capture,
+    String problem,
+    String replayOf)
     implements SensorEvent {
 
   private static final String TYPE = "Heartbeat";
@@ -32,11 +41,18 @@ public record Heartbeat(
 
   public Heartbeat(
       Instant eventTime, String sensorId, long intervalMs, Capture capture, String problem) {
-    this(Schema.V1, eventTime, sensorId, intervalMs, capture, problem);
+    this(Schema.V1, eventTime, sensorId, intervalMs, capture, problem, null);
   }
 
   public Heartbeat(Instant eventTime, String sensorId, long intervalMs, Capture capture) {
-    this(Schema.V1, eventTime, sensorId, intervalMs, capture, null);
+    this(Schema.V1, eventTime, sensorId, intervalMs, capture, null, null);
+  }
+
+  /** A heartbeat of a capture file's replay: moves stream time, never makes a sensor silent. */
+  public static Heartbeat ofReplay(
+      Instant eventTime, String sensorId, long intervalMs, Capture capture, String file) {
+    Schema.requiredText(file, TYPE, "replayOf");
+    return new Heartbeat(Schema.V1, eventTime, sensorId, intervalMs, capture, null, file);
   }
 
   /**

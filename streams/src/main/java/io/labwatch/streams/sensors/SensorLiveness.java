@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * SENSOR_SILENT: a sensor that misses {@code silentHeartbeats} heartbeats in a row. Fires at the
  * moment the last missed heartbeat was due (last heartbeat + n × its interval), resolves at the
- * next heartbeat.
+ * next heartbeat. A sensor replaying a capture file (its heartbeats say {@link Heartbeat#replayOf})
+ * never falls silent: its file ended, nobody stopped watching.
  */
 public final class SensorLiveness {
 
@@ -30,6 +31,9 @@ public final class SensorLiveness {
     public long lastHeartbeat;
     public long intervalMs;
     public Alert silent;
+
+    /** Its latest heartbeat came from a file replay. */
+    public boolean replay;
   }
 
   /** A heartbeat arrived; returns the RESOLVED alert when the sensor was silent, else null. */
@@ -41,17 +45,22 @@ public final class SensorLiveness {
     s.sensorId = h.sensorId();
     s.lastHeartbeat = at;
     s.intervalMs = h.intervalMs();
+    s.replay = h.replayOf() != null;
     if (s.silent == null) {
       return null;
     }
+    // (a silence noticed by the wall clock can be ended by a heartbeat stamped before it began)
+    Instant back =
+        h.eventTime().isBefore(s.silent.startedAt()) ? s.silent.startedAt() : h.eventTime();
     Alert resolved =
         s.silent.resolved(
             "Sensor "
                 + s.sensorId
                 + " is back after "
-                + AlertTexts.duration(Duration.ofMillis(at - s.silent.startedAt().toEpochMilli()))
+                + AlertTexts.duration(
+                    Duration.ofMillis(back.toEpochMilli() - s.silent.startedAt().toEpochMilli()))
                 + " of silence",
-            h.eventTime());
+            back);
     s.silent = null;
     return resolved;
   }
@@ -64,7 +73,7 @@ public final class SensorLiveness {
   /** Time passed to {@code now}; returns the FIRING alert if the sensor just fell silent. */
   public Alert onTime(SensorState s, long now) {
     long due = silentAt(s);
-    if (s.silent != null || now < due) {
+    if (s.replay || s.silent != null || now < due) {
       return null;
     }
     s.silent =
