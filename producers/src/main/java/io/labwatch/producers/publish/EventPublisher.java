@@ -18,6 +18,11 @@ public interface EventPublisher extends AutoCloseable {
     return 0;
   }
 
+  /** Why the first event that could not be delivered was not, in one line; null if none failed. */
+  default String firstFailure() {
+    return null;
+  }
+
   @Override
   void close();
 }

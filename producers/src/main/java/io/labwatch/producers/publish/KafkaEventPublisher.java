@@ -4,15 +4,18 @@ import io.labwatch.events.ArpObservation;
 import io.labwatch.events.Heartbeat;
 import io.labwatch.events.SensorEvent;
 import io.labwatch.events.Topic;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,12 +37,38 @@ public final class KafkaEventPublisher implements EventPublisher {
   private final Topic<String, SensorEvent> topic;
   private final AtomicLong failures = new AtomicLong();
   private final AtomicBoolean failureLogged = new AtomicBoolean();
+  private final AtomicReference<String> firstFailure = new AtomicReference<>();
   private final Callback onFailure;
 
+  /** For a live sensor: a broker that is away for a while is waited for, events buffered. */
   public KafkaEventPublisher(
       Topic<String, SensorEvent> topic, Map<String, Object> clientProperties) {
+    this(topic, clientProperties, false);
+  }
+
+  /**
+   * For a file replay, which has no reason to wait long: a record the broker has not taken within
+   * {@link #REPLAY_DELIVERY_TIMEOUT} fails (and the replay stops on it), instead of each record
+   * blocking for a minute while the broker is gone.
+   */
+  public static KafkaEventPublisher forReplay(
+      Topic<String, SensorEvent> topic, Map<String, Object> clientProperties) {
+    return new KafkaEventPublisher(topic, clientProperties, true);
+  }
+
+  /** How long a replayed record may wait for the broker: a broker restart, not an outage. */
+  public static final Duration REPLAY_DELIVERY_TIMEOUT = Duration.ofSeconds(30);
+
+  private KafkaEventPublisher(
+      Topic<String, SensorEvent> topic, Map<String, Object> clientProperties, boolean replay) {
     this.topic = topic;
     Map<String, Object> props = new HashMap<>(clientProperties);
+    if (replay) {
+      long ms = REPLAY_DELIVERY_TIMEOUT.toMillis();
+      props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, ms);
+      props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, ms);
+      props.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(ms, 10_000));
+    }
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -51,6 +80,7 @@ public final class KafkaEventPublisher implements EventPublisher {
         (metadata, e) -> {
           if (e != null) {
             failures.incrementAndGet();
+            firstFailure.compareAndSet(null, oneLine(e));
             if (failureLogged.compareAndSet(false, true)) {
               log.warn(
                   "cannot publish to {} ({}); counting further failures without logging each",
@@ -73,7 +103,13 @@ public final class KafkaEventPublisher implements EventPublisher {
 
   @Override
   public void heartbeat(Heartbeat h) {
-    List<PartitionInfo> partitions = producer.partitionsFor(topic.name());
+    List<PartitionInfo> partitions;
+    try {
+      partitions = producer.partitionsFor(topic.name());
+    } catch (KafkaException e) { // no metadata within max.block.ms: the broker is away
+      onFailure.onCompletion(null, e);
+      return;
+    }
     for (PartitionInfo p : partitions) {
       producer.send(
           new ProducerRecord<>(
@@ -93,7 +129,21 @@ public final class KafkaEventPublisher implements EventPublisher {
   }
 
   @Override
+  public String firstFailure() {
+    return firstFailure.get();
+  }
+
+  /** Waits a bounded time for what is in flight: a stop never hangs on a broker that is gone. */
+  @Override
   public void close() {
-    producer.close();
+    producer.close(CLOSE_TIMEOUT);
+  }
+
+  static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+  private static String oneLine(Exception e) {
+    String m = e.getMessage();
+    return e.getClass().getSimpleName()
+        + (m == null ? "" : ": " + m.lines().findFirst().orElse(""));
   }
 }
