@@ -29,19 +29,26 @@ final class BrokerCommand implements Callable<Integer> {
   @Option(
       names = "--data-dir",
       paramLabel = "DIR",
-      description = "Where to keep data (dataDir). Default: ~/.local/share/labwatch.")
+      description =
+          "Where to keep data (dataDir). Default: " + LabwatchConfig.DEFAULT_DATA_DIR + ".")
   Path dataDir;
 
   @Option(
       names = "--host",
       paramLabel = "ADDRESS",
-      description = "Address to listen on (broker.host). Default: 127.0.0.1.")
+      description =
+          "Address to listen on (broker.host). Default: "
+              + LabwatchConfig.Broker.DEFAULT_HOST
+              + ".")
   String host;
 
   @Option(
       names = {"-p", "--port"},
       paramLabel = "N",
-      description = "Port to listen on (broker.port); 0 picks a free one. Default: 9092.")
+      description =
+          "Port to listen on (broker.port); 0 picks a free one. Default: "
+              + LabwatchConfig.Broker.DEFAULT_PORT
+              + ".")
   Integer port;
 
   @Override

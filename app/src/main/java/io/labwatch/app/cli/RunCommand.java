@@ -14,6 +14,7 @@ import io.labwatch.producers.publish.KafkaEventPublisher;
 import io.labwatch.sinks.ConsoleSink;
 import io.labwatch.sinks.Health;
 import io.labwatch.sinks.prometheus.LabwatchMetrics;
+import io.labwatch.sinks.prometheus.MetricsConfig;
 import io.labwatch.sinks.prometheus.PrometheusSink;
 import io.labwatch.sinks.slack.SlackConfig;
 import io.labwatch.sinks.slack.SlackSink;
@@ -59,13 +60,17 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--data-dir",
       paramLabel = "DIR",
-      description = "Where to keep data (dataDir). Default: ~/.local/share/labwatch.")
+      description =
+          "Where to keep data (dataDir). Default: " + LabwatchConfig.DEFAULT_DATA_DIR + ".")
   Path dataDir;
 
   @Option(
       names = "--broker-port",
       paramLabel = "N",
-      description = "Port of the embedded broker (broker.port); 0 picks a free one. Default: 9092.")
+      description =
+          "Port of the embedded broker (broker.port); 0 picks a free one. Default: "
+              + LabwatchConfig.Broker.DEFAULT_PORT
+              + ".")
   Integer brokerPort;
 
   @Option(
@@ -86,7 +91,9 @@ final class RunCommand implements Callable<Integer> {
       paramLabel = "HOST:PORT",
       description =
           "Where /metrics and /-/healthy listen (metrics.listen); port 0 picks a free one."
-              + " Default: 0.0.0.0:9464.")
+              + " Default: "
+              + MetricsConfig.DEFAULT_LISTEN
+              + ".")
   String metricsListen;
 
   @Option(
@@ -237,7 +244,11 @@ final class RunCommand implements Callable<Integer> {
     out.printf(
         "  config   %s%n",
         loaded.file().map(Path::toString).orElse("built-in defaults (no labwatch.yml)"));
-    String where = bootstrap.equals(DEFAULT_BOOTSTRAP) ? "" : " --bootstrap-servers " + bootstrap;
+    // the command to see every alert, as the person would type it here
+    String where =
+        bootstrap.equals(LabwatchConfig.defaults().broker().address())
+            ? ""
+            : " --bootstrap-servers " + bootstrap;
     out.printf(
         "  alerts   %s; all of them: labwatch tail alerts --from-beginning%s%n", alertsLine, where);
     out.printf("ready in %.1f s; Ctrl-C stops.%n", (System.nanoTime() - started) / 1e9);
@@ -254,8 +265,6 @@ final class RunCommand implements Callable<Integer> {
     shutdown.closeAll();
     return 0;
   }
-
-  private static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
 
   /**
    * The consumer groups whose lag /metrics and status show: the detection's and the Slack sink's (a
