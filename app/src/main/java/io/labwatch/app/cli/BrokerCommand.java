@@ -5,6 +5,7 @@ import io.labwatch.app.config.LabwatchConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -20,6 +21,14 @@ import picocli.CommandLine.ParentCommand;
           + " Data is kept in DIR/kafka and survives restarts; the directory is formatted on first"
           + " use only. Topics are not created automatically: `labwatch topics` creates"
           + " labwatch's."
+    },
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {
+      ExitCodes.DONE,
+      ExitCodes.FAILED,
+      ExitCodes.USAGE,
+      ExitCodes.INTERRUPTED,
+      ExitCodes.TERMINATED
     })
 final class BrokerCommand implements Callable<Integer> {
 
@@ -76,6 +85,6 @@ final class BrokerCommand implements Callable<Integer> {
     ctx.out().flush();
     shutdown.awaitStopRequest();
     shutdown.closeAll();
-    return 0;
+    return ExitCode.OK;
   }
 }
