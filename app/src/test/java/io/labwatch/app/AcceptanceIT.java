@@ -208,8 +208,11 @@ class AcceptanceIT {
             "127.0.0.1:" + metricsPort,
             List.of(RULES));
     startTraffic(serverIp, workstationIp);
-    Thread.sleep(5_000); // a quiet lab: every host known, nothing wrong
-    assertThat(texts()).as("a healthy lab says nothing").isEmpty();
+    // a quiet lab: every host known, nothing wrong, and nothing said throughout
+    await()
+        .during(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(texts()).as("a healthy lab says nothing").isEmpty());
 
     // the incident: a router in AP mode on the server's address
     lab.host("rogue", ROUTER, serverIp);
@@ -285,17 +288,25 @@ class AcceptanceIT {
     await().atMost(Duration.ofSeconds(90)).until(() -> count(resolved) == 1);
     await().atMost(PrometheusServer.SETTLE).until(() -> firingValue(series).isEmpty());
 
-    Thread.sleep(3_000); // anything more would come now
-    List<String> all = texts();
-    assertThat(
-            all.stream().filter(t -> t.contains("IP_CONFLICT") && t.contains(workstationIp + " ")))
-        .as("the NIC replacement is no conflict: %s", all)
-        .isEmpty();
-    assertThat(all.stream().filter(t -> t.startsWith(changed))).as("%s", all).hasSize(1);
-    assertThat(all.stream().filter(t -> t.startsWith("CRITICAL IP_CONFLICT firing")))
-        .as("%s", all)
-        .hasSize(1);
-    assertThat(all.stream().filter(t -> t.startsWith(resolved))).as("%s", all).hasSize(1);
+    // anything more would come within seconds: nothing does, throughout
+    await()
+        .during(Duration.ofSeconds(3))
+        .atMost(Duration.ofSeconds(8))
+        .untilAsserted(
+            () -> {
+              List<String> all = texts();
+              assertThat(
+                      all.stream()
+                          .filter(
+                              t -> t.contains("IP_CONFLICT") && t.contains(workstationIp + " ")))
+                  .as("the NIC replacement is no conflict: %s", all)
+                  .isEmpty();
+              assertThat(all.stream().filter(t -> t.startsWith(changed))).as("%s", all).hasSize(1);
+              assertThat(all.stream().filter(t -> t.startsWith("CRITICAL IP_CONFLICT firing")))
+                  .as("%s", all)
+                  .hasSize(1);
+              assertThat(all.stream().filter(t -> t.startsWith(resolved))).as("%s", all).hasSize(1);
+            });
   }
 
   @Test

@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The detection's settings ({@code detection.*}); defaults in {@code labwatch.example.yml}.
+ * The detection's settings ({@code detection.*}). {@link #defaults()} declares each default once:
+ * labwatch's config loader starts from it, tests and benchmarks use it, and {@code
+ * labwatch.example.yml} documents it (a test in app/ checks that the two agree).
  *
  * @param conflictWindow how far back an earlier MAC's assertion counts: A→B→A within it is a
  *     conflict, and a change A→B is a MAC change only once A has been silent this long
@@ -49,6 +51,9 @@ public record DetectionConfig(
           MacPattern.of("00:00:0c:07:ac:xx"),
           MacPattern.of("00:00:0c:9f:fx:xx"));
 
+  /** The Kafka Streams application id when none is given. */
+  public static final String DEFAULT_APPLICATION_ID = "labwatch-detect";
+
   public DetectionConfig {
     positive(conflictWindow, "conflictWindow");
     positive(doubleReplyWindow, "doubleReplyWindow");
@@ -74,26 +79,26 @@ public record DetectionConfig(
     ignoredNetworks = ignoredNetworks == null ? List.of() : List.copyOf(ignoredNetworks);
     inventory = copy(inventory, "inventory");
     if (applicationId == null || applicationId.isBlank()) {
-      applicationId = "labwatch-detect";
+      applicationId = DEFAULT_APPLICATION_ID;
     }
   }
 
-  /** The defaults, for tests and tools. */
+  /** The defaults: what labwatch ships, and what tests and benchmarks run. */
   public static DetectionConfig defaults() {
     return new DetectionConfig(
-        Duration.ofMinutes(5),
-        Duration.ofSeconds(2),
-        Duration.ofMinutes(10),
-        Duration.ofMinutes(10),
-        Duration.ofMinutes(5),
-        Duration.ofHours(24),
-        3,
-        true,
+        Duration.ofMinutes(5), // conflictWindow
+        Duration.ofSeconds(2), // doubleReplyWindow
+        Duration.ofMinutes(10), // quietPeriod
+        Duration.ofMinutes(10), // learningPeriod
+        Duration.ofMinutes(5), // updateInterval
+        Duration.ofHours(24), // stateIdleTimeout
+        3, // silentHeartbeats
+        true, // wallClockSilence
         DEFAULT_EXEMPT_MACS,
-        Map.of(),
-        List.of(),
-        Map.of(),
-        "labwatch-detect");
+        Map.of(), // allowed
+        List.of(), // ignoredNetworks
+        Map.of(), // inventory
+        DEFAULT_APPLICATION_ID);
   }
 
   /** The same settings with protected addresses. */

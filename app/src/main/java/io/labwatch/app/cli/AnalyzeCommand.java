@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,7 +31,9 @@ import picocli.CommandLine.ParentCommand;
       "Examples:",
       "  labwatch analyze incident.pcapng",
       "  labwatch analyze incident.pcap --json | jq .summary"
-    })
+    },
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {ExitCodes.DONE, ExitCodes.FAILED, ExitCodes.USAGE})
 final class AnalyzeCommand implements Callable<Integer> {
 
   @ParentCommand Labwatch parent;
@@ -83,6 +86,6 @@ final class AnalyzeCommand implements Callable<Integer> {
           "still firing at the end of the capture: " + open.fingerprint() + " — " + open.summary());
     }
     err.flush();
-    return 0;
+    return ExitCode.OK;
   }
 }

@@ -5,6 +5,7 @@ import io.labwatch.app.config.LabwatchConfig;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -20,6 +21,14 @@ import picocli.CommandLine.ParentCommand;
           + " Data is kept in DIR/kafka and survives restarts; the directory is formatted on first"
           + " use only. Topics are not created automatically: `labwatch topics` creates"
           + " labwatch's."
+    },
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {
+      ExitCodes.DONE,
+      ExitCodes.FAILED,
+      ExitCodes.USAGE,
+      ExitCodes.INTERRUPTED,
+      ExitCodes.TERMINATED
     })
 final class BrokerCommand implements Callable<Integer> {
 
@@ -29,19 +38,26 @@ final class BrokerCommand implements Callable<Integer> {
   @Option(
       names = "--data-dir",
       paramLabel = "DIR",
-      description = "Where to keep data (dataDir). Default: ~/.local/share/labwatch.")
+      description =
+          "Where to keep data (dataDir). Default: " + LabwatchConfig.DEFAULT_DATA_DIR + ".")
   Path dataDir;
 
   @Option(
       names = "--host",
       paramLabel = "ADDRESS",
-      description = "Address to listen on (broker.host). Default: 127.0.0.1.")
+      description =
+          "Address to listen on (broker.host). Default: "
+              + LabwatchConfig.Broker.DEFAULT_HOST
+              + ".")
   String host;
 
   @Option(
       names = {"-p", "--port"},
       paramLabel = "N",
-      description = "Port to listen on (broker.port); 0 picks a free one. Default: 9092.")
+      description =
+          "Port to listen on (broker.port); 0 picks a free one. Default: "
+              + LabwatchConfig.Broker.DEFAULT_PORT
+              + ".")
   Integer port;
 
   @Override
@@ -69,6 +85,6 @@ final class BrokerCommand implements Callable<Integer> {
     ctx.out().flush();
     shutdown.awaitStopRequest();
     shutdown.closeAll();
-    return 0;
+    return ExitCode.OK;
   }
 }

@@ -2,13 +2,10 @@ package io.labwatch.app.cli;
 
 import io.labwatch.app.config.LabwatchConfig;
 import io.labwatch.app.detect.Detection;
-import io.labwatch.app.kafka.InventoryWriter;
-import io.labwatch.app.kafka.KafkaAccess;
-import io.labwatch.app.kafka.TopicManager;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
@@ -23,6 +20,14 @@ import picocli.CommandLine.ParentCommand;
       "Its state is kept in DATA_DIR/streams and in Kafka; several instances with the same"
           + " detection.applicationId share the work. The inventory (detection.inventory) is written"
           + " to labwatch.inventory at start; `labwatch inventory` updates it while this runs."
+    },
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {
+      ExitCodes.DONE,
+      ExitCodes.FAILED,
+      ExitCodes.USAGE,
+      ExitCodes.INTERRUPTED,
+      ExitCodes.TERMINATED
     })
 final class DetectCommand implements Callable<Integer> {
 
@@ -37,7 +42,7 @@ final class DetectCommand implements Callable<Integer> {
     kafka.addTo(overrides);
     LabwatchConfig config = parent.loadConfig(common, overrides).config();
     String bootstrap = config.bootstrapServers();
-    prepare(config, bootstrap);
+    Pipeline.prepare(config, bootstrap);
     Shutdown shutdown = ctx.shutdown();
     AtomicReference<String> failure = new AtomicReference<>();
     shutdown.register(
@@ -58,19 +63,8 @@ final class DetectCommand implements Callable<Integer> {
     shutdown.closeAll();
     if (failure.get() != null) {
       ctx.err().println("labwatch: error: " + failure.get());
-      return Labwatch.FAILED;
+      return ExitCode.SOFTWARE;
     }
-    return 0;
-  }
-
-  /** Topics exist and the inventory topic says what the config says. */
-  static InventoryWriter.Result prepare(LabwatchConfig config, String bootstrap) {
-    try (Admin admin = KafkaAccess.connectedAdmin(config.kafkaClientProperties(bootstrap))) {
-      new TopicManager(admin).ensure(config.catalogue().all(), config.topics().replicationFactor());
-    }
-    return InventoryWriter.sync(
-        config.catalogue().inventory(),
-        config.detection().inventory(),
-        config.kafkaClientProperties(bootstrap));
+    return ExitCode.OK;
   }
 }

@@ -4,6 +4,7 @@ import io.labwatch.app.config.LabwatchConfig;
 import io.labwatch.app.kafka.InventoryWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
@@ -15,7 +16,9 @@ import picocli.CommandLine.ParentCommand;
       "Write detection.inventory (protected IPs and the MACs that may hold them) from the config to"
           + " the labwatch.inventory topic: new and changed entries, and removals. A running"
           + " detection picks the change up at once; nothing needs a restart."
-    })
+    },
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {ExitCodes.DONE, ExitCodes.FAILED, ExitCodes.USAGE})
 final class InventoryCommand implements Callable<Integer> {
 
   @ParentCommand Labwatch parent;
@@ -28,12 +31,12 @@ final class InventoryCommand implements Callable<Integer> {
     CommonOptions.Overrides overrides = new CommonOptions.Overrides();
     kafka.addTo(overrides);
     LabwatchConfig config = parent.loadConfig(common, overrides).config();
-    InventoryWriter.Result r = DetectCommand.prepare(config, config.bootstrapServers());
+    InventoryWriter.Result r = Pipeline.prepare(config, config.bootstrapServers()).inventory();
     ctx.out()
         .printf(
             "inventory in %s: %d written, %d removed, %d unchanged%n",
             config.catalogue().inventory().name(), r.written(), r.removed(), r.unchanged());
     ctx.out().flush();
-    return 0;
+    return ExitCode.OK;
   }
 }

@@ -1,5 +1,7 @@
 package io.labwatch.app.cli;
 
+import io.labwatch.app.config.LabwatchConfig;
+import io.labwatch.events.Topics;
 import picocli.CommandLine.Option;
 
 /** Where Kafka is, for commands that talk to a running broker or cluster. */
@@ -10,13 +12,18 @@ public final class KafkaOptions {
       paramLabel = "HOST:PORT[,...]",
       description =
           "Kafka to use (kafka.bootstrap.servers). Default: the local labwatch broker at"
-              + " broker.host:broker.port (127.0.0.1:9092).")
+              + " broker.host:broker.port ("
+              + LabwatchConfig.Broker.DEFAULT_HOST
+              + ":"
+              + LabwatchConfig.Broker.DEFAULT_PORT
+              + ").")
   String bootstrapServers;
 
   @Option(
       names = "--topic-prefix",
       paramLabel = "PREFIX",
-      description = "Prefix of labwatch's topic names (topics.prefix). Default: labwatch.")
+      description =
+          "Prefix of labwatch's topic names (topics.prefix). Default: " + Topics.DEFAULT_PREFIX)
   String topicPrefix;
 
   void addTo(CommonOptions.Overrides overrides) {

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -43,16 +44,18 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Configuration: a YAML file (--config; see labwatch.example.yml), then LABWATCH_* environment"
-          + " variables (LABWATCH_BROKER_PORT for broker.port), then flags.",
-      "Exit codes: 0 done, 1 failed, 2 bad usage or configuration."
+          + " variables (LABWATCH_BROKER_PORT for broker.port), then flags."
+    },
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {
+      ExitCodes.DONE,
+      ExitCodes.FAILED,
+      ExitCodes.USAGE,
+      ExitCodes.STATUS_NEEDS_A_LOOK,
+      ExitCodes.INTERRUPTED,
+      ExitCodes.TERMINATED
     })
 public final class Labwatch implements Callable<Integer> {
-
-  /** Exit code for a failure at run time. */
-  public static final int FAILED = 1;
-
-  /** Exit code for bad usage or configuration. */
-  public static final int USAGE = 2;
 
   private final CliContext context;
 
@@ -65,7 +68,11 @@ public final class Labwatch implements Callable<Integer> {
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     CliContext context =
         new CliContext(
-            out, err, System.getenv(), Path.of("").toAbsolutePath(), new Shutdown().onSignals());
+            out,
+            err,
+            System.getenv(),
+            Path.of("").toAbsolutePath(),
+            new Shutdown().onSignals(System::exit));
     int code = execute(context, args);
     out.flush();
     err.flush();
@@ -87,7 +94,7 @@ public final class Labwatch implements Callable<Integer> {
           }
           err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
           err.flush();
-          return USAGE;
+          return ExitCode.USAGE;
         });
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
@@ -96,19 +103,19 @@ public final class Labwatch implements Callable<Integer> {
           int code;
           if (e instanceof ConfigException) {
             err.println("labwatch: configuration error: " + e.getMessage());
-            code = USAGE;
+            code = ExitCode.USAGE;
           } else if (e instanceof LabwatchException) {
             err.println("labwatch: error: " + e.getMessage());
-            code = FAILED;
+            code = ExitCode.SOFTWARE;
           } else if (e instanceof InterruptedException) {
             err.println("labwatch: interrupted");
-            code = FAILED;
+            code = ExitCode.SOFTWARE;
           } else {
             err.println(
                 "labwatch: unexpected error: "
                     + e
                     + (debug ? "" : " (--debug shows where; please report it)"));
-            code = FAILED;
+            code = ExitCode.SOFTWARE;
           }
           if (debug) {
             e.printStackTrace(err);
@@ -139,7 +146,7 @@ public final class Labwatch implements Callable<Integer> {
   @Override
   public Integer call() {
     spec.commandLine().usage(context.out());
-    return USAGE;
+    return ExitCode.USAGE;
   }
 
   CliContext context() {
@@ -164,16 +171,11 @@ public final class Labwatch implements Callable<Integer> {
     }
   }
 
-  static String version() {
-    String v = Labwatch.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
-  }
-
   static final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() {
       return new String[] {
-        "labwatch " + version(),
+        "labwatch " + CliText.version(),
         "Java "
             + System.getProperty("java.version")
             + " ("

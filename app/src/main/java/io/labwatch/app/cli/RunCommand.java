@@ -5,7 +5,6 @@ import io.labwatch.app.config.ConfigLoader;
 import io.labwatch.app.config.LabwatchConfig;
 import io.labwatch.app.detect.Detection;
 import io.labwatch.app.kafka.InventoryWriter;
-import io.labwatch.app.kafka.KafkaAccess;
 import io.labwatch.app.kafka.TopicManager;
 import io.labwatch.events.LabwatchException;
 import io.labwatch.producers.arp.ArpSensor;
@@ -14,19 +13,18 @@ import io.labwatch.producers.publish.KafkaEventPublisher;
 import io.labwatch.sinks.ConsoleSink;
 import io.labwatch.sinks.Health;
 import io.labwatch.sinks.prometheus.LabwatchMetrics;
+import io.labwatch.sinks.prometheus.MetricsConfig;
 import io.labwatch.sinks.prometheus.PrometheusSink;
 import io.labwatch.sinks.slack.SlackConfig;
 import io.labwatch.sinks.slack.SlackSink;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -49,6 +47,14 @@ import picocli.CommandLine.ParentCommand;
       "Capturing needs root or CAP_NET_RAW; without it labwatch says how to grant it and runs the"
           + " rest (--no-capture does so on purpose, for a box where sensors run elsewhere).",
       "History is kept in the data dir and survives restarts."
+    },
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {
+      ExitCodes.DONE,
+      ExitCodes.FAILED,
+      ExitCodes.USAGE,
+      ExitCodes.INTERRUPTED,
+      ExitCodes.TERMINATED
     })
 final class RunCommand implements Callable<Integer> {
 
@@ -59,13 +65,17 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--data-dir",
       paramLabel = "DIR",
-      description = "Where to keep data (dataDir). Default: ~/.local/share/labwatch.")
+      description =
+          "Where to keep data (dataDir). Default: " + LabwatchConfig.DEFAULT_DATA_DIR + ".")
   Path dataDir;
 
   @Option(
       names = "--broker-port",
       paramLabel = "N",
-      description = "Port of the embedded broker (broker.port); 0 picks a free one. Default: 9092.")
+      description =
+          "Port of the embedded broker (broker.port); 0 picks a free one. Default: "
+              + LabwatchConfig.Broker.DEFAULT_PORT
+              + ".")
   Integer brokerPort;
 
   @Option(
@@ -86,7 +96,9 @@ final class RunCommand implements Callable<Integer> {
       paramLabel = "HOST:PORT",
       description =
           "Where /metrics and /-/healthy listen (metrics.listen); port 0 picks a free one."
-              + " Default: 0.0.0.0:9464.")
+              + " Default: "
+              + MetricsConfig.DEFAULT_LISTEN
+              + ".")
   String metricsListen;
 
   @Option(
@@ -136,17 +148,9 @@ final class RunCommand implements Callable<Integer> {
               + (broker.formattedNow() ? ", new)" : ")");
     }
 
-    List<TopicManager.TopicState> topics;
-    try (Admin admin = KafkaAccess.connectedAdmin(config.kafkaClientProperties(bootstrap))) {
-      topics =
-          new TopicManager(admin)
-              .ensure(config.catalogue().all(), config.topics().replicationFactor());
-    }
-    InventoryWriter.Result inventory =
-        InventoryWriter.sync(
-            config.catalogue().inventory(),
-            config.detection().inventory(),
-            config.kafkaClientProperties(bootstrap));
+    Pipeline.Prepared prepared = Pipeline.prepare(config, bootstrap);
+    List<TopicManager.TopicState> topics = prepared.topics();
+    InventoryWriter.Result inventory = prepared.inventory();
 
     // the sinks before the detection: a new sink starts at the topic's end as it is now, so it
     // sees every alert the detection raises; and it stops after the detection, draining it
@@ -184,7 +188,7 @@ final class RunCommand implements Callable<Integer> {
                 config.kafkaClientProperties(bootstrap),
                 metrics,
                 health,
-                lagGroups(config)));
+                Pipeline.lagGroups(config)));
 
     Detection detection =
         shutdown.register(
@@ -219,7 +223,7 @@ final class RunCommand implements Callable<Integer> {
       }
     }
 
-    out.printf("labwatch %s is running%n", Labwatch.version());
+    out.printf("labwatch %s is running%n", CliText.version());
     out.printf("  broker   %s%n", brokerLine);
     out.printf(
         "  topics   %s%n",
@@ -233,11 +237,16 @@ final class RunCommand implements Callable<Integer> {
         config.catalogue().alerts().name(),
         config.dataDir().toAbsolutePath().resolve("streams"),
         config.detection().inventory().size());
-    out.printf("  metrics  %s%n", metricsUrl(config.metrics().sink().host(), prometheus.port()));
+    out.printf(
+        "  metrics  %s%n", CliText.metricsUrl(config.metrics().sink().host(), prometheus.port()));
     out.printf(
         "  config   %s%n",
         loaded.file().map(Path::toString).orElse("built-in defaults (no labwatch.yml)"));
-    String where = bootstrap.equals(DEFAULT_BOOTSTRAP) ? "" : " --bootstrap-servers " + bootstrap;
+    // the command to see every alert, as the person would type it here
+    String where =
+        bootstrap.equals(LabwatchConfig.defaults().broker().address())
+            ? ""
+            : " --bootstrap-servers " + bootstrap;
     out.printf(
         "  alerts   %s; all of them: labwatch tail alerts --from-beginning%s%n", alertsLine, where);
     out.printf("ready in %.1f s; Ctrl-C stops.%n", (System.nanoTime() - started) / 1e9);
@@ -252,35 +261,6 @@ final class RunCommand implements Callable<Integer> {
 
     shutdown.awaitStopRequest();
     shutdown.closeAll();
-    return 0;
-  }
-
-  private static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
-
-  /**
-   * The consumer groups whose lag /metrics and status show: the detection's and the Slack sink's (a
-   * group that has committed nothing, e.g. no Slack sink anywhere, shows no lag).
-   */
-  static Map<String, String> lagGroups(LabwatchConfig config) {
-    Map<String, String> groups = new LinkedHashMap<>();
-    groups.put("detect", config.detection().applicationId());
-    groups.put("slack", config.slack().consumerGroup());
-    return groups;
-  }
-
-  /** A URL to paste: a wildcard address becomes this host's name. */
-  static String metricsUrl(String host, int port) {
-    String h = host;
-    if (h.equals("0.0.0.0") || h.equals("::")) {
-      try {
-        h = java.net.InetAddress.getLocalHost().getHostName();
-      } catch (java.net.UnknownHostException e) {
-        h = "localhost";
-      }
-    }
-    if (h.contains(":")) {
-      h = "[" + h + "]";
-    }
-    return "http://" + h + ":" + port + "/metrics (health: /-/healthy)";
+    return ExitCode.OK;
   }
 }

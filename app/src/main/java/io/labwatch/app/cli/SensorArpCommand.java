@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -45,6 +46,14 @@ import picocli.CommandLine.ParentCommand;
       "  labwatch sensor arp --iface eth0",
       "  labwatch sensor arp --pcap incident.pcapng --stdout",
       "  labwatch sensor arp --iface eth0 --probe 10.77.0.10,10.77.0.1"
+    },
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {
+      ExitCodes.DONE,
+      ExitCodes.PCAP_UNDELIVERED,
+      ExitCodes.USAGE,
+      ExitCodes.INTERRUPTED,
+      ExitCodes.TERMINATED
     })
 final class SensorArpCommand implements Callable<Integer> {
 
@@ -135,7 +144,7 @@ final class SensorArpCommand implements Callable<Integer> {
       where.println(summary.line(stdout ? "printed" : "published"));
       where.flush();
       shutdown.closeAll();
-      return summary.failures() > 0 ? Labwatch.FAILED : 0;
+      return summary.failures() > 0 ? ExitCode.SOFTWARE : ExitCode.OK;
     }
 
     ArpSensor sensor =
@@ -154,7 +163,7 @@ final class SensorArpCommand implements Callable<Integer> {
     ctx.err().flush();
     shutdown.awaitStopRequest();
     shutdown.closeAll();
-    return 0;
+    return ExitCode.OK;
   }
 
   private EventPublisher publisher(LabwatchConfig config, CliContext ctx) {

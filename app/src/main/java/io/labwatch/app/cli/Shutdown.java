@@ -6,6 +6,7 @@ import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +25,11 @@ public final class Shutdown {
 
   private record Part(String name, AutoCloseable closeable) {}
 
-  /** Installs the JVM shutdown hook; once per process, by the entry point. */
-  public synchronized Shutdown onSignals() {
+  /**
+   * Installs the JVM shutdown hook; once per process, by the entry point, which passes how the
+   * process exits (System::exit: the entry point is the only place that exits the JVM).
+   */
+  public synchronized Shutdown onSignals(IntConsumer exit) {
     if (!hookInstalled) {
       hookInstalled = true;
       Runtime.getRuntime()
@@ -36,7 +40,7 @@ public final class Shutdown {
                     closeAll();
                   },
                   "labwatch-shutdown"));
-      secondInterruptHalts();
+      secondInterruptHalts(exit);
     }
     return this;
   }
@@ -47,7 +51,7 @@ public final class Shutdown {
    * (it is exported by jdk.unsupported, but javac warns on every direct use); without it, labwatch
    * keeps the JVM's own handling.
    */
-  private static void secondInterruptHalts() {
+  private static void secondInterruptHalts(IntConsumer exit) {
     try {
       Class<?> signal = Class.forName("sun.misc.Signal");
       Class<?> handler = Class.forName("sun.misc.SignalHandler");
@@ -60,10 +64,10 @@ public final class Shutdown {
                 switch (method.getName()) {
                   case "handle" -> {
                     if (interrupts.incrementAndGet() == 1) {
-                      // System.exit blocks until the hooks are done: not on the signal's thread
-                      Thread exit = new Thread(() -> System.exit(130), "labwatch-interrupt");
-                      exit.setDaemon(true);
-                      exit.start();
+                      // exiting blocks until the hooks are done: not on the signal's thread
+                      Thread exiting = new Thread(() -> exit.accept(130), "labwatch-interrupt");
+                      exiting.setDaemon(true);
+                      exiting.start();
                     } else {
                       System.err.println("labwatch: stopping at once (second Ctrl-C)");
                       System.err.flush();

@@ -2,6 +2,7 @@ package io.labwatch.app.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -20,6 +21,6 @@ final class SinkCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     spec.commandLine().usage(labwatch.context().out());
-    return Labwatch.USAGE;
+    return ExitCode.USAGE;
   }
 }

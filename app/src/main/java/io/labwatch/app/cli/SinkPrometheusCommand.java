@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -30,6 +31,14 @@ import picocli.CommandLine.ParentCommand;
           + " ARP observations and sensor drops and heartbeats, the detection's and the sinks'"
           + " consumer lag, dead letters, JVM metrics. deploy/prometheus has a scrape config and"
           + " alerting rules."
+    },
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {
+      ExitCodes.DONE,
+      ExitCodes.FAILED,
+      ExitCodes.USAGE,
+      ExitCodes.INTERRUPTED,
+      ExitCodes.TERMINATED
     })
 final class SinkPrometheusCommand implements Callable<Integer> {
 
@@ -71,16 +80,16 @@ final class SinkPrometheusCommand implements Callable<Integer> {
                 config.kafkaClientProperties(),
                 metrics,
                 health,
-                RunCommand.lagGroups(config)));
+                Pipeline.lagGroups(config)));
     ctx.err()
         .printf(
             "labwatch sink prometheus: %s (%d incident(s) firing) from %s; Ctrl-C stops.%n",
-            RunCommand.metricsUrl(config.metrics().sink().host(), sink.port()),
+            CliText.metricsUrl(config.metrics().sink().host(), sink.port()),
             metrics.firingCount(),
             config.bootstrapServers());
     ctx.err().flush();
     shutdown.awaitStopRequest();
     shutdown.closeAll();
-    return 0;
+    return ExitCode.OK;
   }
 }

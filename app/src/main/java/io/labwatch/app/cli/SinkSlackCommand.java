@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -31,6 +32,14 @@ import picocli.CommandLine.ParentCommand;
       "An alert is committed only once Slack took it: while Slack is down or rate-limits, alerts"
           + " wait in Kafka and go out in order afterwards. After a crash at most one message is"
           + " posted twice; after a clean stop, none. The webhook URL and the token are never printed."
+    },
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {
+      ExitCodes.DONE,
+      ExitCodes.FAILED,
+      ExitCodes.USAGE,
+      ExitCodes.INTERRUPTED,
+      ExitCodes.TERMINATED
     })
 final class SinkSlackCommand implements Callable<Integer> {
 
@@ -85,7 +94,7 @@ final class SinkSlackCommand implements Callable<Integer> {
       LabwatchMetrics metrics = new LabwatchMetrics(health);
       metrics.slack(sink);
       var server = shutdown.register("metrics", PrometheusSink.serve(where, metrics, health));
-      metricsLine = "; " + RunCommand.metricsUrl(where.host(), server.getPort());
+      metricsLine = "; " + CliText.metricsUrl(where.host(), server.getPort());
     }
     ctx.err()
         .printf(
@@ -99,6 +108,6 @@ final class SinkSlackCommand implements Callable<Integer> {
     ctx.err().flush();
     shutdown.awaitStopRequest();
     shutdown.closeAll();
-    return 0;
+    return ExitCode.OK;
   }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
@@ -28,11 +29,10 @@ import picocli.CommandLine.ParentCommand;
           + " and how far the detection and the sinks are behind. Exits 0 when all is well, 3 when"
           + " something needs a look: an incident fires, a sensor is silent or reports a problem,"
           + " or no sensor has been heard from."
-    })
+    },
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {ExitCodes.ALL_WELL, ExitCodes.FAILED, ExitCodes.USAGE, ExitCodes.NEEDS_A_LOOK})
 final class StatusCommand implements Callable<Integer> {
-
-  /** Exit code when something needs a look: an incident fires, or a sensor is silent. */
-  static final int ATTENTION = 3;
 
   @ParentCommand Labwatch parent;
   @Mixin CommonOptions common;
@@ -48,7 +48,7 @@ final class StatusCommand implements Callable<Integer> {
     KafkaAccess.connectedAdmin(config.kafkaClientProperties()).close();
     LabwatchMetrics state = new LabwatchMetrics(new Health());
     PrometheusSink.readOnce(
-        config.catalogue(), config.kafkaClientProperties(), state, RunCommand.lagGroups(config));
+        config.catalogue(), config.kafkaClientProperties(), state, Pipeline.lagGroups(config));
     Instant now = Instant.now();
     Duration silentAfter =
         config
@@ -105,6 +105,6 @@ final class StatusCommand implements Callable<Integer> {
         (consumer, topics) ->
             topics.forEach((topic, n) -> out.printf("  %-10s %-30s %,d%n", consumer, topic, n)));
     out.flush();
-    return attention ? ATTENTION : 0;
+    return attention ? ExitCodes.ATTENTION : ExitCode.OK;
   }
 }

@@ -28,6 +28,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,6 +50,14 @@ import picocli.CommandLine.ParentCommand;
       "Examples:",
       "  labwatch tail alerts --from-beginning --exit-at-end",
       "  labwatch tail labwatch.arp --since 10m --max 100"
+    },
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {
+      ExitCodes.DONE,
+      ExitCodes.FAILED,
+      ExitCodes.USAGE,
+      ExitCodes.INTERRUPTED,
+      ExitCodes.TERMINATED
     })
 final class TailCommand implements Callable<Integer> {
 
@@ -138,7 +147,7 @@ final class TailCommand implements Callable<Integer> {
       shutdown.deregister(stop);
       finished.countDown();
     }
-    return 0;
+    return ExitCode.OK;
   }
 
   private void read(

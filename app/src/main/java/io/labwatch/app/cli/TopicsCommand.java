@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -21,7 +22,9 @@ import picocli.CommandLine.ParentCommand;
       "",
       "Safe to run any time. An existing topic is never changed unless --fix is given; where its"
           + " settings differ from labwatch's catalogue, a warning says how."
-    })
+    },
+    exitCodeListHeading = ExitCodes.HEADING,
+    exitCodeList = {ExitCodes.DONE, ExitCodes.FAILED, ExitCodes.USAGE})
 final class TopicsCommand implements Callable<Integer> {
 
   @ParentCommand Labwatch parent;
@@ -51,6 +54,6 @@ final class TopicsCommand implements Callable<Integer> {
       TopicsTable.warnDrifts(states, ctx.err(), !fix);
       ctx.err().flush();
     }
-    return 0;
+    return ExitCode.OK;
   }
 }

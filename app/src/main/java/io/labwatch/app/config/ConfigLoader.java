@@ -1,5 +1,6 @@
 package io.labwatch.app.config;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -7,7 +8,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -18,7 +21,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -53,7 +55,6 @@ public final class ConfigLoader {
   private static final Set<String> NOT_CONFIG_ENV =
       Set.of(CONFIG_ENV, "LABWATCH_JAVA_OPTS", "LABWATCH_HOME", "LABWATCH_DEBUG");
 
-  private static final String DEFAULTS = "/io/labwatch/app/config/defaults.yml";
   private static final String SECRET_SHOWN = "[secret]";
 
   private final ConfigSchema schema = ConfigSchema.of(LabwatchConfig.class);
@@ -124,6 +125,43 @@ public final class ConfigLoader {
     return load(null, env, List.of(), workDir);
   }
 
+  /**
+   * The config as one line per key, values as a config file would have them ({@code
+   * detection.quietPeriod} → {@code 10m}, a list or map as JSON); secret values that are set show
+   * as {@code [secret]}.
+   */
+  Map<String, String> keys(LabwatchConfig config) {
+    Map<String, String> out = new TreeMap<>();
+    flattenKeys(yaml.valueToTree(config), "", out);
+    return out;
+  }
+
+  private void flattenKeys(JsonNode node, String prefix, Map<String, String> out) {
+    node.properties()
+        .forEach(
+            e -> {
+              String key = prefix + e.getKey();
+              JsonNode v = e.getValue();
+              if (v.isObject() && schema.isSection(key)) {
+                flattenKeys(v, key + ".", out);
+              } else if (v.isObject() && schema.isFlatMap(key)) {
+                ObjectNode shown = JsonNodeFactory.instance.objectNode();
+                v.properties()
+                    .forEach(
+                        s ->
+                            shown.put(
+                                s.getKey(),
+                                schema.isSecret(key + "." + s.getKey())
+                                    ? SECRET_SHOWN
+                                    : s.getValue().asText()));
+                out.put(key, shown.toString());
+              } else {
+                String text = v.isNull() ? "" : v.isContainerNode() ? v.toString() : v.asText();
+                out.put(key, schema.isSecret(key) && !text.isEmpty() ? SECRET_SHOWN : text);
+              }
+            });
+  }
+
   // ---- file and defaults
 
   private static Optional<Path> chooseFile(
@@ -139,15 +177,12 @@ public final class ConfigLoader {
     return Files.isRegularFile(local) ? Optional.of(local) : Optional.empty();
   }
 
+  /**
+   * {@link LabwatchConfig#defaults()} as a tree of keys: the code's defaults are the only ones, so
+   * a file, the environment and flags override exactly what the tests and benchmarks run.
+   */
   private ObjectNode readDefaults() {
-    try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULTS)) {
-      if (in == null) {
-        throw new IllegalStateException(DEFAULTS + " is missing from the build");
-      }
-      return (ObjectNode) yaml.readTree(in);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read built-in defaults", e);
-    }
+    return yaml.valueToTree(LabwatchConfig.defaults());
   }
 
   private ObjectNode readFile(Path file) {
@@ -473,6 +508,24 @@ public final class ConfigLoader {
             } catch (IllegalArgumentException e) {
               throw JsonMappingException.from(p, e.getMessage(), e);
             }
+          }
+        });
+    module.addSerializer(
+        Duration.class,
+        new JsonSerializer<Duration>() {
+          @Override
+          public void serialize(Duration d, JsonGenerator gen, SerializerProvider serializers)
+              throws IOException {
+            gen.writeString(Durations.format(d));
+          }
+        });
+    module.addSerializer(
+        Path.class,
+        new JsonSerializer<Path>() {
+          @Override
+          public void serialize(Path path, JsonGenerator gen, SerializerProvider serializers)
+              throws IOException {
+            gen.writeString(path.toString());
           }
         });
     module.addDeserializer(

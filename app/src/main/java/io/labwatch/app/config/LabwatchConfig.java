@@ -18,6 +18,12 @@ import java.util.regex.Pattern;
  * labwatch's configuration: one YAML file, then {@code LABWATCH_*} environment variables, then
  * command-line flags; see {@code labwatch.example.yml} for every key with its default.
  *
+ * <p>Each default is declared once, in code: {@link #defaults()} here for labwatch's own keys, and
+ * each module's typed defaults for its section ({@link DetectionConfig#defaults()}, {@link
+ * SlackConfig#off()}, the {@code null} fallbacks of {@link ArpSensorConfig} and {@link
+ * MetricsConfig}). {@link ConfigLoader} starts from {@link #defaults()}, so what ships is what the
+ * tests and benchmarks run.
+ *
  * @param dataDir where labwatch keeps its state (the embedded broker's log, later streams state)
  * @param broker the embedded broker
  * @param topics topic naming and creation
@@ -38,6 +44,12 @@ public record LabwatchConfig(
     SlackConfig slack,
     Metrics metrics) {
 
+  /** {@code dataDir}'s default, as written in a config file. */
+  public static final String DEFAULT_DATA_DIR = "~/.local/share/labwatch";
+
+  /** {@code sensor.arp.heartbeatInterval}'s default. */
+  private static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+
   private static final Pattern SECRET_KAFKA_KEY =
       Pattern.compile(".*(password|secret|jaas|token|credential|\\.key$).*");
 
@@ -56,6 +68,20 @@ public record LabwatchConfig(
     metrics = metrics == null ? new Metrics(null, null) : metrics;
   }
 
+  /** The built-in defaults: what labwatch runs with no file, environment or flags. */
+  public static LabwatchConfig defaults() {
+    return new LabwatchConfig(
+        Paths.expand(DEFAULT_DATA_DIR),
+        new Broker(Broker.DEFAULT_HOST, Broker.DEFAULT_PORT),
+        new TopicSettings(Topics.DEFAULT_PREFIX, -1),
+        Map.of(),
+        // interfaces, sensorId and probe take the sensor's own defaults
+        new Sensors(new ArpSensorConfig(null, true, null, DEFAULT_HEARTBEAT_INTERVAL, null)),
+        DetectionConfig.defaults(),
+        SlackConfig.off(),
+        new Metrics(null, null));
+  }
+
   /**
    * The Prometheus sink ({@code metrics.*}).
    *
@@ -65,8 +91,8 @@ public record LabwatchConfig(
   public record Metrics(String listen, Duration lagInterval) {
     public Metrics {
       listen = listen == null || listen.isBlank() ? MetricsConfig.DEFAULT_LISTEN : listen.trim();
-      lagInterval = lagInterval == null ? Duration.ofSeconds(15) : lagInterval;
-      MetricsConfig.listen(listen, lagInterval); // refuses a bad address now, naming the key
+      // refuses a bad address now, naming the key; a null lagInterval takes the sink's default
+      lagInterval = MetricsConfig.listen(listen, lagInterval).lagInterval();
     }
 
     public MetricsConfig sink() {
@@ -94,6 +120,13 @@ public record LabwatchConfig(
    * @param port its port; 0 picks a free one
    */
   public record Broker(String host, int port) {
+
+    /** {@code broker.host}'s default. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
+
+    /** {@code broker.port}'s default. */
+    public static final int DEFAULT_PORT = 9092;
+
     public Broker {
       if (host == null || host.isBlank()) {
         throw new IllegalArgumentException("host: must not be empty");

@@ -25,6 +25,49 @@ class CliHelpTest {
     assertThat(help.out() + help.err()).doesNotContain("hunter2");
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "run",
+        "broker",
+        "topics",
+        "tail",
+        "sensor arp",
+        "detect",
+        "analyze",
+        "inventory",
+        "sink slack",
+        "sink prometheus",
+        "status"
+      })
+  void everySubcommandsHelpListsItsExitCodes(String command) {
+    Cli.Result help = cli.run((command + " --help").split(" "));
+    assertThat(help.exitCode()).isZero();
+    assertThat(help.out())
+        .contains("Exit codes:")
+        .containsPattern("(?m)^  0 +\\S")
+        .containsPattern("(?m)^  1 +failed")
+        .containsPattern("(?m)^  2 +bad usage or configuration");
+  }
+
+  @Test
+  void statusDocumentsThatSomethingNeedsALook() {
+    Cli.Result help = cli.run("status", "--help");
+    assertThat(help.out())
+        .containsPattern("(?m)^  0 +all is well")
+        .containsPattern("(?m)^  3 +something needs a look: an incident fires");
+  }
+
+  @Test
+  void theTopLevelHelpListsTheExitCodes() {
+    Cli.Result help = cli.run("--help");
+    assertThat(help.out())
+        .contains("Exit codes:")
+        .containsPattern("(?m)^  2 +bad usage or configuration")
+        .containsPattern("(?m)^  3 +labwatch status: something needs a look")
+        .containsPattern("(?m)^  130 +stopped by Ctrl-C");
+  }
+
   @Test
   void theTopLevelHelpListsTheSubcommands() {
     Cli.Result help = cli.run("--help");

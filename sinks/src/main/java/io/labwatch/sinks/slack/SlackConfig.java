@@ -39,12 +39,14 @@ public record SlackConfig(
     Duration timeout,
     String consumerGroup) {
 
+  private static final Severity DEFAULT_MIN_SEVERITY = Severity.WARNING;
+
   public SlackConfig {
     webhookUrl = blankToNull(webhookUrl);
     botToken = blankToNull(botToken);
     channel = blankToNull(channel);
     channels = channels == null ? Map.of() : Map.copyOf(channels);
-    minSeverity = minSeverity == null ? Severity.WARNING : minSeverity;
+    minSeverity = minSeverity == null ? DEFAULT_MIN_SEVERITY : minSeverity;
     includeKinds = upper(includeKinds);
     excludeKinds = upper(excludeKinds);
     if (webhookUrl != null && botToken != null) {
@@ -79,7 +81,7 @@ public record SlackConfig(
         null,
         null,
         Map.of(),
-        Severity.WARNING,
+        DEFAULT_MIN_SEVERITY,
         List.of(),
         List.of(),
         10,
