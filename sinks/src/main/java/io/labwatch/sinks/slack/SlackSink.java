@@ -6,6 +6,7 @@ import io.labwatch.events.JsonSerde;
 import io.labwatch.events.LabwatchException;
 import io.labwatch.events.Topics;
 import io.labwatch.sinks.AlertText;
+import io.labwatch.sinks.SlackCounts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * that quote the incident id. More than {@code digestThreshold} alerts waiting at once go out as
  * one digest message per channel.
  */
-public final class SlackSink implements AutoCloseable {
+public final class SlackSink implements SlackCounts, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SlackSink.class);
 
@@ -160,18 +161,22 @@ public final class SlackSink implements AutoCloseable {
     return null;
   }
 
+  @Override
   public long delivered() {
     return delivered.get();
   }
 
+  @Override
   public long deadLettered() {
     return deadLettered.get();
   }
 
+  @Override
   public long retries() {
     return retry.retries();
   }
 
+  @Override
   public long digests() {
     return digests.sent();
   }
