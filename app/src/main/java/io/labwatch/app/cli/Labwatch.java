@@ -64,6 +64,11 @@ public final class Labwatch implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    // /metrics: the JDK HTTP server writes headers and body in separate packets, and Nagle's
+    // algorithm meets the scraper's delayed ACK (44 ms a small scrape); read when a server starts
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     CliContext context =

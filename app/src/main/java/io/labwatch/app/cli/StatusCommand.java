@@ -5,9 +5,10 @@ import io.labwatch.app.kafka.KafkaAccess;
 import io.labwatch.events.Alert;
 import io.labwatch.events.Heartbeat;
 import io.labwatch.sinks.AlertText;
+import io.labwatch.sinks.ConsumerLag;
 import io.labwatch.sinks.Health;
 import io.labwatch.sinks.prometheus.LabwatchMetrics;
-import io.labwatch.sinks.prometheus.PrometheusSink;
+import io.labwatch.sinks.prometheus.MetricsFeed;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,8 +48,10 @@ final class StatusCommand implements Callable<Integer> {
     // connects first, so that an absent broker is one clear line
     KafkaAccess.connectedAdmin(config.kafkaClientProperties()).close();
     LabwatchMetrics state = new LabwatchMetrics(new Health());
-    PrometheusSink.readOnce(
-        config.catalogue(), config.kafkaClientProperties(), state, Pipeline.lagGroups(config));
+    MetricsFeed.readOnce(config.catalogue(), config.kafkaClientProperties(), state);
+    try (ConsumerLag lag = new ConsumerLag(config.kafkaClientProperties(), "labwatch-status")) {
+      lag.read(Pipeline.lagGroups(config)).forEach(state::lag);
+    }
     Instant now = Instant.now();
     Duration silentAfter =
         config
@@ -62,8 +65,7 @@ final class StatusCommand implements Callable<Integer> {
     out.printf("labwatch at %s%n", config.bootstrapServers());
     Map<String, Heartbeat> sensors = state.heartbeats();
     out.printf(
-        "%nsensors (heard from in the last %d min)%n",
-        PrometheusSink.HEARTBEAT_LOOKBACK.toMinutes());
+        "%nsensors (heard from in the last %d min)%n", MetricsFeed.HEARTBEAT_LOOKBACK.toMinutes());
     if (sensors.isEmpty()) {
       out.println("  none — is a sensor running? (labwatch run, or labwatch sensor arp)");
       attention = true;

@@ -5,7 +5,7 @@ import io.labwatch.events.AlertState;
 import io.labwatch.events.ArpObservation;
 import io.labwatch.events.Heartbeat;
 import io.labwatch.sinks.Health;
-import io.labwatch.sinks.slack.SlackSink;
+import io.labwatch.sinks.SlackCounts;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -27,15 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * their subjects, as many as there are incidents firing.
  */
 public final class LabwatchMetrics {
-
-  static {
-    // The JDK's HTTP server (under the client's HTTPServer) writes a response's headers and body
-    // in separate packets; without TCP_NODELAY, Nagle's algorithm and the scraper's delayed ACK
-    // add 40 ms to every small scrape. Read once, when the first server starts.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
 
   /** Distinct dead-letter reason codes counted before the rest count as {@code other}. */
   static final int MAX_REASONS = 50;
@@ -244,7 +235,7 @@ public final class LabwatchMetrics {
   }
 
   /** The Slack sink's deliveries, when it runs in this process. */
-  public void slack(SlackSink sink) {
+  public void slack(SlackCounts sink) {
     CounterWithCallback.builder()
         .name("labwatch_slack_deliveries_total")
         .help(

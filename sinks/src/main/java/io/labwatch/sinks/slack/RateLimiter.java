@@ -9,6 +9,9 @@ import java.util.Map;
  */
 final class RateLimiter {
 
+  /** The one bucket of a webhook, whose channel is fixed on Slack's side. */
+  static final String WEBHOOK = "(webhook)";
+
   private final int burst;
   private final Map<String, double[]> buckets = new HashMap<>(); // {tokens, lastRefillNanos}
 

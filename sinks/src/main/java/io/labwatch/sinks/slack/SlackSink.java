@@ -1,35 +1,26 @@
 package io.labwatch.sinks.slack;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.labwatch.events.Alert;
-import io.labwatch.events.AlertState;
 import io.labwatch.events.DeadLetters;
 import io.labwatch.events.JsonSerde;
 import io.labwatch.events.LabwatchException;
-import io.labwatch.events.SlackThread;
 import io.labwatch.events.Topics;
 import io.labwatch.sinks.AlertText;
-import io.labwatch.sinks.CompactedTopic;
-import java.nio.charset.StandardCharsets;
+import io.labwatch.sinks.SlackCounts;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -51,39 +42,12 @@ import org.slf4j.LoggerFactory;
  * that quote the incident id. More than {@code digestThreshold} alerts waiting at once go out as
  * one digest message per channel.
  */
-public final class SlackSink implements AutoCloseable {
+public final class SlackSink implements SlackCounts, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(SlackSink.class);
-  private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
-  private static final String WEBHOOK = "(webhook)";
-
-  private final SlackConfig config;
-  private final Topics topics;
-  private final SlackApi api;
-  private final KafkaConsumer<byte[], byte[]> consumer;
-  private final KafkaProducer<byte[], byte[]> producer;
-  private final JsonSerde<Alert> alerts = JsonSerde.of(Alert.class);
-  private final Map<String, SlackThread> threads;
-  private final RateLimiter limiter;
-  private final Thread thread;
-
-  /** Errors of chat.update that mean the incident's message is no longer there to edit. */
-  private static final Set<String> GONE =
-      Set.of("message_not_found", "cant_update_message", "edit_window_closed");
-
-  private final Map<TopicPartition, Long> startPositions;
-  private final Map<TopicPartition, Long> committedUpTo = new HashMap<>();
-  private volatile boolean stopped;
 
   /** How long a stop goes on delivering what is waiting (the detection's last alerts). */
   static final Duration DRAIN = Duration.ofSeconds(5);
-
-  private volatile boolean draining;
-  private volatile long drainDeadlineNanos;
-  private volatile String failure;
-  private volatile String trouble;
-  private volatile String refusal;
 
   /** Refusals that are about one message; any other permanent error is about the setup. */
   private static final Set<String> MESSAGE_ERRORS =
@@ -97,23 +61,36 @@ public final class SlackSink implements AutoCloseable {
           "invalid_attachments",
           "undecodable");
 
-  private volatile long troubleSinceNanos;
+  private final SlackConfig config;
+  private final Topics topics;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final JsonSerde<Alert> alerts = JsonSerde.of(Alert.class);
+  private final Retry retry;
+  private final Poster poster;
+  private final Digests digests;
+  private final Thread thread;
+
+  private final FirstStart firstStart;
+  private final Map<TopicPartition, Long> committedUpTo = new HashMap<>();
+
+  private volatile boolean stopped;
+  private volatile boolean draining;
+  private volatile long drainDeadlineNanos;
+  private volatile String failure;
+  private volatile String refusal;
 
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
-  private final AtomicLong retries = new AtomicLong();
-  private final AtomicLong digests = new AtomicLong();
 
   private SlackSink(SlackConfig config, Topics topics, Map<String, Object> clientProperties) {
     this.config = config;
     this.topics = topics;
-    this.api = new SlackApi(config);
-    this.limiter = new RateLimiter(config.burst());
     Map<String, Object> c = new HashMap<>(clientProperties);
     c.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup());
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    // a new group starts where the topic ended when the sink started (see startPositions):
+    // a new group starts where the topic ended when the sink started (see FirstStart):
     // adding Slack to a running lab does not replay a year, and loses nothing raised since
     c.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
     // while Slack is down the sink waits on purpose; that must not cost it its partitions
@@ -122,21 +99,20 @@ public final class SlackSink implements AutoCloseable {
     c.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "labwatch-slack");
     this.consumer =
         new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    this.startPositions =
-        consumer.endOffsets(
-            consumer.partitionsFor(topics.alerts().name(), Duration.ofSeconds(15)).stream()
-                .map(i -> new TopicPartition(i.topic(), i.partition()))
-                .toList(),
-            Duration.ofSeconds(15));
+    this.firstStart = new FirstStart(consumer, topics.alerts().name());
     Map<String, Object> p = new HashMap<>(clientProperties);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     p.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "labwatch-slack");
     this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-    this.threads =
+    IncidentThreads threads =
         config.botMode()
-            ? new HashMap<>(CompactedTopic.read(topics.slackThreads(), clientProperties))
-            : new HashMap<>();
+            ? IncidentThreads.read(topics.slackThreads(), clientProperties, producer)
+            : IncidentThreads.none(topics.slackThreads(), producer);
+    SlackApi api = new SlackApi(config);
+    this.retry = new Retry(new RateLimiter(config.burst()), () -> stopped || drainOver());
+    this.poster = new Poster(config, api, retry, threads);
+    this.digests = new Digests(config, api, retry, topics.dlq().name());
     this.thread = new Thread(this::run, "labwatch-slack-sink");
   }
 
@@ -147,7 +123,7 @@ public final class SlackSink implements AutoCloseable {
       throw new IllegalStateException("Slack is not configured");
     }
     SlackSink sink = new SlackSink(config, topics, clientProperties);
-    sink.consumer.subscribe(List.of(topics.alerts().name()), sink.new FirstStart());
+    sink.consumer.subscribe(List.of(topics.alerts().name()), sink.firstStart);
     sink.thread.start();
     log.info(
         "delivering {} to Slack ({})",
@@ -156,28 +132,6 @@ public final class SlackSink implements AutoCloseable {
             ? "bot, channel " + config.channel()
             : "webhook " + SlackConfig.redact(config.webhookUrl()));
     return sink;
-  }
-
-  /**
-   * A partition the group has never committed starts at the topic's end as it was when this sink
-   * started — not at the end when the group is first assigned, a few seconds later, which would
-   * skip an alert raised in between (labwatch run's first minutes).
-   */
-  private final class FirstStart implements ConsumerRebalanceListener {
-    @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
-      for (TopicPartition p : partitions) {
-        if (committed.get(p) == null) {
-          consumer.seek(p, startPositions.getOrDefault(p, 0L));
-        }
-      }
-    }
-
-    @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      // offsets are committed per delivered alert, never in bulk here
-    }
   }
 
   /**
@@ -196,30 +150,35 @@ public final class SlackSink implements AutoCloseable {
           + deadLettered.get()
           + " so far)";
     }
-    String t = trouble;
-    if (t != null) {
-      long seconds = (System.nanoTime() - troubleSinceNanos) / 1_000_000_000L;
-      if (seconds >= 60) {
-        return "Slack has taken no message for " + seconds + " s (" + t + "); alerts wait in Kafka";
-      }
+    Retry.Trouble t = retry.trouble();
+    if (t != null && t.lasting().toSeconds() >= 60) {
+      return "Slack has taken no message for "
+          + t.lasting().toSeconds()
+          + " s ("
+          + t.reason()
+          + "); alerts wait in Kafka";
     }
     return null;
   }
 
+  @Override
   public long delivered() {
     return delivered.get();
   }
 
+  @Override
   public long deadLettered() {
     return deadLettered.get();
   }
 
+  @Override
   public long retries() {
-    return retries.get();
+    return retry.retries();
   }
 
+  @Override
   public long digests() {
-    return digests.get();
+    return digests.sent();
   }
 
   private void run() {
@@ -236,7 +195,7 @@ public final class SlackSink implements AutoCloseable {
           }
         }
       }
-    } catch (Stopped e) {
+    } catch (Retry.Stopped e) {
       // closing
     } catch (RuntimeException e) {
       failure = "stopped: " + e;
@@ -244,15 +203,6 @@ public final class SlackSink implements AutoCloseable {
     } finally {
       consumer.close();
       producer.close(Duration.ofSeconds(5));
-    }
-  }
-
-  /** Stopping while waiting for Slack: the alert in hand stays uncommitted, for the next start. */
-  private static final class Stopped extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    Stopped() {
-      super(null, null, false, false);
     }
   }
 
@@ -276,87 +226,19 @@ public final class SlackSink implements AutoCloseable {
       decoded.add(a);
     }
     if (toSend.size() > config.digestThreshold()) {
-      sendDigests(toSend, decoded);
+      digests.send(decoded, (i, d) -> account(toSend.get(i), decoded.get(i), d));
+      // committed once all digests are out: a digest for one channel must not commit past alerts
+      // that wait for another's (a crash in between re-sends a digest, and loses nothing)
+      commitAll(toSend);
       return;
     }
     for (int i = 0; i < toSend.size(); i++) {
-      deliver(toSend.get(i), decoded.get(i));
+      // the alert in hand stays uncommitted when the sink stops while waiting for Slack
+      finish(toSend.get(i), decoded.get(i), poster.post(decoded.get(i)));
     }
   }
 
-  private void deliver(ConsumerRecord<byte[], byte[]> record, Alert a) {
-    ObjectNode message = SlackMessages.message(a);
-    if (!config.botMode()) {
-      finish(record, a, call(WEBHOOK, () -> api.webhook(message)));
-      return;
-    }
-    String channel = config.channelFor(a.kind());
-    SlackThread root = threads.get(a.incidentId());
-    if (root != null) {
-      // the first message shows the incident as it is now; the thread tells what changed
-      Delivery edited = call(root.channel(), () -> api.update(root.channel(), root.ts(), message));
-      if (edited instanceof Delivery.Ok) {
-        finish(record, a, call(root.channel(), () -> api.post(root.channel(), message, root.ts())));
-        return;
-      }
-      if (!(edited instanceof Delivery.Permanent p && GONE.contains(p.error()))) {
-        finish(record, a, edited);
-        return;
-      }
-      // someone deleted the message (or it can no longer be edited): start a new one
-      log.info(
-          "the Slack message of {} is gone ({}): posting a new one", a.incidentId(), p.error());
-      threads.remove(a.incidentId());
-    }
-    {
-      Delivery d = call(channel, () -> api.post(channel, message, null));
-      if (d instanceof Delivery.Ok ok
-          && !a.isEvent()
-          && a.state() == AlertState.FIRING
-          && ok.ts() != null) {
-        remember(
-            a.incidentId(),
-            new SlackThread(ok.channel() == null ? channel : ok.channel(), ok.ts()));
-      }
-      finish(record, a, d);
-    }
-  }
-
-  private void sendDigests(List<ConsumerRecord<byte[], byte[]>> records, List<Alert> batch) {
-    Map<String, List<Integer>> byChannel = new LinkedHashMap<>();
-    for (int i = 0; i < batch.size(); i++) {
-      Alert a = batch.get(i);
-      byChannel
-          .computeIfAbsent(
-              config.botMode() ? config.channelFor(a.kind()) : WEBHOOK, c -> new ArrayList<>())
-          .add(i);
-    }
-    log.info(
-        "{} alerts are waiting at once: sending them as {} digest message(s)",
-        batch.size(),
-        byChannel.size());
-    for (Map.Entry<String, List<Integer>> e : byChannel.entrySet()) {
-      ObjectNode digest = SlackMessages.digest(e.getValue().stream().map(batch::get).toList());
-      String channel = e.getKey();
-      Delivery d =
-          call(
-              channel,
-              () -> config.botMode() ? api.post(channel, digest, null) : api.webhook(digest));
-      if (d instanceof Delivery.Permanent p) {
-        log.warn(
-            "Slack refused a digest of {} alerts: {}; they go to {}",
-            e.getValue().size(),
-            p.error(),
-            topics.dlq().name());
-      } else {
-        digests.incrementAndGet();
-      }
-      for (int i : e.getValue()) {
-        account(records.get(i), batch.get(i), d);
-      }
-    }
-    // committed once all digests are out: a digest for one channel must not commit past alerts
-    // that wait for another's (a crash in between re-sends a digest, and loses nothing)
+  private void commitAll(List<ConsumerRecord<byte[], byte[]>> records) {
     Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
     for (ConsumerRecord<byte[], byte[]> r : records) {
       next.merge(
@@ -395,89 +277,8 @@ public final class SlackSink implements AutoCloseable {
     }
   }
 
-  /**
-   * Calls Slack until it answers for good: waits out rate limits, retries failures with backoff.
-   */
-  private Delivery call(String channel, java.util.function.Supplier<Delivery> request) {
-    Duration backoff = FIRST_BACKOFF;
-    boolean complained = false;
-    while (true) {
-      pause(limiter.acquireNanos(channel, System.nanoTime()));
-      Delivery d = request.get();
-      if (d instanceof Delivery.Ok || d instanceof Delivery.Permanent) {
-        if (complained) {
-          log.info("Slack accepts messages again");
-        }
-        trouble = null;
-        return d;
-      }
-      if (trouble == null) {
-        troubleSinceNanos = System.nanoTime();
-      }
-      trouble = d instanceof Delivery.Transient t ? t.reason() : "rate limited";
-      retries.incrementAndGet();
-      Duration wait;
-      if (d instanceof Delivery.RetryAfter r) {
-        wait = r.after();
-      } else {
-        wait = backoff.plusMillis(ThreadLocalRandom.current().nextLong(backoff.toMillis() / 2 + 1));
-        backoff =
-            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
-                ? MAX_BACKOFF
-                : backoff.multipliedBy(2);
-      }
-      if (!complained) {
-        log.warn(
-            "Slack did not take a message ({}); retrying{} until it does, alerts wait in Kafka",
-            d instanceof Delivery.Transient t ? t.reason() : "rate limited",
-            d instanceof Delivery.RetryAfter
-                ? " after " + wait.toSeconds() + " s"
-                : " with backoff");
-        complained = true;
-      }
-      pause(wait.toNanos());
-    }
-  }
-
   private boolean drainOver() {
     return draining && System.nanoTime() - drainDeadlineNanos >= 0;
-  }
-
-  private void pause(long nanos) {
-    long end = System.nanoTime() + nanos;
-    while (!stopped && !drainOver()) {
-      long left = end - System.nanoTime();
-      if (left <= 0) {
-        return;
-      }
-      try {
-        TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new Stopped();
-      }
-    }
-    throw new Stopped();
-  }
-
-  private void remember(String incidentId, SlackThread where) {
-    threads.put(incidentId, where);
-    try {
-      producer
-          .send(
-              new ProducerRecord<>(
-                  topics.slackThreads().name(),
-                  incidentId.getBytes(StandardCharsets.UTF_8),
-                  topics
-                      .slackThreads()
-                      .valueSerde()
-                      .serializer()
-                      .serialize(topics.slackThreads().name(), where)))
-          .get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      // the message is posted; losing its place costs threading for this incident, not the alert
-      log.warn("cannot record where {}'s Slack message is: {}", incidentId, e.toString());
-    }
   }
 
   private void deadLetter(ConsumerRecord<byte[], byte[]> r, String code, String reason) {

@@ -1,0 +1,102 @@
+package io.labwatch.sinks;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How far consumer groups are behind, from the broker: each group's committed offsets against the
+ * ends of the same partitions (read_committed, as labwatch's consumers read). What {@code
+ * labwatch_consumer_lag_records} on /metrics and {@code labwatch status} show.
+ */
+public final class ConsumerLag implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ConsumerLag.class);
+
+  private final Admin admin;
+
+  public ConsumerLag(Map<String, Object> clientProperties, String clientId) {
+    Map<String, Object> a = new HashMap<>(clientProperties);
+    a.putIfAbsent("client.id", clientId);
+    this.admin = Admin.create(a);
+  }
+
+  /**
+   * Each group's records yet to read, per topic, under the name it is shown by (e.g. {@code
+   * detect}); an empty map for a group that has committed nothing. A group whose lag cannot be
+   * looked up is left out, and logged.
+   *
+   * @param groups name to consumer group id
+   */
+  public Map<String, Map<String, Long>> read(Map<String, String> groups) {
+    return read(
+        groups,
+        (name, e) ->
+            log.warn(
+                "cannot look up the lag of consumer group {}: {}", groups.get(name), e.toString()));
+  }
+
+  /**
+   * As {@link #read(Map)}, telling {@code failed} (name, why) of each group whose lag cannot be
+   * looked up. When interrupted, returns what it has read.
+   */
+  public Map<String, Map<String, Long>> read(
+      Map<String, String> groups, BiConsumer<String, Exception> failed) {
+    Map<String, Map<String, Long>> lag = new LinkedHashMap<>();
+    for (Map.Entry<String, String> g : groups.entrySet()) {
+      try {
+        lag.put(g.getKey(), of(g.getValue()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (Exception e) {
+        failed.accept(g.getKey(), e);
+      }
+    }
+    return lag;
+  }
+
+  private Map<String, Long> of(String group) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        new HashMap<>(
+            admin
+                .listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata()
+                .get(10, TimeUnit.SECONDS));
+    committed.values().removeIf(o -> o == null);
+    if (committed.isEmpty()) {
+      return Map.of();
+    }
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    committed.keySet().forEach(p -> latest.put(p, OffsetSpec.latest()));
+    var ends =
+        admin
+            .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+            .all()
+            .get(10, TimeUnit.SECONDS);
+    Map<String, Long> perTopic = new HashMap<>();
+    committed.forEach(
+        (p, o) -> {
+          var end = ends.get(p);
+          if (end != null) {
+            perTopic.merge(p.topic(), Math.max(0, end.offset() - o.offset()), Long::sum);
+          }
+        });
+    return perTopic;
+  }
+
+  @Override
+  public void close() {
+    admin.close(java.time.Duration.ofSeconds(5));
+  }
+}
