@@ -4,13 +4,14 @@ import io.labwatch.events.Alert;
 import io.labwatch.events.IpAddress;
 import io.labwatch.events.MacAddress;
 import io.labwatch.events.SensorEvent;
-import io.labwatch.streams.internal.DetectionProcessor;
+import io.labwatch.streams.internal.DetectionSupplier;
 import io.labwatch.streams.internal.OfflineStores;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
@@ -26,7 +27,7 @@ import org.apache.kafka.streams.processor.api.Record;
 public final class OfflineDetection {
 
   private final MockProcessorContext<String, Alert> context;
-  private final DetectionProcessor processor;
+  private final Processor<String, SensorEvent, String, Alert> processor;
   private final List<MockProcessorContext.CapturedPunctuator> streamTimePunctuators =
       new ArrayList<>();
   private final long[] nextPunctuation;
@@ -41,8 +42,9 @@ public final class OfflineDetection {
     props.put("processing.exception.handler.global.enabled", "true");
     this.context = new MockProcessorContext<>(props);
     context.setCurrentSystemTimeMs(0); // there is no wall clock in a capture
-    OfflineStores.register(context, inventory);
-    this.processor = new DetectionProcessor(deterministic, 1);
+    DetectionSupplier detection = new DetectionSupplier(deterministic, 1);
+    OfflineStores.of(detection, inventory).forEach(context::addStateStore);
+    this.processor = detection.get();
     processor.init(context);
     for (MockProcessorContext.CapturedPunctuator p : context.scheduledPunctuators()) {
       if (p.getType() == PunctuationType.STREAM_TIME) {
