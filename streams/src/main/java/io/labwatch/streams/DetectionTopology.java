@@ -82,6 +82,7 @@ public final class DetectionTopology {
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+    DeadLetterHandler.addCounter(p);
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.dlq().name());
     // Kafka 4.x's opt-in (default from 5.0; the constant itself is already deprecated)
     p.put("processing.exception.handler.global.enabled", true);
