@@ -90,8 +90,9 @@ public final class DetectionTopology {
     // state writes; live alerts ask for a commit of their own at once (DetectionProcessor.emit)
     p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
     // The restore consumer long-polls the changelogs at start; an empty or fully read changelog is
-    // recognised only when a fetch returns, by default after 500 ms — per task, one after another
-    // (1.9 s to RUNNING with 3 tasks, 1.0 s with this). It is idle (paused) once tasks are running.
+    // recognised only when a fetch returns, by default after 500 ms — per task, one after another,
+    // which delays RUNNING by that per task (BENCHMARKS.md, detection). It is idle (paused) once
+    // tasks are running.
     p.putIfAbsent(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 20);
     // every partition's addresses are independent: never hold one back waiting for another's data
     p.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);

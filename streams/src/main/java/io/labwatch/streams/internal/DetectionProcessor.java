@@ -54,8 +54,9 @@ final class DetectionProcessor implements Processor<String, SensorEvent, String,
   static final long LIVE_COMMIT_SPACING_MS = 100;
 
   /**
-   * How many IPs' states a detection keeps as objects, besides the store, over all its tasks (some
-   * 25 MB when full); each task gets its share.
+   * How many IPs' states a detection keeps as objects, besides the store, over all its tasks; each
+   * task gets its share. A bound, so that the heap does not grow with the number of addresses (its
+   * size when full: BENCHMARKS.md, heap).
    */
   static final int RECENT_STATES = 49_152;
 
