@@ -149,19 +149,20 @@ public final class CaptureFile implements AutoCloseable {
         truncated = buffer.hasRemaining();
         return false;
       }
-      int start = buffer.position();
-      int type = buffer.getInt(start);
+      // (block fields are read at buffer.position(), which is the block's start: every fill may
+      // move the unread bytes to the front of the buffer)
+      int type = buffer.getInt(buffer.position());
       if (type == SECTION_HEADER_BLOCK) {
         // a section header: its byte-order magic decides how everything in it is read
         if (!fill(12)) {
           truncated = true;
           return false;
         }
-        int magic = buffer.order(ByteOrder.BIG_ENDIAN).getInt(start + 8);
+        int magic = buffer.order(ByteOrder.BIG_ENDIAN).getInt(buffer.position() + 8);
         buffer.order(magic == PCAPNG_BYTE_ORDER ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
         interfaces.clear();
       }
-      int length = buffer.getInt(start + 4);
+      int length = buffer.getInt(buffer.position() + 4);
       if (length < 12 || length % 4 != 0) {
         throw new IOException("damaged block of length " + length);
       }
@@ -169,6 +170,7 @@ public final class CaptureFile implements AutoCloseable {
         truncated = true;
         return false;
       }
+      int start = buffer.position();
       ByteBuffer block = buffer.slice(start, length).order(buffer.order());
       buffer.position(start + length);
       switch (type) {
