@@ -2,19 +2,15 @@ package io.labwatch.streams;
 
 import io.labwatch.events.Alert;
 import io.labwatch.events.InventoryEntry;
-import io.labwatch.events.JsonSerde;
 import io.labwatch.events.SensorEvent;
 import io.labwatch.events.Topics;
 import io.labwatch.streams.internal.DeadLetterHandler;
-import io.labwatch.streams.internal.DetectionProcessor;
-import io.labwatch.streams.internal.IpStateSerde;
-import io.labwatch.streams.sensors.SensorLiveness;
+import io.labwatch.streams.internal.DetectionSupplier;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -39,36 +35,19 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class DetectionTopology {
 
-  public static final String IP_STATE_STORE = "ip-state";
-  public static final String TIMER_STORE = "timers";
-  public static final String SENSOR_STORE = "sensors";
-  public static final String META_STORE = "meta";
-  public static final String INVENTORY_STORE = "inventory";
+  // The processor owns its stores and their names (DetectionSupplier); they are here for whoever
+  // queries a running detection's stores
+  public static final String IP_STATE_STORE = DetectionSupplier.IP_STATE_STORE;
+  public static final String TIMER_STORE = DetectionSupplier.TIMER_STORE;
+  public static final String SENSOR_STORE = DetectionSupplier.SENSOR_STORE;
+  public static final String META_STORE = DetectionSupplier.META_STORE;
+  public static final String INVENTORY_STORE = DetectionSupplier.INVENTORY_STORE;
 
   private DetectionTopology() {}
 
   /** The whole topology. */
   public static Topology build(Topics topics, DetectionConfig config) {
     StreamsBuilder builder = new StreamsBuilder();
-    // Caching on: an address seen many times between two commits is written to RocksDB and its
-    // changelog once per commit, not once per packet (Processor API stores have it off by default);
-    // commits come every commit.interval.ms, and sooner for live alerts (DetectionProcessor.emit)
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(IP_STATE_STORE), Serdes.String(), new IpStateSerde())
-            .withCachingEnabled());
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(TIMER_STORE), Serdes.String(), Serdes.String())
-            .withCachingEnabled());
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(SENSOR_STORE),
-            Serdes.String(),
-            JsonSerde.of(SensorLiveness.SensorState.class)));
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(META_STORE), Serdes.String(), Serdes.Long()));
     builder.globalTable(
         topics.inventory().name(),
         Consumed.with(topics.inventory().keySerde(), topics.inventory().valueSerde())
@@ -84,13 +63,7 @@ public final class DetectionTopology {
             topics.arp().name(),
             Consumed.with(topics.arp().keySerde(), topics.arp().valueSerde())
                 .withName("arp-source"))
-        .process(
-            () -> new DetectionProcessor(config, topics.arp().partitions()),
-            Named.as("detect"),
-            IP_STATE_STORE,
-            TIMER_STORE,
-            SENSOR_STORE,
-            META_STORE)
+        .process(new DetectionSupplier(config, topics.arp().partitions()), Named.as("detect"))
         .to(
             topics.alerts().name(),
             Produced.<String, Alert>with(topics.alerts().keySerde(), topics.alerts().valueSerde())
@@ -109,6 +82,7 @@ public final class DetectionTopology {
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+    DeadLetterHandler.addCounter(p);
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.dlq().name());
     // Kafka 4.x's opt-in (default from 5.0; the constant itself is already deprecated)
     p.put("processing.exception.handler.global.enabled", true);
@@ -116,8 +90,9 @@ public final class DetectionTopology {
     // state writes; live alerts ask for a commit of their own at once (DetectionProcessor.emit)
     p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
     // The restore consumer long-polls the changelogs at start; an empty or fully read changelog is
-    // recognised only when a fetch returns, by default after 500 ms — per task, one after another
-    // (1.9 s to RUNNING with 3 tasks, 1.0 s with this). It is idle (paused) once tasks are running.
+    // recognised only when a fetch returns, by default after 500 ms — per task, one after another,
+    // which delays RUNNING by that per task (BENCHMARKS.md, detection). It is idle (paused) once
+    // tasks are running.
     p.putIfAbsent(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 20);
     // every partition's addresses are independent: never hold one back waiting for another's data
     p.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);

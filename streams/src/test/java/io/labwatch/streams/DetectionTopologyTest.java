@@ -161,13 +161,13 @@ class DetectionTopologyTest {
       var raw =
           lab.driver.createInputTopic(
               lab.topics.arp().name(), new ByteArraySerializer(), new ByteArraySerializer());
-      long before = DeadLetterHandler.count();
+      long before = DeadLetterHandler.count(lab.props);
       raw.pipeInput(
           "10.77.0.10".getBytes(StandardCharsets.UTF_8),
           "{\"type\":\"arp\",\"v\":1,".getBytes(StandardCharsets.UTF_8),
           lab.now);
       lab.reply(SERVER_IP, SERVER).after(Duration.ofMillis(10)).reply(SERVER_IP, ROUTER);
-      assertThat(DeadLetterHandler.count()).isEqualTo(before + 1);
+      assertThat(DeadLetterHandler.count(lab.props)).isEqualTo(before + 1);
       assertThat(lab.alerts()).extracting(Alert::kind).containsExactly("IP_CONFLICT");
     }
   }

@@ -37,6 +37,7 @@ public final class Lab implements AutoCloseable {
 
   public final DetectionConfig config;
   public final Topics topics = Topics.defaults();
+  public final Properties props;
   public final TopologyTestDriver driver;
   public final TestInputTopic<String, SensorEvent> arp;
   public final TestInputTopic<String, InventoryEntry> inventory;
@@ -45,7 +46,7 @@ public final class Lab implements AutoCloseable {
 
   public Lab(DetectionConfig config) {
     this.config = config;
-    Properties props =
+    this.props =
         DetectionTopology.properties(
             config,
             topics,

@@ -24,18 +24,33 @@ public final class CaptureFile implements AutoCloseable {
 
   private static final int PCAP_MICROS = 0xa1b2c3d4;
   private static final int PCAP_NANOS = 0xa1b23c4d;
-  private static final int PCAPNG_SECTION = 0x0A0D0D0A;
   private static final int PCAPNG_BYTE_ORDER = 0x1A2B3C4D;
-  private static final int MAX_RECORD = 256 * 1024 * 1024;
+
+  // pcapng block types (the section header's is also the file's magic, the same in both orders)
+  private static final int SECTION_HEADER_BLOCK = 0x0A0D0D0A;
+  private static final int INTERFACE_DESCRIPTION_BLOCK = 1;
+  private static final int OBSOLETE_PACKET_BLOCK = 2;
+  private static final int SIMPLE_PACKET_BLOCK = 3;
+  private static final int ENHANCED_PACKET_BLOCK = 6;
+
+  // interface description block options
+  private static final int OPT_END_OF_OPTIONS = 0;
+  private static final int IF_TSRESOL = 9;
+
+  /**
+   * The largest record read, and the read buffer's size. A frame is at most a jumbo's 9 KiB, so a
+   * longer record is not one of ours, or the length is damaged: it ends the reading, as {@link
+   * #truncated()}.
+   */
+  private static final int MAX_RECORD = 1 << 20;
 
   private final Path file;
   private final FileChannel channel;
-  private final ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+  private final ByteBuffer buffer = ByteBuffer.allocate(MAX_RECORD);
   private final boolean pcapng;
   private boolean nanos;
   private int classicLinkType;
-  private final List<int[]> interfaces = new ArrayList<>(); // {linkType}, with resolution below
-  private final List<long[]> resolutions = new ArrayList<>(); // {unitsPerSecond}
+  private final List<Interface> interfaces = new ArrayList<>(); // of the current pcapng section
   private boolean truncated;
 
   // the current packet
@@ -52,7 +67,7 @@ public final class CaptureFile implements AutoCloseable {
     }
     int magicBe = buffer.duplicate().order(ByteOrder.BIG_ENDIAN).getInt(buffer.position());
     int magicLe = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN).getInt(buffer.position());
-    if (magicBe == PCAPNG_SECTION) {
+    if (magicBe == SECTION_HEADER_BLOCK) {
       pcapng = true;
     } else if (magicLe == PCAP_MICROS || magicLe == PCAP_NANOS) {
       pcapng = false;
@@ -134,32 +149,33 @@ public final class CaptureFile implements AutoCloseable {
         truncated = buffer.hasRemaining();
         return false;
       }
-      int start = buffer.position();
-      int type = buffer.getInt(start);
-      if (type == PCAPNG_SECTION || Integer.reverseBytes(type) == PCAPNG_SECTION) {
+      // (block fields are read at buffer.position(), which is the block's start: every fill may
+      // move the unread bytes to the front of the buffer)
+      int type = buffer.getInt(buffer.position());
+      if (type == SECTION_HEADER_BLOCK) {
         // a section header: its byte-order magic decides how everything in it is read
         if (!fill(12)) {
           truncated = true;
           return false;
         }
-        int magic = buffer.order(ByteOrder.BIG_ENDIAN).getInt(start + 8);
+        int magic = buffer.order(ByteOrder.BIG_ENDIAN).getInt(buffer.position() + 8);
         buffer.order(magic == PCAPNG_BYTE_ORDER ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
         interfaces.clear();
-        resolutions.clear();
       }
-      int length = buffer.getInt(start + 4);
-      if (length < 12 || length > MAX_RECORD || length % 4 != 0) {
+      int length = buffer.getInt(buffer.position() + 4);
+      if (length < 12 || length % 4 != 0) {
         throw new IOException("damaged block of length " + length);
       }
-      if (!fill(length)) {
+      if (length > MAX_RECORD || !fill(length)) {
         truncated = true;
         return false;
       }
+      int start = buffer.position();
       ByteBuffer block = buffer.slice(start, length).order(buffer.order());
       buffer.position(start + length);
       switch (type) {
-        case 1 -> interfaceBlock(block, length);
-        case 6 -> {
+        case INTERFACE_DESCRIPTION_BLOCK -> interfaceBlock(block, length);
+        case ENHANCED_PACKET_BLOCK -> {
           if (packet(
               block,
               block.getInt(8),
@@ -171,7 +187,7 @@ public final class CaptureFile implements AutoCloseable {
             return true;
           }
         }
-        case 2 -> {
+        case OBSOLETE_PACKET_BLOCK -> {
           if (packet(
               block,
               block.getShort(8) & 0xFFFF,
@@ -183,13 +199,13 @@ public final class CaptureFile implements AutoCloseable {
             return true;
           }
         }
-        case 3 -> {
-          // simple packet block: no timestamp; it gets the previous packet's
+        case SIMPLE_PACKET_BLOCK -> {
+          // no timestamp: it gets the previous packet's
           int captured = Math.min(block.getInt(8), length - 16);
           if (captured >= 0 && !interfaces.isEmpty()) {
             data = new byte[captured];
             block.get(12, data);
-            linkType = interfaces.get(0)[0];
+            linkType = interfaces.get(0).linkType();
             return true;
           }
         }
@@ -207,17 +223,16 @@ public final class CaptureFile implements AutoCloseable {
     while (at + 4 <= length - 4) {
       int code = block.getShort(at) & 0xFFFF;
       int optionLength = block.getShort(at + 2) & 0xFFFF;
-      if (code == 0) {
+      if (code == OPT_END_OF_OPTIONS) {
         break;
       }
-      if (code == 9 && optionLength >= 1) { // if_tsresol
+      if (code == IF_TSRESOL && optionLength >= 1) {
         int r = block.get(at + 4) & 0xFF;
         unitsPerSecond = (r & 0x80) == 0 ? pow(10, r & 0x7F) : pow(2, r & 0x7F);
       }
       at += 4 + ((optionLength + 3) & ~3);
     }
-    interfaces.add(new int[] {linkTypeValue});
-    resolutions.add(new long[] {unitsPerSecond});
+    interfaces.add(new Interface(linkTypeValue, unitsPerSecond));
   }
 
   private boolean packet(
@@ -226,7 +241,8 @@ public final class CaptureFile implements AutoCloseable {
       return false; // a packet of an unknown interface, or damaged: skip it
     }
     long units = ((high & 0xFFFFFFFFL) << 32) | (low & 0xFFFFFFFFL);
-    long perSecond = resolutions.get(iface)[0];
+    Interface i = interfaces.get(iface);
+    long perSecond = i.unitsPerSecond();
     long seconds = Long.divideUnsigned(units, perSecond);
     long rest = Long.remainderUnsigned(units, perSecond);
     timestamp =
@@ -237,7 +253,7 @@ public final class CaptureFile implements AutoCloseable {
                 : rest * (1_000_000_000L / perSecond));
     data = new byte[captured];
     block.get(dataAt, data);
-    linkType = interfaces.get(iface)[0];
+    linkType = i.linkType();
     return true;
   }
 
@@ -254,8 +270,8 @@ public final class CaptureFile implements AutoCloseable {
     if (buffer.remaining() >= n) {
       return true;
     }
-    if (n > buffer.capacity()) {
-      return fillLarge(n);
+    if (n > buffer.capacity()) { // (callers check against MAX_RECORD first)
+      throw new IllegalArgumentException(n + " bytes do not fit the read buffer");
     }
     buffer.compact();
     while (buffer.position() < n) {
@@ -266,11 +282,6 @@ public final class CaptureFile implements AutoCloseable {
     }
     buffer.flip();
     return true;
-  }
-
-  private boolean fillLarge(int n) {
-    truncated = true; // a record beyond 1 MiB is not a frame of ours; treat it as the end
-    return false;
   }
 
   /** The current packet's bytes. */
@@ -292,6 +303,9 @@ public final class CaptureFile implements AutoCloseable {
   public boolean truncated() {
     return truncated;
   }
+
+  /** A pcapng interface: its link type and timestamp units per second. */
+  private record Interface(int linkType, long unitsPerSecond) {}
 
   @Override
   public void close() {

@@ -43,7 +43,9 @@ final class CaptureFiles {
    * pcapng, little-endian, one interface with if_tsresol = 9 (nanoseconds), enhanced packet blocks.
    */
   static byte[] pcapngNanos(List<PcapFixtures.Frame> frames) {
-    ByteBuffer b = ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(60 + frames.stream().mapToInt(f -> 35 + f.bytes().length).sum())
+            .order(ByteOrder.LITTLE_ENDIAN);
     // section header block
     b.putInt(0x0A0D0D0A)
         .putInt(28)

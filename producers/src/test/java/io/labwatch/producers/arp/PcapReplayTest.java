@@ -148,4 +148,23 @@ class PcapReplayTest {
           .containsExactly(PacketClass.REQUEST, PacketClass.REPLY);
     }
   }
+
+  @Test
+  void aPcapngLargerThanTheReadBufferIsReadWhole(@TempDir Path dir) throws IOException {
+    // ~2.5 MB of enhanced packet blocks: some straddle the reader's 1 MiB buffer
+    List<PcapFixtures.Frame> two = PcapFixtures.read("arp-request-reply.pcap");
+    List<PcapFixtures.Frame> frames = new java.util.ArrayList<>();
+    for (int i = 0; i < 30_000; i++) {
+      PcapFixtures.Frame f = two.get(i % 2);
+      frames.add(new PcapFixtures.Frame(f.timestamp().plusMillis(i), f.bytes()));
+    }
+    Path ng = Files.write(dir.resolve("large.pcapng"), CaptureFiles.pcapngNanos(frames));
+
+    PcapReplay.Summary s = PcapReplay.replay(ng, "s", Duration.ofSeconds(10), publisher);
+
+    assertThat(s.truncated()).isFalse();
+    assertThat(publisher.observations)
+        .extracting(ArpObservation::eventTime)
+        .containsExactlyElementsOf(frames.stream().map(f -> f.timestamp().plusNanos(7)).toList());
+  }
 }

@@ -23,10 +23,12 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * The IP → MAC binding rules, as a pure function of one IP's state, one observation (or the passing
- * of time) and the configuration: IP_CONFLICT, MAC_CHANGED, ADDRESS_SPOOF,
- * PROBE_FOR_ADDRESS_IN_USE, NEW_STATION and ETHER_MISMATCH. All times are event times; nothing here
- * reads a clock, so the same input gives the same alerts.
+ * The IP → MAC binding rules: IP_CONFLICT, MAC_CHANGED, ADDRESS_SPOOF, PROBE_FOR_ADDRESS_IN_USE,
+ * NEW_STATION and ETHER_MISMATCH. A call changes the IP's state it is given (the caller stores it)
+ * and returns the alerts; besides that state and the observation (or the passing of time), it reads
+ * the configuration, the inventory and one value of the task's, {@link #watchedSince(long)}, which
+ * the processor sets (and stores) after a gap in the records. All times are event times; nothing
+ * here reads a clock, so the same input gives the same alerts.
  *
  * <p>Which packets assert a binding: ARP requests and replies from a real address and announcements
  * (sender IP → sender MAC), neighbour solicitations with a source link-layer option (source → that

@@ -10,7 +10,8 @@ import java.util.TreeSet;
 /**
  * What the detection knows of one IP address: the MACs that asserted it, the last assertion, the
  * flips, and its open incidents. Stored per IP (key: the IP's text) in the {@code ip-state} store,
- * as JSON. Mutable, and owned by one stream task at a time.
+ * in the versioned binary form of {@code IpStateSerde} (its incidents' alerts as JSON inside).
+ * Mutable, and owned by one stream task at a time.
  */
 public final class IpState {
 

@@ -7,7 +7,6 @@ import io.labwatch.events.InventoryEntry;
 import io.labwatch.events.IpAddress;
 import io.labwatch.events.SensorEvent;
 import io.labwatch.streams.DetectionConfig;
-import io.labwatch.streams.DetectionTopology;
 import io.labwatch.streams.bindings.BindingRules;
 import io.labwatch.streams.bindings.IpState;
 import io.labwatch.streams.sensors.SensorLiveness;
@@ -32,7 +31,7 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * stream time; a timer of an IP that is due when its next observation arrives runs first, so alerts
  * do not depend on how often stream time is punctuated.
  */
-public final class DetectionProcessor implements Processor<String, SensorEvent, String, Alert> {
+final class DetectionProcessor implements Processor<String, SensorEvent, String, Alert> {
 
   private static final String LEARNING_SINCE = "learning-since";
   private static final String LAST_EVENT_TIME = "last-event-time";
@@ -55,8 +54,9 @@ public final class DetectionProcessor implements Processor<String, SensorEvent, 
   static final long LIVE_COMMIT_SPACING_MS = 100;
 
   /**
-   * How many IPs' states a detection keeps as objects, besides the store, over all its tasks (some
-   * 25 MB when full); each task gets its share.
+   * How many IPs' states a detection keeps as objects, besides the store, over all its tasks; each
+   * task gets its share. A bound, so that the heap does not grow with the number of addresses (its
+   * size when full: BENCHMARKS.md, heap).
    */
   static final int RECENT_STATES = 49_152;
 
@@ -95,7 +95,7 @@ public final class DetectionProcessor implements Processor<String, SensorEvent, 
   private final int recentStates;
 
   /** A processor for one of {@code tasks} tasks (the partitions of the {@code arp} topic). */
-  public DetectionProcessor(DetectionConfig config, int tasks) {
+  DetectionProcessor(DetectionConfig config, int tasks) {
     this.config = config;
     this.recentStates = Math.max(1024, RECENT_STATES / Math.max(1, tasks));
   }
@@ -106,11 +106,11 @@ public final class DetectionProcessor implements Processor<String, SensorEvent, 
     recent.clear();
     lastCommitAsked = Long.MIN_VALUE / 2;
     commitOwed = false;
-    this.ipStates = context.getStateStore(DetectionTopology.IP_STATE_STORE);
-    this.timers = context.getStateStore(DetectionTopology.TIMER_STORE);
-    this.sensors = context.getStateStore(DetectionTopology.SENSOR_STORE);
-    this.meta = context.getStateStore(DetectionTopology.META_STORE);
-    this.inventory = context.getStateStore(DetectionTopology.INVENTORY_STORE);
+    this.ipStates = context.getStateStore(DetectionSupplier.IP_STATE_STORE);
+    this.timers = context.getStateStore(DetectionSupplier.TIMER_STORE);
+    this.sensors = context.getStateStore(DetectionSupplier.SENSOR_STORE);
+    this.meta = context.getStateStore(DetectionSupplier.META_STORE);
+    this.inventory = context.getStateStore(DetectionSupplier.INVENTORY_STORE);
     this.rules = new BindingRules(config, this::protectedEntry);
     this.liveness = new SensorLiveness(config.silentHeartbeats());
     Long since = meta.get(LEARNING_SINCE);

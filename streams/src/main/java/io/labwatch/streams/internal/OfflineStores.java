@@ -1,32 +1,36 @@
 package io.labwatch.streams.internal;
 
-import io.labwatch.events.Alert;
 import io.labwatch.events.InventoryEntry;
 import io.labwatch.events.IpAddress;
 import io.labwatch.events.MacAddress;
-import io.labwatch.streams.DetectionTopology;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
-/** The detection's stores as plain objects, for {@code OfflineDetection}. */
+/**
+ * The detection's stores as plain objects, for running it in one process where nothing needs to
+ * survive the run: one for every store the supplier declares, and the inventory.
+ */
 public final class OfflineStores {
 
   private OfflineStores() {}
 
-  public static void register(
-      MockProcessorContext<String, Alert> context, Map<IpAddress, List<MacAddress>> inventory) {
-    context.addStateStore(new ObjectStore<String, Object>(DetectionTopology.IP_STATE_STORE));
-    context.addStateStore(new ObjectStore<String, String>(DetectionTopology.TIMER_STORE));
-    context.addStateStore(new ObjectStore<String, Object>(DetectionTopology.SENSOR_STORE));
-    context.addStateStore(new ObjectStore<String, Long>(DetectionTopology.META_STORE));
+  public static List<StateStore> of(
+      DetectionSupplier detection, Map<IpAddress, List<MacAddress>> inventory) {
+    List<StateStore> stores = new ArrayList<>();
+    for (StoreBuilder<?> b : detection.stores()) {
+      stores.add(new ObjectStore<String, Object>(b.name()));
+    }
     ObjectStore<String, ValueAndTimestamp<InventoryEntry>> protectedIps =
-        new ObjectStore<>(DetectionTopology.INVENTORY_STORE);
+        new ObjectStore<>(DetectionSupplier.INVENTORY_STORE);
     inventory.forEach(
         (ip, macs) ->
             protectedIps.put(
                 ip.toString(), ValueAndTimestamp.make(new InventoryEntry(ip, macs, null), 0)));
-    context.addStateStore(protectedIps);
+    stores.add(protectedIps);
+    return stores;
   }
 }

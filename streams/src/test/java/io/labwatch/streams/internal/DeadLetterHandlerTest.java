@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labwatch.events.DeadLetters;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -42,6 +43,28 @@ class DeadLetterHandlerTest {
     assertThat(header(dead.headers(), DeadLetters.SOURCE_TOPIC)).isEqualTo("labwatch.arp");
     assertThat(header(dead.headers(), DeadLetters.SOURCE_PARTITION)).isEqualTo("2");
     assertThat(header(dead.headers(), DeadLetters.SOURCE_OFFSET)).isEqualTo("41");
+  }
+
+  @Test
+  void theHandlersOfOneDetectionCountTogetherAndApartFromAnotherDetection() {
+    Map<String, Object> one = new HashMap<>();
+    DeadLetterHandler.addCounter(one);
+    Map<String, Object> other = new HashMap<>();
+    DeadLetterHandler.addCounter(other);
+    DeadLetterHandler taskA = new DeadLetterHandler();
+    taskA.configure(one);
+    DeadLetterHandler taskB = new DeadLetterHandler();
+    taskB.configure(one);
+    DeadLetterHandler elsewhere = new DeadLetterHandler();
+    elsewhere.configure(other);
+    ConsumerRecord<byte[], byte[]> bad =
+        new ConsumerRecord<>("labwatch.arp", 2, 41L, new byte[0], new byte[] {1});
+
+    taskA.handleError(context(), bad, new IllegalStateException("bad"));
+    taskB.handleError(context(), bad, new IllegalStateException("bad"));
+
+    assertThat(DeadLetterHandler.count(one)).isEqualTo(2);
+    assertThat(DeadLetterHandler.count(other)).isZero();
   }
 
   private static String header(Headers h, String name) {

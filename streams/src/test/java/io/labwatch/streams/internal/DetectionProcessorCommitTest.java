@@ -37,7 +37,8 @@ class DetectionProcessorCommitTest {
     props.put("bootstrap.servers", "unused:0");
     context = new MockProcessorContext<>(props);
     context.setCurrentSystemTimeMs(NOW);
-    OfflineStores.register(context, Map.of());
+    OfflineStores.of(new DetectionSupplier(DetectionConfig.defaults(), 1), Map.of())
+        .forEach(context::addStateStore);
     processor = new DetectionProcessor(DetectionConfig.defaults().deterministic(), 1);
     processor.init(context);
   }

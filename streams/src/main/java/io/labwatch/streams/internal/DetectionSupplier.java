@@ -1,0 +1,72 @@
+package io.labwatch.streams.internal;
+
+import io.labwatch.events.Alert;
+import io.labwatch.events.JsonSerde;
+import io.labwatch.events.SensorEvent;
+import io.labwatch.streams.DetectionConfig;
+import io.labwatch.streams.sensors.SensorLiveness;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The detection's processor together with the stores it owns ({@link #stores()}), so that whoever
+ * adds it to a topology only wires it, as Kafka's own DSL processors are added.
+ *
+ * <p>Stores (all keyed by text): {@value #IP_STATE_STORE} (IP to its binding state, {@link
+ * IpStateSerde}), {@value #TIMER_STORE} (due time and IP to IP), {@value #SENSOR_STORE} (sensor id
+ * to its liveness, JSON), {@value #META_STORE} (the task's own bookkeeping, longs). It also reads
+ * the global store {@value #INVENTORY_STORE}, which the topology builds from the inventory topic.
+ */
+public final class DetectionSupplier
+    implements ProcessorSupplier<String, SensorEvent, String, Alert> {
+
+  public static final String IP_STATE_STORE = "ip-state";
+  public static final String TIMER_STORE = "timers";
+  public static final String SENSOR_STORE = "sensors";
+  public static final String META_STORE = "meta";
+  public static final String INVENTORY_STORE = "inventory";
+
+  private final DetectionConfig config;
+  private final int tasks;
+
+  /** A detection for {@code tasks} tasks (the partitions of the {@code arp} topic). */
+  public DetectionSupplier(DetectionConfig config, int tasks) {
+    this.config = config;
+    this.tasks = tasks;
+  }
+
+  @Override
+  public Processor<String, SensorEvent, String, Alert> get() {
+    return new DetectionProcessor(config, tasks);
+  }
+
+  @Override
+  public Set<StoreBuilder<?>> stores() {
+    // Caching on for the two written per packet: an address seen many times between two commits is
+    // written to RocksDB and its changelog once per commit, not once per packet (Processor API
+    // stores have it off by default); commits come every commit.interval.ms, and sooner for live
+    // alerts (DetectionProcessor.emit). In a fixed order, so the topology is the same every run.
+    return new LinkedHashSet<>(
+        List.of(
+            Stores.keyValueStoreBuilder(
+                    Stores.persistentKeyValueStore(IP_STATE_STORE),
+                    Serdes.String(),
+                    new IpStateSerde())
+                .withCachingEnabled(),
+            Stores.keyValueStoreBuilder(
+                    Stores.persistentKeyValueStore(TIMER_STORE), Serdes.String(), Serdes.String())
+                .withCachingEnabled(),
+            Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(SENSOR_STORE),
+                Serdes.String(),
+                JsonSerde.of(SensorLiveness.SensorState.class)),
+            Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(META_STORE), Serdes.String(), Serdes.Long())));
+  }
+}
