@@ -33,7 +33,7 @@ import picocli.CommandLine.ParentCommand;
       "  labwatch analyze incident.pcap --json | jq .summary"
     },
     exitCodeListHeading = ExitCodes.HEADING,
-    exitCodeList = {ExitCodes.DONE, ExitCodes.FAILED, ExitCodes.USAGE})
+    exitCodeList = {ExitCodes.DONE, ExitCodes.CAPTURE_INCOMPLETE, ExitCodes.USAGE})
 final class AnalyzeCommand implements Callable<Integer> {
 
   @ParentCommand Labwatch parent;
@@ -86,6 +86,6 @@ final class AnalyzeCommand implements Callable<Integer> {
           "still firing at the end of the capture: " + open.fingerprint() + " — " + open.summary());
     }
     err.flush();
-    return ExitCode.OK;
+    return result.replay().incomplete() ? ExitCode.SOFTWARE : ExitCode.OK;
   }
 }

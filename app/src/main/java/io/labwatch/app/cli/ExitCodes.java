@@ -17,8 +17,12 @@ final class ExitCodes {
   static final String FAILED = ExitCode.SOFTWARE + ":failed (one line on stderr says why)";
   static final String PCAP_UNDELIVERED =
       ExitCode.SOFTWARE
-          + ":failed; with --pcap also when records could not be delivered (the summary counts"
-          + " them)";
+          + ":failed; with --pcap also when the file was not replayed whole: records not delivered,"
+          + " damage nothing after could be read, or stopped early (the summary says which)";
+  static final String CAPTURE_INCOMPLETE =
+      ExitCode.SOFTWARE
+          + ":failed, or the capture was not read whole: damage nothing after could be read (the"
+          + " summary gives its offset)";
   static final String USAGE = ExitCode.USAGE + ":bad usage or configuration";
   static final String NEEDS_A_LOOK =
       ATTENTION

@@ -14,8 +14,12 @@ import io.labwatch.producers.publish.StdoutEventPublisher;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
@@ -37,7 +41,11 @@ import picocli.CommandLine.ParentCommand;
           + " is on, to see unicast replies on a mirror port or bridge.",
       "",
       "--pcap FILE publishes a capture file (pcap or pcapng) with its original timestamps, then"
-          + " prints a summary and exits. --stdout prints JSON lines instead of publishing.",
+          + " prints a summary and exits. --stdout prints JSON lines instead of publishing. A"
+          + " capture older than labwatch.arp's retention is refused (the broker would delete it"
+          + " unread): `labwatch analyze FILE` runs the detection over it offline. Packets stamped"
+          + " out of range (1970 from a board without a clock, ahead of now) are skipped and"
+          + " counted.",
       "",
       "--probe SENDS PACKETS: an ARP request for each listed IP every --probe-interval, so that"
           + " two devices claiming one address both answer, even on a switched network.",
@@ -136,17 +144,10 @@ final class SensorArpCommand implements Callable<Integer> {
     }
 
     Shutdown shutdown = ctx.shutdown();
-    EventPublisher publisher = shutdown.register("publisher", publisher(config, ctx));
     if (pcap != null) {
-      String id = arp.sensorId().isEmpty() ? Interfaces.hostName() + "-pcap" : arp.sensorId();
-      PcapReplay.Summary summary = PcapReplay.replay(pcap, id, arp.heartbeatInterval(), publisher);
-      PrintWriter where = stdout ? ctx.err() : ctx.out();
-      where.println(summary.line(stdout ? "printed" : "published"));
-      where.flush();
-      shutdown.closeAll();
-      return summary.failures() > 0 ? ExitCode.SOFTWARE : ExitCode.OK;
+      return replay(ctx, config, arp, shutdown);
     }
-
+    EventPublisher publisher = shutdown.register("publisher", publisher(config, ctx, false));
     ArpSensor sensor =
         shutdown.register("ARP sensor", ArpSensor.start(arp, publisher, Clock.systemUTC()));
     ctx.err()
@@ -166,7 +167,75 @@ final class SensorArpCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
-  private EventPublisher publisher(LabwatchConfig config, CliContext ctx) {
+  /**
+   * {@code --pcap}: what the broker would delete before the detection reads it is refused up front
+   * (the topic's retention counts from the record's time, the capture time), and so is what it
+   * would refuse (stamped ahead of now); Ctrl-C ends the replay between packets.
+   */
+  private int replay(CliContext ctx, LabwatchConfig config, ArpSensorConfig arp, Shutdown shutdown)
+      throws InterruptedException {
+    Instant now = Instant.now();
+    PcapReplay.Options options = PcapReplay.Options.offline();
+    if (!stdout) {
+      Duration retention = config.catalogue().arp().retention();
+      Instant notBefore = now.minus(retention).plus(RETENTION_MARGIN);
+      Instant first =
+          PcapReplay.firstTimestamp(pcap, PcapReplay.PLAUSIBLE_FROM, PcapReplay.PLAUSIBLE_UNTIL);
+      if (first != null && first.isBefore(notBefore)) {
+        throw new LabwatchException(
+            pcap
+                + " was captured at "
+                + first
+                + ", longer ago than "
+                + config.catalogue().arp().name()
+                + " keeps records ("
+                + retention.toDays()
+                + " days, counted from the capture time): the broker would delete it before the"
+                + " detection read it. `labwatch analyze "
+                + pcap
+                + "` runs the same detection over it offline.");
+      }
+      options =
+          new PcapReplay.Options(notBefore, now.plus(AHEAD_MARGIN), shutdown::isStopRequested);
+    } else {
+      options =
+          new PcapReplay.Options(
+              options.notBefore(), options.notAfter(), shutdown::isStopRequested);
+    }
+    EventPublisher publisher = publisher(config, ctx, true);
+    CountDownLatch done = new CountDownLatch(1);
+    // closed first on Ctrl-C: lets the replay end between packets — or, when it is stuck on a
+    // broker that is gone, closes the publisher under it — then the publisher
+    shutdown.register("publisher", publisher);
+    shutdown.register(
+        "replay",
+        () -> {
+          if (!done.await(2, TimeUnit.SECONDS)) {
+            publisher.closeNow();
+            done.await(10, TimeUnit.SECONDS);
+          }
+        });
+    String id = arp.sensorId().isEmpty() ? Interfaces.hostName() + "-pcap" : arp.sensorId();
+    PcapReplay.Summary summary;
+    try {
+      summary = PcapReplay.replay(pcap, id, arp.heartbeatInterval(), publisher, options);
+    } finally {
+      done.countDown();
+    }
+    PrintWriter where = stdout ? ctx.err() : ctx.out();
+    where.println(summary.line(stdout ? "printed" : "published"));
+    where.flush();
+    shutdown.closeAll();
+    return summary.incomplete() ? ExitCode.SOFTWARE : ExitCode.OK;
+  }
+
+  /** A replayed record must outlive the time the detection needs to read it. */
+  static final Duration RETENTION_MARGIN = Duration.ofDays(1);
+
+  /** The broker refuses records stamped more than an hour ahead of its clock. */
+  static final Duration AHEAD_MARGIN = Duration.ofMinutes(30);
+
+  private EventPublisher publisher(LabwatchConfig config, CliContext ctx, boolean replay) {
     if (stdout) {
       return new StdoutEventPublisher(ctx.out());
     }
@@ -176,7 +245,9 @@ final class SensorArpCommand implements Callable<Integer> {
           .ensure(List.of(config.catalogue().arp()), config.topics().replicationFactor());
     }
     try {
-      return new KafkaEventPublisher(config.catalogue().arp(), config.kafkaClientProperties());
+      return replay
+          ? KafkaEventPublisher.forReplay(config.catalogue().arp(), config.kafkaClientProperties())
+          : new KafkaEventPublisher(config.catalogue().arp(), config.kafkaClientProperties());
     } catch (KafkaException e) {
       throw KafkaAccess.explainClientConfig(e, bootstrap);
     }

@@ -64,7 +64,8 @@ public final class CaptureAnalysis {
           @Override
           public void close() {}
         };
-    PcapReplay.Summary summary = PcapReplay.replay(file, sensorId, heartbeatInterval, into);
+    PcapReplay.Summary summary =
+        PcapReplay.replay(file, sensorId, heartbeatInterval, into, PcapReplay.Options.offline());
     return new Result(summary, alerts, stillFiring(alerts));
   }
 

@@ -2,6 +2,7 @@ package io.labwatch.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labwatch.app.testing.Captures;
 import io.labwatch.app.testing.Cli;
 import io.labwatch.app.testing.KafkaBrokerExtension;
 import io.labwatch.app.testing.TestKafka;
@@ -15,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,9 +29,16 @@ import org.junit.jupiter.api.io.TempDir;
 class SensorArpPublishIT {
 
   @Test
-  void aCaptureFileIsPublishedWithIpKeysCaptureTimestampsAndHeartbeats(TestKafka kafka) {
+  void aCaptureFileIsPublishedWithIpKeysCaptureTimestampsAndHeartbeats(
+      TestKafka kafka, @TempDir Path dir) throws Exception {
     Topics topics = TestKafka.uniqueTopics();
-    Path file = SensorArpCliTest.FIXTURES.resolve("ip-conflict.pcap");
+    // (re-dated to an hour ago: the topic keeps records by capture time, 30 days)
+    Path file =
+        Captures.redated(
+            SensorArpCliTest.FIXTURES.resolve("ip-conflict.pcap"),
+            dir.resolve("ip-conflict.pcap"),
+            1,
+            Instant.now().minus(Duration.ofHours(1)));
 
     Cli.Result r =
         new Cli()

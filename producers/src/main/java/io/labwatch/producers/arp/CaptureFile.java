@@ -18,7 +18,11 @@ import java.util.List;
  * timestamp resolution) — in Java, without libpcap: so {@code --pcap} needs no native library and
  * is not slowed by a native call per packet.
  *
- * <p>A file that ends in the middle of a record ends the reading; {@link #truncated()} says so.
+ * <p>A file that ends in the middle of a record ends the reading; {@link #truncated()} says so. A
+ * record whose header cannot be right (a length no frame has, a fraction of a second over one, a
+ * pcapng block whose two copies of its length differ) is damage, not the end: the reader looks for
+ * the next record that is whole and goes on from there; {@link #damage()} counts what it skipped,
+ * and says where, or that nothing after the damage could be read.
  */
 public final class CaptureFile implements AutoCloseable {
 
@@ -38,11 +42,17 @@ public final class CaptureFile implements AutoCloseable {
   private static final int IF_TSRESOL = 9;
 
   /**
-   * The largest record read, and the read buffer's size. A frame is at most a jumbo's 9 KiB, so a
-   * longer record is not one of ours, or the length is damaged: it ends the reading, as {@link
-   * #truncated()}.
+   * The largest record read, and the read buffer's size. A frame is at most a jumbo's 9 KiB (a
+   * capture of offloaded segments: 64 KiB), so a longer record is not one of ours, or its length is
+   * damaged.
    */
   private static final int MAX_RECORD = 1 << 20;
+
+  /** libpcap's largest snapshot length: no classic pcap record captures more. */
+  private static final int MAX_SNAPLEN = 262_144;
+
+  /** A record found by resynchronising must be this close in time to the last good one. */
+  private static final long RESYNC_MAX_SECONDS = 86_400;
 
   private final Path file;
   private final FileChannel channel;
@@ -52,6 +62,13 @@ public final class CaptureFile implements AutoCloseable {
   private int classicLinkType;
   private final List<Interface> interfaces = new ArrayList<>(); // of the current pcapng section
   private boolean truncated;
+  private int snaplen = MAX_SNAPLEN;
+  private long damagedRecords;
+  private long skippedBytes;
+  private long firstDamageAt = -1;
+  private boolean unreadable;
+  private long lastSeconds = -1;
+  private boolean eof;
 
   // the current packet
   private byte[] data;
@@ -84,7 +101,12 @@ public final class CaptureFile implements AutoCloseable {
       if (!fill(24)) {
         throw notACapture("its header is cut short");
       }
-      buffer.position(buffer.position() + 20);
+      buffer.position(buffer.position() + 16);
+      int headerSnaplen = buffer.getInt();
+      if (headerSnaplen > 0 && headerSnaplen <= MAX_SNAPLEN) {
+        // (some writers put a snaplen smaller than what they capture; 64 KiB is always allowed)
+        snaplen = Math.max(headerSnaplen, 65_535);
+      }
       classicLinkType = buffer.getInt() & 0xFFFF; // upper bits: FCS length
     }
   }
@@ -124,23 +146,116 @@ public final class CaptureFile implements AutoCloseable {
   }
 
   private boolean nextClassic() throws IOException {
-    if (!fill(16)) {
-      truncated = buffer.hasRemaining(); // a record header cut short
+    while (true) {
+      if (!fill(16)) {
+        truncated = buffer.hasRemaining(); // a record header cut short
+        return false;
+      }
+      int at = buffer.position();
+      if (!plausibleClassic(at, false)) {
+        if (!resync(offset(), findClassic())) {
+          return false;
+        }
+        continue;
+      }
+      long seconds = buffer.getInt(at) & 0xFFFFFFFFL;
+      long fraction = buffer.getInt(at + 4) & 0xFFFFFFFFL;
+      int captured = buffer.getInt(at + 8);
+      if (!fill(16 + captured)) {
+        // the file ends inside this record: cut short — unless whole records follow after all
+        long where = offset();
+        long skip = findClassic();
+        if (skip < 0) {
+          truncated = true;
+          return false;
+        }
+        resync(where, skip);
+        continue;
+      }
+      at = buffer.position(); // (a fill may have moved the bytes)
+      data = new byte[captured];
+      buffer.get(at + 16, data);
+      buffer.position(at + 16 + captured);
+      timestamp = Instant.ofEpochSecond(seconds, nanos ? fraction : fraction * 1000);
+      lastSeconds = seconds;
+      linkType = classicLinkType;
+      return true;
+    }
+  }
+
+  /**
+   * Whether the 16 bytes at {@code at} can be a record header: a fraction under one second, a
+   * captured length within the snapshot length and the original length. When resynchronising, its
+   * time must also be within a day of the last good record's.
+   */
+  private boolean plausibleClassic(int at, boolean resyncing) {
+    long seconds = buffer.getInt(at) & 0xFFFFFFFFL;
+    long fraction = buffer.getInt(at + 4) & 0xFFFFFFFFL;
+    int captured = buffer.getInt(at + 8);
+    int original = buffer.getInt(at + 12);
+    if (fraction >= (nanos ? 1_000_000_000L : 1_000_000L)
+        || captured < 0
+        || captured > snaplen
+        || original < captured
+        || original > MAX_RECORD) {
       return false;
     }
-    long seconds = buffer.getInt() & 0xFFFFFFFFL;
-    long fraction = buffer.getInt() & 0xFFFFFFFFL;
-    int captured = buffer.getInt();
-    buffer.getInt(); // original length
-    if (captured < 0 || captured > MAX_RECORD || !fill(captured)) {
-      truncated = true;
+    return !resyncing || lastSeconds < 0 || Math.abs(seconds - lastSeconds) <= RESYNC_MAX_SECONDS;
+  }
+
+  /**
+   * From the damaged record header at the buffer's position, finds the next place where a plausible
+   * record is followed by another (or by the end of the file) and moves there.
+   *
+   * @return the bytes passed over, or -1 when there is no such place (the buffer is then at the end
+   *     of the file)
+   */
+  private long findClassic() throws IOException {
+    long skipped = 0;
+    while (true) {
+      buffer.position(buffer.position() + 1);
+      skipped++;
+      // a candidate, its record and the next header: at most 16 + snaplen + 16 bytes
+      boolean whole = fill(Math.min(32 + snaplen, MAX_RECORD));
+      if (buffer.remaining() < 16) {
+        buffer.position(buffer.limit());
+        return -1;
+      }
+      int at = buffer.position();
+      if (!plausibleClassic(at, true)) {
+        continue;
+      }
+      int next = at + 16 + buffer.getInt(at + 8);
+      int end = buffer.limit();
+      if ((next == end && !whole) || (next + 16 <= end && plausibleClassic(next, true))) {
+        return skipped;
+      }
+    }
+  }
+
+  /**
+   * Counts damage that began at file offset {@code at}; {@code skip} is what {@link #findClassic}
+   * or {@link #findPcapng} passed over to the next whole record, or -1: then nothing after it can
+   * be read, and the reading ends.
+   *
+   * @return true when the reading goes on
+   */
+  private boolean resync(long at, long skip) throws IOException {
+    damagedRecords++;
+    if (firstDamageAt < 0) {
+      firstDamageAt = at;
+    }
+    if (skip < 0) {
+      unreadable = true;
+      skippedBytes += fileSize() - at;
       return false;
     }
-    data = new byte[captured];
-    buffer.get(data);
-    timestamp = Instant.ofEpochSecond(seconds, nanos ? fraction : fraction * 1000);
-    linkType = classicLinkType;
+    skippedBytes += skip;
     return true;
+  }
+
+  private long fileSize() throws IOException {
+    return channel.size();
   }
 
   private boolean nextPcapng() throws IOException {
@@ -163,12 +278,28 @@ public final class CaptureFile implements AutoCloseable {
         interfaces.clear();
       }
       int length = buffer.getInt(buffer.position() + 4);
-      if (length < 12 || length % 4 != 0) {
-        throw new IOException("damaged block of length " + length);
+      if (length < 12 || length % 4 != 0 || length > MAX_RECORD) {
+        if (!resync(offset(), findPcapng())) {
+          return false;
+        }
+        continue;
       }
-      if (length > MAX_RECORD || !fill(length)) {
-        truncated = true;
-        return false;
+      if (!fill(length)) {
+        // the file ends inside this block: cut short — unless whole blocks follow after all
+        long where = offset();
+        long skip = findPcapng();
+        if (skip < 0) {
+          truncated = true;
+          return false;
+        }
+        resync(where, skip);
+        continue;
+      }
+      if (buffer.getInt(buffer.position() + length - 4) != length) { // its length's second copy
+        if (!resync(offset(), findPcapng())) {
+          return false;
+        }
+        continue;
       }
       int start = buffer.position();
       ByteBuffer block = buffer.slice(start, length).order(buffer.order());
@@ -208,12 +339,50 @@ public final class CaptureFile implements AutoCloseable {
             linkType = interfaces.get(0).linkType();
             return true;
           }
+          damagedRecords++; // a negative length, or no interface to say what it is
         }
         default -> {
           // section header, statistics, name resolution, custom: nothing to read
         }
       }
     }
+  }
+
+  /**
+   * From the damaged block at the buffer's position, finds — 4 bytes at a time, blocks are aligned
+   * — the next block of a known type whose two copies of its length agree, and moves there.
+   *
+   * @return the bytes passed over, or -1 when there is none (the buffer is then at the end of the
+   *     file)
+   */
+  private long findPcapng() throws IOException {
+    long skipped = 0;
+    while (true) {
+      buffer.position(Math.min(buffer.position() + 4, buffer.limit()));
+      skipped += 4;
+      if (!fill(8)) {
+        buffer.position(buffer.limit());
+        return -1;
+      }
+      int at = buffer.position();
+      int type = buffer.getInt(at);
+      int length = buffer.getInt(at + 4);
+      boolean known =
+          type == SECTION_HEADER_BLOCK
+              || (type >= INTERFACE_DESCRIPTION_BLOCK && type <= ENHANCED_PACKET_BLOCK);
+      if (!known || length < 12 || length % 4 != 0 || length > MAX_RECORD || !fill(length)) {
+        continue;
+      }
+      at = buffer.position();
+      if (buffer.getInt(at + length - 4) == length) {
+        return skipped;
+      }
+    }
+  }
+
+  /** The file offset of the buffer's position. */
+  private long offset() throws IOException {
+    return channel.position() - buffer.remaining();
   }
 
   private void interfaceBlock(ByteBuffer block, int length) {
@@ -238,7 +407,8 @@ public final class CaptureFile implements AutoCloseable {
   private boolean packet(
       ByteBuffer block, int iface, int high, int low, int captured, int dataAt, int length) {
     if (iface < 0 || iface >= interfaces.size() || captured < 0 || dataAt + captured > length - 4) {
-      return false; // a packet of an unknown interface, or damaged: skip it
+      damagedRecords++; // a packet of an unknown interface, or damaged: skipped, and counted
+      return false;
     }
     long units = ((high & 0xFFFFFFFFL) << 32) | (low & 0xFFFFFFFFL);
     Interface i = interfaces.get(iface);
@@ -270,12 +440,16 @@ public final class CaptureFile implements AutoCloseable {
     if (buffer.remaining() >= n) {
       return true;
     }
+    if (eof) { // (no compaction again and again while resynchronising near the end)
+      return false;
+    }
     if (n > buffer.capacity()) { // (callers check against MAX_RECORD first)
       throw new IllegalArgumentException(n + " bytes do not fit the read buffer");
     }
     buffer.compact();
     while (buffer.position() < n) {
       if (channel.read(buffer) < 0) {
+        eof = true;
         buffer.flip();
         return false;
       }
@@ -302,6 +476,25 @@ public final class CaptureFile implements AutoCloseable {
   /** True when the file ended in the middle of a record. */
   public boolean truncated() {
     return truncated;
+  }
+
+  /**
+   * What damage the reading met so far.
+   *
+   * @param records damaged records (or blocks) skipped
+   * @param bytesSkipped bytes passed over to find the next whole record
+   * @param firstAt the file offset of the first damage, or -1 for none
+   * @param restUnreadable true when no whole record followed the last damage: the reading ended
+   *     there
+   */
+  public record Damage(long records, long bytesSkipped, long firstAt, boolean restUnreadable) {
+    public boolean any() {
+      return records > 0;
+    }
+  }
+
+  public Damage damage() {
+    return new Damage(damagedRecords, skippedBytes, firstDamageAt, unreadable);
   }
 
   /** A pcapng interface: its link type and timestamp units per second. */

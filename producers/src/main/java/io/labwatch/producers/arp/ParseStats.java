@@ -29,6 +29,11 @@ public final class ParseStats {
     skipped[reason.ordinal()].increment();
   }
 
+  /** Counts {@code n} frames skipped for {@code reason}. */
+  public void skipped(SkipReason reason, long n) {
+    skipped[reason.ordinal()].add(n);
+  }
+
   public long parsedCount() {
     return parsed.sum();
   }

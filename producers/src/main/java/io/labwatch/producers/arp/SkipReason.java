@@ -10,7 +10,9 @@ public enum SkipReason {
   UNSPECIFIED_SENDER_REPLY("ARP reply from 0.0.0.0"),
   INVALID_NEIGHBOR_DISCOVERY("malformed neighbour discovery"),
   NOT_ETHERNET_LINK("link layer other than Ethernet"),
-  MALFORMED("malformed");
+  MALFORMED("malformed"),
+  TIME_OUT_OF_RANGE("stamped out of range"),
+  DAMAGED_RECORD("damaged in the file");
 
   private final String description;
 

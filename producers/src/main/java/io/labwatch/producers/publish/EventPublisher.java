@@ -23,6 +23,14 @@ public interface EventPublisher extends AutoCloseable {
     return null;
   }
 
+  /**
+   * Closes without waiting for what is in flight (it fails): for a stop while the broker is gone,
+   * where a call blocked on it must return now.
+   */
+  default void closeNow() {
+    close();
+  }
+
   @Override
   void close();
 }

@@ -66,7 +66,7 @@ public final class KafkaEventPublisher implements EventPublisher {
     if (replay) {
       long ms = REPLAY_DELIVERY_TIMEOUT.toMillis();
       props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, ms);
-      props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, ms);
+      props.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) ms);
       props.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(ms, 10_000));
     }
     props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -140,6 +140,11 @@ public final class KafkaEventPublisher implements EventPublisher {
   }
 
   static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+  @Override
+  public void closeNow() {
+    producer.close(Duration.ZERO);
+  }
 
   private static String oneLine(Exception e) {
     String m = e.getMessage();

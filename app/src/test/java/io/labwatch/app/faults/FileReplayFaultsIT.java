@@ -1,0 +1,218 @@
+package io.labwatch.app.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.labwatch.app.kafka.TopicManager;
+import io.labwatch.app.testing.Captures;
+import io.labwatch.app.testing.Cli;
+import io.labwatch.app.testing.KafkaBrokerExtension;
+import io.labwatch.app.testing.PrometheusServer;
+import io.labwatch.app.testing.TestKafka;
+import io.labwatch.events.Alert;
+import io.labwatch.events.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Issue 12, items 4, 7 and 8: `labwatch sensor arp --pcap` when things go wrong. */
+@ExtendWith(KafkaBrokerExtension.class)
+class FileReplayFaultsIT {
+
+  static final Path FIXTURE =
+      Path.of("..", "producers", "src", "test", "resources", "pcap", "ip-conflict.pcap");
+
+  @TempDir Path dir;
+  private final List<Process> processes = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    processes.forEach(Process::destroyForcibly);
+  }
+
+  @Test
+  void aCaptureOlderThanTheTopicsRetentionIsRefusedBeforeAnythingIsPublishedAndPointsToAnalyze(
+      TestKafka kafka) throws Exception {
+    Topics topics = TestKafka.uniqueTopics();
+    Path old =
+        Captures.redated(
+            FIXTURE, dir.resolve("old.pcap"), 1, Instant.parse("2023-05-01T10:00:00Z"));
+
+    Cli.Result r =
+        new Cli()
+            .run(
+                "sensor",
+                "arp",
+                "--pcap",
+                old.toString(),
+                "-b",
+                kafka.bootstrapServers(),
+                "--topic-prefix",
+                topics.prefix());
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.errLines())
+        .singleElement()
+        .asString()
+        .contains(
+            "captured at 2023-05-01T10:00:00Z",
+            "(30 days, counted from the capture time)",
+            "`labwatch analyze " + old + "`");
+    try (var admin = kafka.admin()) {
+      assertThat(admin.listTopics().names().get()).doesNotContain(topics.arp().name());
+    }
+  }
+
+  @Test
+  void aBrokerThatDiesMidReplayEndsTheReplayWithinItsBoundInOneLineAndExitOne() throws Exception {
+    int port = PrometheusServer.freePort();
+    Process broker = broker(port);
+    Path big =
+        Captures.redated(
+            FIXTURE, dir.resolve("big.pcap"), 20_000, Instant.now().minus(Duration.ofHours(2)));
+    Process sensor =
+        start("sensor.log", "sensor", "arp", "--pcap", big.toString(), "-b", "127.0.0.1:" + port);
+    await().atMost(Duration.ofSeconds(60)).until(() -> topicHasRecords(port) || !sensor.isAlive());
+    broker.destroyForcibly();
+    long killed = System.nanoTime();
+
+    assertThat(sensor.waitFor(90, TimeUnit.SECONDS)).as(log("sensor.log")).isTrue();
+    Duration took = Duration.ofNanos(System.nanoTime() - killed);
+    assertThat(sensor.exitValue()).as(log("sensor.log")).isEqualTo(1);
+    String out = log("sensor.log");
+    assertThat(out).contains("stopped early: cannot publish (").doesNotContain("unexpected error");
+    assertThat(out.lines().filter(l -> l.contains("Exception") && l.startsWith("\tat "))).isEmpty();
+    System.err.println("the replay gave up " + took.toSeconds() + " s after the broker died");
+  }
+
+  @Test
+  void sigtermDuringAReplayToADeadBrokerStopsAtOnceWithoutAnUnexpectedError() throws Exception {
+    int port = PrometheusServer.freePort();
+    Process broker = broker(port);
+    Path big =
+        Captures.redated(
+            FIXTURE, dir.resolve("big.pcap"), 20_000, Instant.now().minus(Duration.ofHours(2)));
+    Process sensor =
+        start("sensor.log", "sensor", "arp", "--pcap", big.toString(), "-b", "127.0.0.1:" + port);
+    await().atMost(Duration.ofSeconds(60)).until(() -> topicHasRecords(port) || !sensor.isAlive());
+    broker.destroyForcibly();
+    Thread.sleep(2_000);
+    sensor.destroy(); // SIGTERM
+
+    assertThat(sensor.waitFor(30, TimeUnit.SECONDS)).as(log("sensor.log")).isTrue();
+    String out = log("sensor.log");
+    assertThat(out).doesNotContain("unexpected error").contains("stopped early");
+  }
+
+  @Test
+  void aFileReplayThatEndsRaisesNoSensorSilent(TestKafka kafka) throws Exception {
+    Topics topics = TestKafka.uniqueTopics();
+    try (var admin = kafka.admin()) {
+      new TopicManager(admin).ensure(topics.all(), -1);
+    }
+    // the detection as it runs live: silence is also noticed by the wall clock
+    Process detect =
+        start(
+            "detect.log",
+            "detect",
+            "-b",
+            kafka.bootstrapServers(),
+            "--topic-prefix",
+            topics.prefix());
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> log("detect.log").contains("labwatch detect:"));
+    Path recent =
+        Captures.redated(FIXTURE, dir.resolve("recent.pcap"), 1, Instant.now().minusSeconds(60));
+
+    Cli.Result r =
+        new Cli()
+            .run(
+                "sensor",
+                "arp",
+                "--pcap",
+                recent.toString(),
+                "--heartbeat-interval",
+                "1s",
+                "-b",
+                kafka.bootstrapServers(),
+                "--topic-prefix",
+                topics.prefix());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+
+    // the conflict in it is found ...
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> kinds(kafka, topics).contains("IP_CONFLICT"));
+    // ... and the replay's end is no silent sensor, though its heartbeats (1 s) stopped long ago
+    await()
+        .during(Duration.ofSeconds(15))
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> !kinds(kafka, topics).contains("SENSOR_SILENT"));
+    assertThat(detect.isAlive()).isTrue();
+  }
+
+  private static List<String> kinds(TestKafka kafka, Topics topics) {
+    return kafka.readAll(topics.alerts()).stream()
+        .map(ConsumerRecord::value)
+        .map(Alert::kind)
+        .toList();
+  }
+
+  private boolean topicHasRecords(int port) {
+    TestKafka k = TestKafka.at("127.0.0.1:" + port, "labwatch broker process");
+    try {
+      return !k.readAll(Topics.defaults().arp()).isEmpty();
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private Process broker(int port) throws Exception {
+    Process p =
+        start(
+            "broker.log",
+            "broker",
+            "--data-dir",
+            dir.resolve("broker").toString(),
+            "--port",
+            Integer.toString(port));
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> !p.isAlive() || log("broker.log").contains("Kafka listening on"));
+    assertThat(p.isAlive()).as(log("broker.log")).isTrue();
+    return p;
+  }
+
+  private Process start(String logName, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-jar");
+    cmd.add(Path.of("target", "labwatch.jar").toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve(logName).toFile());
+    pb.environment().put("LABWATCH_DATA_DIR", dir.resolve("data-" + UUID.randomUUID()).toString());
+    Process p = pb.start();
+    processes.add(p);
+    return p;
+  }
+
+  private String log(String name) throws IOException {
+    Path p = dir.resolve(name);
+    return Files.exists(p) ? Files.readString(p) : "";
+  }
+}
