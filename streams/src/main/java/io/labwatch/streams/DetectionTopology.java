@@ -6,6 +6,7 @@ import io.labwatch.events.SensorEvent;
 import io.labwatch.events.Topics;
 import io.labwatch.streams.internal.DeadLetterHandler;
 import io.labwatch.streams.internal.DetectionSupplier;
+import io.labwatch.streams.internal.NoTombstones;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -61,7 +62,7 @@ public final class DetectionTopology {
             .withCachingDisabled());
     builder.<String, SensorEvent>stream(
             topics.arp().name(),
-            Consumed.with(topics.arp().keySerde(), topics.arp().valueSerde())
+            Consumed.with(topics.arp().keySerde(), NoTombstones.of(topics.arp().valueSerde()))
                 .withName("arp-source"))
         .process(new DetectionSupplier(config, topics.arp().partitions()), Named.as("detect"))
         .to(
