@@ -98,6 +98,55 @@ class DetectionTopologyTest {
     }
   }
 
+  /**
+   * Issue 12, item 9, made deterministic: the acceptance test's settings (a 30 s quiet period, 5 s
+   * heartbeats), and labwatch restarted mid-incident on a loaded box, taking 40 s: longer than the
+   * quiet period, shorter than the minute after which a pause used to count as unwatched. The
+   * router never stopped claiming the address: nothing may resolve or fire anew.
+   */
+  @Test
+  void aRestartSlowerThanAShortQuietPeriodDoesNotResolveAndRefire() {
+    DetectionConfig d = DetectionConfig.defaults().deterministic();
+    DetectionConfig shortQuiet =
+        new DetectionConfig(
+            Duration.ofSeconds(8),
+            d.doubleReplyWindow(),
+            Duration.ofSeconds(30),
+            Duration.ofDays(1),
+            d.updateInterval(),
+            d.stateIdleTimeout(),
+            d.silentHeartbeats(),
+            d.wallClockSilence(),
+            d.exemptMacs(),
+            d.allowed(),
+            d.ignoredNetworks(),
+            d.inventory(),
+            d.applicationId());
+    try (Lab lab = new Lab(shortQuiet)) {
+      Duration tick = Duration.ofSeconds(5);
+      for (int i = 0; i < 4; i++) {
+        lab.reply(SERVER_IP, SERVER).after(Duration.ofMillis(30)).reply(SERVER_IP, ROUTER);
+        lab.heartbeat("lab-sw1", 5_000).after(tick);
+      }
+      List<Alert> fired = conflicts(lab.alerts());
+      assertThat(fired).extracting(Alert::state).containsExactly(AlertState.FIRING);
+
+      lab.after(Duration.ofSeconds(40)); // the restart
+      for (int i = 0; i < 4; i++) {
+        lab.reply(SERVER_IP, SERVER).after(Duration.ofMillis(30)).reply(SERVER_IP, ROUTER);
+        lab.heartbeat("lab-sw1", 5_000).after(tick);
+      }
+
+      assertThat(conflicts(lab.alerts()))
+          .as("the 40 s nobody watched were not quiet")
+          .allSatisfy(
+              a -> {
+                assertThat(a.state()).isEqualTo(AlertState.FIRING);
+                assertThat(a.incidentId()).isEqualTo(fired.get(0).incidentId());
+              });
+    }
+  }
+
   private static List<Alert> conflicts(List<Alert> alerts) {
     return alerts.stream().filter(a -> a.kind().equals("IP_CONFLICT")).toList();
   }

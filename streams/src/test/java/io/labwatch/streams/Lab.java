@@ -147,7 +147,13 @@ public final class Lab implements AutoCloseable {
   }
 
   public Lab heartbeat(String sensor) {
-    arp.pipeInput(sensor, new Heartbeat(now, sensor, 10_000, new Heartbeat.Capture(1, 0, 0)), now);
+    return heartbeat(sensor, 10_000);
+  }
+
+  /** A heartbeat of a sensor that sends one every {@code intervalMs}. */
+  public Lab heartbeat(String sensor, long intervalMs) {
+    arp.pipeInput(
+        sensor, new Heartbeat(now, sensor, intervalMs, new Heartbeat.Capture(1, 0, 0)), now);
     return this;
   }
 

@@ -106,6 +106,12 @@ public final class EmbeddedBroker implements AutoCloseable {
     props.put("share.coordinator.state.topic.min.isr", "1");
     props.put("share.coordinator.state.topic.num.partitions", "10");
     props.put("group.initial.rebalance.delay.ms", "0");
+    // After a crash (kill -9, power cut) the controller refuses the restarted broker's
+    // registration (DUPLICATE_BROKER_REGISTRATION) until the old incarnation's session expires:
+    // 9 s by default, added to every restart after a crash. Broker and controller share this JVM,
+    // so their heartbeats never cross a network: a short session costs nothing.
+    props.put("broker.heartbeat.interval.ms", "500");
+    props.put("broker.session.timeout.ms", "2500");
     // the compaction buffer defaults to 128 MiB of heap; a lab box's alert topic needs far less
     props.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
 

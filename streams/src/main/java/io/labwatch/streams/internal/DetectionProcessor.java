@@ -202,7 +202,13 @@ final class DetectionProcessor implements Processor<String, SensorEvent, String,
     if (event instanceof Heartbeat h) {
       heartbeatIntervalMs = h.intervalMs();
     }
-    long gap = Math.max(MIN_BLIND_GAP_MS, config.silentHeartbeats() * heartbeatIntervalMs);
+    // (and never more than half the quiet period: a pause longer than that, with not even a
+    // heartbeat, leaves too little of a quiet period watched — with a 30 s quiet period, a 40 s
+    // restart used to resolve an incident that went on unseen, and fire it again)
+    long gap =
+        Math.min(
+            Math.max(MIN_BLIND_GAP_MS, config.silentHeartbeats() * heartbeatIntervalMs),
+            config.quietPeriod().toMillis() / 2);
     if (lastEventTime >= 0 && t - lastEventTime > gap) {
       rules.watchedSince(t);
       meta.put(WATCHED_SINCE, t);
