@@ -6,6 +6,7 @@ import io.labwatch.events.SensorEvent;
 import io.labwatch.events.Topics;
 import io.labwatch.streams.internal.DeadLetterHandler;
 import io.labwatch.streams.internal.DetectionSupplier;
+import io.labwatch.streams.internal.LabRocksDb;
 import io.labwatch.streams.internal.NoTombstones;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -82,6 +83,7 @@ public final class DetectionTopology {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    p.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, LabRocksDb.class);
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
     DeadLetterHandler.addCounter(p);
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.dlq().name());

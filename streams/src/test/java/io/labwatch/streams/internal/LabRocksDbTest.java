@@ -1,0 +1,53 @@
+package io.labwatch.streams.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.labwatch.events.Topics;
+import io.labwatch.streams.DetectionConfig;
+import io.labwatch.streams.DetectionTopology;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+
+class LabRocksDbTest {
+
+  @Test
+  void anEmptyStoreDoesNotPreallocateFourMegabytesOfManifest() {
+    RocksDB.loadLibrary();
+    try (Options options = new Options()) {
+      assertThat(options.manifestPreallocationSize()).isEqualTo(4L * 1024 * 1024);
+
+      new LabRocksDb().setConfig("ip-state", options, Map.of());
+
+      assertThat(options.manifestPreallocationSize()).isEqualTo(64 * 1024);
+    }
+  }
+
+  @Test
+  void theDetectionUsesItUnlessTheKafkaSectionNamesAnother() {
+    Properties p =
+        DetectionTopology.properties(
+            DetectionConfig.defaults(),
+            Topics.defaults(),
+            Map.of("bootstrap.servers", "unused:9092"),
+            Path.of("target", "state"));
+    assertThat(p.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)).isEqualTo(LabRocksDb.class);
+
+    Properties own =
+        DetectionTopology.properties(
+            DetectionConfig.defaults(),
+            Topics.defaults(),
+            Map.of(
+                "bootstrap.servers",
+                "unused:9092",
+                StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG,
+                "com.example.Tuned"),
+            Path.of("target", "state"));
+    assertThat(own.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))
+        .isEqualTo("com.example.Tuned");
+  }
+}
