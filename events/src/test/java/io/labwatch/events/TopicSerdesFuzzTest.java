@@ -1,10 +1,13 @@
 package io.labwatch.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serde;
+import org.junit.jupiter.api.Test;
 
 /**
  * Any bytes as a record on any topic: each key and value serde {@link Topics} exposes decodes them
@@ -40,5 +43,17 @@ class TopicSerdesFuzzTest {
     assertThat(value).as("only a null record is a tombstone").isNotNull();
     byte[] again = serde.serializer().serialize(topic, value);
     assertThat(serde.deserializer().deserialize(topic, again)).isEqualTo(value);
+  }
+
+  // Findings, kept as named cases (their inputs are in TopicSerdesFuzzTestInputs/ too)
+
+  @Test
+  void aLineBreakInTheQuotedInputKeepsTheReasonOnOneLine() {
+    byte[] json =
+        "{\"v\":1,\"ip\":\"10.0.0.1\\nx\",\"macs\":[\"52:54:00:77:00:01\"]}"
+            .getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> TOPICS.inventory().valueSerde().deserializer().deserialize("t", json))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageEndingWith("not an IP address: '10.0.0.1\\nx'");
   }
 }

@@ -57,7 +57,8 @@ class CaptureFileFuzzTest {
     }
   }
 
-  // Findings, kept as named cases (their inputs are in CaptureFileFuzzTestInputs/ too)
+  // Findings, kept as named cases (their inputs are in CaptureFileFuzzTestInputs/ too; see
+  // pcap/make-fuzz-inputs for which the fuzzer found)
 
   @Test
   void anEnhancedPacketBlockShorterThanItsHeaderIsDamage() throws IOException {
@@ -77,6 +78,14 @@ class CaptureFileFuzzTest {
   void aTimestampPastWhatAnInstantHoldsIsDamage() throws IOException {
     assertDamaged(
         "found-pcapng-timestamp-past-instant-max",
+        "damaged packet timestamp: 9223372036854775807 units of 1/1 s is past the year"
+            + " 1000000000");
+  }
+
+  @Test
+  void aTimestampOfTwoToTheSixtyFourSecondsIsDamageNotNineteenSixtyNine() throws IOException {
+    assertDamaged(
+        "found-pcapng-timestamp-2p64-minus-1-seconds",
         "damaged packet timestamp: 18446744073709551615 units of 1/1 s is past the year"
             + " 1000000000");
   }
