@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -116,7 +117,7 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
   static String reason(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof IllegalArgumentException && !(t instanceof JsonMappingException)) {
-        return t.getMessage();
+        return oneLine(t.getMessage());
       }
     }
     String message =
@@ -126,9 +127,36 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
     }
     String firstLine = message.lines().findFirst().orElse(message);
     if (e instanceof JsonMappingException jme && !jme.getPath().isEmpty()) {
-      return firstLine + " (at '" + path(jme) + "')";
+      // (a path may name a map key from the input)
+      return oneLine(firstLine + " (at '" + path(jme) + "')");
     }
-    return firstLine;
+    return oneLine(firstLine);
+  }
+
+  /** A message may quote the input, line breaks and all: control characters are escaped. */
+  private static String oneLine(String message) {
+    if (message == null || message.chars().noneMatch(Character::isISOControl)) {
+      return message;
+    }
+    StringBuilder sb = new StringBuilder(message.length() + 8);
+    message
+        .chars()
+        .forEach(
+            c -> {
+              switch (c) {
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                  if (Character.isISOControl(c)) {
+                    sb.append(String.format(Locale.ROOT, "\\u%04x", c));
+                  } else {
+                    sb.append((char) c);
+                  }
+                }
+              }
+            });
+    return sb.toString();
   }
 
   private static String path(JsonMappingException e) {

@@ -37,6 +37,9 @@ public final class CaptureFile implements AutoCloseable {
   private static final int SIMPLE_PACKET_BLOCK = 3;
   private static final int ENHANCED_PACKET_BLOCK = 6;
 
+  /** Type, length, interface, timestamp, captured and original length of a packet block. */
+  private static final int PACKET_BLOCK_HEADER = 28;
+
   // interface description block options
   private static final int OPT_END_OF_OPTIONS = 0;
   private static final int IF_TSRESOL = 9;
@@ -304,6 +307,15 @@ public final class CaptureFile implements AutoCloseable {
       int start = buffer.position();
       ByteBuffer block = buffer.slice(start, length).order(buffer.order());
       buffer.position(start + length);
+      if ((type == ENHANCED_PACKET_BLOCK || type == OBSOLETE_PACKET_BLOCK)
+          && length < PACKET_BLOCK_HEADER + 4) {
+        throw new IOException(
+            "damaged packet block of length "
+                + length
+                + ", shorter than its "
+                + (PACKET_BLOCK_HEADER + 4)
+                + "-byte header and trailer");
+      }
       switch (type) {
         case INTERFACE_DESCRIPTION_BLOCK -> interfaceBlock(block, length);
         case ENHANCED_PACKET_BLOCK -> {
@@ -313,7 +325,7 @@ public final class CaptureFile implements AutoCloseable {
               block.getInt(12),
               block.getInt(16),
               block.getInt(20),
-              28,
+              PACKET_BLOCK_HEADER,
               length)) {
             return true;
           }
@@ -325,7 +337,7 @@ public final class CaptureFile implements AutoCloseable {
               block.getInt(12),
               block.getInt(16),
               block.getInt(20),
-              28,
+              PACKET_BLOCK_HEADER,
               length)) {
             return true;
           }
@@ -405,7 +417,8 @@ public final class CaptureFile implements AutoCloseable {
   }
 
   private boolean packet(
-      ByteBuffer block, int iface, int high, int low, int captured, int dataAt, int length) {
+      ByteBuffer block, int iface, int high, int low, int captured, int dataAt, int length)
+      throws IOException {
     if (iface < 0 || iface >= interfaces.size() || captured < 0 || dataAt + captured > length - 4) {
       damagedRecords++; // a packet of an unknown interface, or damaged: skipped, and counted
       return false;
@@ -415,6 +428,14 @@ public final class CaptureFile implements AutoCloseable {
     long perSecond = i.unitsPerSecond();
     long seconds = Long.divideUnsigned(units, perSecond);
     long rest = Long.remainderUnsigned(units, perSecond);
+    if (Long.compareUnsigned(seconds, Instant.MAX.getEpochSecond()) > 0) {
+      throw new IOException(
+          "damaged packet timestamp: "
+              + Long.toUnsignedString(units)
+              + " units of 1/"
+              + perSecond
+              + " s is past the year 1000000000");
+    }
     timestamp =
         Instant.ofEpochSecond(
             seconds,

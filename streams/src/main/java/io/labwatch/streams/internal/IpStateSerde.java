@@ -179,7 +179,17 @@ public final class IpStateSerde
       return null;
     }
     IpState.Incident i = new IpState.Incident();
-    byte[] alert = new byte[in.readInt()];
+    int length = in.readInt();
+    // (a damaged length must not allocate what it says: the bytes are all here already)
+    if (length < 0 || length > in.available()) {
+      throw new SerializationException(
+          "per-IP state is damaged: an alert of "
+              + length
+              + " bytes, but "
+              + in.available()
+              + " bytes are left");
+    }
+    byte[] alert = new byte[length];
     in.readFully(alert);
     i.alert = alerts.deserialize(null, alert);
     i.lastEmittedAt = in.readLong();
