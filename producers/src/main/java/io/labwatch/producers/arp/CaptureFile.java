@@ -309,12 +309,8 @@ public final class CaptureFile implements AutoCloseable {
       buffer.position(start + length);
       if ((type == ENHANCED_PACKET_BLOCK || type == OBSOLETE_PACKET_BLOCK)
           && length < PACKET_BLOCK_HEADER + 4) {
-        throw new IOException(
-            "damaged packet block of length "
-                + length
-                + ", shorter than its "
-                + (PACKET_BLOCK_HEADER + 4)
-                + "-byte header and trailer");
+        damagedRecords++; // a packet block too short for its own header: skipped, and counted
+        continue;
       }
       switch (type) {
         case INTERFACE_DESCRIPTION_BLOCK -> interfaceBlock(block, length);
@@ -429,12 +425,8 @@ public final class CaptureFile implements AutoCloseable {
     long seconds = Long.divideUnsigned(units, perSecond);
     long rest = Long.remainderUnsigned(units, perSecond);
     if (Long.compareUnsigned(seconds, Instant.MAX.getEpochSecond()) > 0) {
-      throw new IOException(
-          "damaged packet timestamp: "
-              + Long.toUnsignedString(units)
-              + " units of 1/"
-              + perSecond
-              + " s is past the year 1000000000");
+      damagedRecords++; // a time past the year 1000000000: damaged, skipped, and counted
+      return false;
     }
     timestamp =
         Instant.ofEpochSecond(

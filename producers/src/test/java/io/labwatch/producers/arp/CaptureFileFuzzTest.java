@@ -1,7 +1,6 @@
 package io.labwatch.producers.arp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.labwatch.events.LabwatchException;
@@ -61,45 +60,38 @@ class CaptureFileFuzzTest {
   // pcap/make-fuzz-inputs for which the fuzzer found)
 
   @Test
-  void anEnhancedPacketBlockShorterThanItsHeaderIsDamage() throws IOException {
-    assertDamaged(
-        "found-pcapng-enhanced-packet-block-of-12-bytes",
-        "damaged packet block of length 12, shorter than its 32-byte header and trailer");
+  void anEnhancedPacketBlockShorterThanItsHeaderIsSkippedAsDamage() throws IOException {
+    assertSkippedAsDamage("found-pcapng-enhanced-packet-block-of-12-bytes");
   }
 
   @Test
-  void anObsoletePacketBlockShorterThanItsHeaderIsDamage() throws IOException {
-    assertDamaged(
-        "found-pcapng-obsolete-packet-block-of-20-bytes",
-        "damaged packet block of length 20, shorter than its 32-byte header and trailer");
+  void anObsoletePacketBlockShorterThanItsHeaderIsSkippedAsDamage() throws IOException {
+    assertSkippedAsDamage("found-pcapng-obsolete-packet-block-of-20-bytes");
   }
 
   @Test
-  void aTimestampPastWhatAnInstantHoldsIsDamage() throws IOException {
-    assertDamaged(
-        "found-pcapng-timestamp-past-instant-max",
-        "damaged packet timestamp: 9223372036854775807 units of 1/1 s is past the year"
-            + " 1000000000");
+  void aTimestampPastWhatAnInstantHoldsIsSkippedAsDamage() throws IOException {
+    assertSkippedAsDamage("found-pcapng-timestamp-past-instant-max");
   }
 
   @Test
-  void aTimestampOfTwoToTheSixtyFourSecondsIsDamageNotNineteenSixtyNine() throws IOException {
-    assertDamaged(
-        "found-pcapng-timestamp-2p64-minus-1-seconds",
-        "damaged packet timestamp: 18446744073709551615 units of 1/1 s is past the year"
-            + " 1000000000");
+  void aTimestampOfTwoToTheSixtyFourSecondsIsSkippedAsDamageNotNineteenSixtyNine()
+      throws IOException {
+    assertSkippedAsDamage("found-pcapng-timestamp-2p64-minus-1-seconds");
   }
 
-  private static void assertDamaged(String input, String why) throws IOException {
+  /** The damaged packet is skipped and counted; nothing is thrown, nothing stamped 1969. */
+  private static void assertSkippedAsDamage(String input) throws IOException {
     try (var in =
         CaptureFileFuzzTest.class.getResourceAsStream(
             "CaptureFileFuzzTestInputs/readsOrRefusesInOneLine/" + input)) {
       Files.write(file, in.readAllBytes());
     }
     try (CaptureFile capture = CaptureFile.open(file)) {
-      assertThatThrownBy(capture::next)
-          .isInstanceOf(LabwatchException.class)
-          .hasMessage("cannot read capture file " + file + ": " + why);
+      while (capture.next()) {
+        assertThat(capture.timestamp()).isAfter(java.time.Instant.EPOCH);
+      }
+      assertThat(capture.damage().records()).isPositive();
     }
   }
 }
