@@ -70,18 +70,12 @@ class BrokerKillIT {
   @Test
   void aBrokerKilledEighteenTimesMidStreamNeverEndsTheDetectionAndEveryConflictFiresOnce()
       throws Exception {
-    int port = PrometheusServer.freePort();
-    String bootstrap = "127.0.0.1:" + port;
-    startBroker(port);
-    TestKafka kafka = TestKafka.at(bootstrap, "labwatch broker process");
-    Topics topics = TestKafka.uniqueTopics();
-    try (var admin = kafka.admin()) {
-      new TopicManager(admin).ensure(topics.all(), -1);
-    }
-    Process detect = detect(bootstrap, topics, "broker-kill-" + UUID.randomUUID());
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .until(() -> log("detect.log").contains("labwatch detect:"));
+    Pipeline pipeline = startPipeline("broker-kill-");
+    int port = pipeline.port();
+    String bootstrap = pipeline.bootstrap();
+    TestKafka kafka = pipeline.kafka();
+    Topics topics = pipeline.topics();
+    Process detect = pipeline.detect();
 
     // Observations stream in all along: every round is one new conflict on an address of its own,
     // amid steady traffic of stations that hold theirs alone.
@@ -173,18 +167,12 @@ class BrokerKillIT {
   @Test
   void aDetectionStalledPastItsTransactionTimeoutRecoversAndFiresEveryConflictOnce()
       throws Exception {
-    int port = PrometheusServer.freePort();
-    String bootstrap = "127.0.0.1:" + port;
-    startBroker(port);
-    TestKafka kafka = TestKafka.at(bootstrap, "labwatch broker process");
-    Topics topics = TestKafka.uniqueTopics();
-    try (var admin = kafka.admin()) {
-      new TopicManager(admin).ensure(topics.all(), -1);
-    }
-    Process detect = detect(bootstrap, topics, "stall-" + UUID.randomUUID());
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .until(() -> log("detect.log").contains("labwatch detect:"));
+    Pipeline pipeline = startPipeline("stall-");
+    int port = pipeline.port();
+    String bootstrap = pipeline.bootstrap();
+    TestKafka kafka = pipeline.kafka();
+    Topics topics = pipeline.topics();
+    Process detect = pipeline.detect();
     Set<String> conflicted = new TreeSet<>();
     try (KafkaProducer<String, SensorEvent> producer = producer(bootstrap, topics)) {
       Instant t = Instant.now().minus(Duration.ofDays(1));
@@ -236,6 +224,26 @@ class BrokerKillIT {
     Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start();
     assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(kill.exitValue()).isZero();
+  }
+
+  /** A broker process with labwatch's topics, and `labwatch detect` running against it. */
+  private record Pipeline(
+      int port, String bootstrap, TestKafka kafka, Topics topics, Process detect) {}
+
+  private Pipeline startPipeline(String appIdPrefix) throws Exception {
+    int port = PrometheusServer.freePort();
+    String bootstrap = "127.0.0.1:" + port;
+    startBroker(port);
+    TestKafka kafka = TestKafka.at(bootstrap, "labwatch broker process");
+    Topics topics = TestKafka.uniqueTopics();
+    try (var admin = kafka.admin()) {
+      new TopicManager(admin).ensure(topics.all(), -1);
+    }
+    Process detect = detect(bootstrap, topics, appIdPrefix + UUID.randomUUID());
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .until(() -> log("detect.log").contains("labwatch detect:"));
+    return new Pipeline(port, bootstrap, kafka, topics, detect);
   }
 
   private void startBroker(int port) throws IOException {

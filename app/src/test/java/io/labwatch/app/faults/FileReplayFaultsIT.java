@@ -18,9 +18,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -76,15 +80,7 @@ class FileReplayFaultsIT {
 
   @Test
   void aBrokerThatDiesMidReplayEndsTheReplayWithinItsBoundInOneLineAndExitOne() throws Exception {
-    int port = PrometheusServer.freePort();
-    Process broker = broker(port);
-    Path big =
-        Captures.redated(
-            FIXTURE, dir.resolve("big.pcap"), 20_000, Instant.now().minus(Duration.ofHours(2)));
-    Process sensor =
-        start("sensor.log", "sensor", "arp", "--pcap", big.toString(), "-b", "127.0.0.1:" + port);
-    await().atMost(Duration.ofSeconds(60)).until(() -> topicHasRecords(port) || !sensor.isAlive());
-    broker.destroyForcibly();
+    Process sensor = replayingWhenItsBrokerDies();
     long killed = System.nanoTime();
 
     assertThat(sensor.waitFor(90, TimeUnit.SECONDS)).as(log("sensor.log")).isTrue();
@@ -98,15 +94,7 @@ class FileReplayFaultsIT {
 
   @Test
   void sigtermDuringAReplayToADeadBrokerStopsAtOnceWithoutAnUnexpectedError() throws Exception {
-    int port = PrometheusServer.freePort();
-    Process broker = broker(port);
-    Path big =
-        Captures.redated(
-            FIXTURE, dir.resolve("big.pcap"), 20_000, Instant.now().minus(Duration.ofHours(2)));
-    Process sensor =
-        start("sensor.log", "sensor", "arp", "--pcap", big.toString(), "-b", "127.0.0.1:" + port);
-    await().atMost(Duration.ofSeconds(60)).until(() -> topicHasRecords(port) || !sensor.isAlive());
-    broker.destroyForcibly();
+    Process sensor = replayingWhenItsBrokerDies();
     Thread.sleep(2_000);
     sensor.destroy(); // SIGTERM
 
@@ -170,12 +158,37 @@ class FileReplayFaultsIT {
         .toList();
   }
 
-  private boolean topicHasRecords(int port) {
-    TestKafka k = TestKafka.at("127.0.0.1:" + port, "labwatch broker process");
-    try {
-      return !k.readAll(Topics.defaults().arp()).isEmpty();
-    } catch (RuntimeException e) {
-      return false;
+  /**
+   * `labwatch sensor arp --pcap` of 900,000 packets into a broker process, which is killed once the
+   * first records are in.
+   */
+  private Process replayingWhenItsBrokerDies() throws Exception {
+    int port = PrometheusServer.freePort();
+    Process broker = broker(port);
+    Path big =
+        Captures.redated(
+            FIXTURE, dir.resolve("big.pcap"), 60_000, Instant.now().minus(Duration.ofHours(2)));
+    Process sensor =
+        start("sensor.log", "sensor", "arp", "--pcap", big.toString(), "-b", "127.0.0.1:" + port);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> topicHasRecords(port) || !sensor.isAlive());
+    assertThat(sensor.isAlive()).as("the replay is still going; %s", log("sensor.log")).isTrue();
+    broker.destroyForcibly();
+    return sensor;
+  }
+
+  private static boolean topicHasRecords(int port) {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", "127.0.0.1:" + port))) {
+      Map<TopicPartition, OffsetSpec> ends = new java.util.HashMap<>();
+      for (int p = 0; p < Topics.defaults().arp().partitions(); p++) {
+        ends.put(new TopicPartition(Topics.defaults().arp().name(), p), OffsetSpec.latest());
+      }
+      return admin.listOffsets(ends).all().get(5, TimeUnit.SECONDS).values().stream()
+          .anyMatch(o -> o.offset() > 0);
+    } catch (Exception e) {
+      return false; // not there yet
     }
   }
 
