@@ -151,6 +151,55 @@ class FileReplayFaultsIT {
     assertThat(detect.isAlive()).isTrue();
   }
 
+  /** Item 1: a board without a clock stamps its first packet 1970. */
+  @Test
+  void aCaptureWhoseFirstPacketSays1970IsAnalysedAndPublishedInAMomentNotFiftyYearsOfHeartbeats(
+      TestKafka kafka) throws Exception {
+    Path capture =
+        Captures.redated(FIXTURE, dir.resolve("rtc.pcap"), 1, Instant.now().minusSeconds(60));
+    byte[] bytes = Files.readAllBytes(capture);
+    java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(24, 0);
+    Files.write(capture, bytes);
+
+    Cli.Result analysed = new Cli().run("analyze", capture.toString());
+    assertThat(analysed.exitCode()).as(analysed.err()).isZero();
+    assertThat(analysed.out()).contains("IP_CONFLICT");
+    assertThat(analysed.err()).contains("stamped out of range: 1", "says 1970-01-01T00:00:00");
+
+    Topics topics = TestKafka.uniqueTopics();
+    Cli.Result published =
+        new Cli()
+            .run(
+                "sensor",
+                "arp",
+                "--pcap",
+                capture.toString(),
+                "-b",
+                kafka.bootstrapServers(),
+                "--topic-prefix",
+                topics.prefix());
+    assertThat(published.exitCode()).as(published.err()).isZero();
+    // 14 observations and a heartbeat or two to each partition: not 17 million
+    assertThat(kafka.readAll(topics.arp())).hasSizeLessThan(30);
+  }
+
+  /** Item 6: a corrupt record length is damage, and the conflict after it is still found. */
+  @Test
+  void aCaptureWithACorruptRecordLengthIsAnalysedPastTheDamage() throws Exception {
+    byte[] bytes = Files.readAllBytes(FIXTURE);
+    java.nio.ByteBuffer.wrap(bytes)
+        .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        .putInt(24 + 58 + 8, 0x7FFF0000); // the second record's captured length
+    Path damaged = Files.write(dir.resolve("damaged.pcap"), bytes);
+
+    Cli.Result r = new Cli().run("analyze", damaged.toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("IP_CONFLICT");
+    assertThat(r.err())
+        .contains("read 15 packets", "analysed 14 observations", "damaged at offset 82: 1 record");
+  }
+
   private static List<String> kinds(TestKafka kafka, Topics topics) {
     return kafka.readAll(topics.alerts()).stream()
         .map(ConsumerRecord::value)

@@ -415,7 +415,10 @@ public final class CaptureFile implements AutoCloseable {
   private boolean packet(
       ByteBuffer block, int iface, int high, int low, int captured, int dataAt, int length)
       throws IOException {
-    if (iface < 0 || iface >= interfaces.size() || captured < 0 || dataAt + captured > length - 4) {
+    if (iface < 0
+        || iface >= interfaces.size()
+        || captured < 0
+        || (long) dataAt + captured > length - 4) { // (long: a caplen near 2^31 overflows int)
       damagedRecords++; // a packet of an unknown interface, or damaged: skipped, and counted
       return false;
     }

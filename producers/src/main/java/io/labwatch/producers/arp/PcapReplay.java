@@ -222,10 +222,11 @@ public final class PcapReplay {
       if (stopped == null && publisher.failures() > 0) {
         stopped = "cannot publish (" + publisher.firstFailure() + ")";
       }
+      // (a damaged record counts as a packet read and skipped, so that the counts add up)
       stats.skipped(SkipReason.DAMAGED_RECORD, capture.damage().records());
       return new Summary(
           file,
-          packets,
+          packets + capture.damage().records(),
           published,
           stats,
           publisher.failures(),

@@ -80,6 +80,12 @@ class CaptureFileFuzzTest {
     assertSkippedAsDamage("found-pcapng-timestamp-2p64-minus-1-seconds");
   }
 
+  @Test
+  void aPacketWhoseCaplenOverflowsTheBoundsCheckIsSkippedAsDamageNotAllocated() throws IOException {
+    // its caplen plus the data's offset in the block passed 2^31 and wrapped negative
+    assertSkippedAsDamage("found-pcapng-caplen-overflowing-int");
+  }
+
   /** The damaged packet is skipped and counted; nothing is thrown, nothing stamped 1969. */
   private static void assertSkippedAsDamage(String input) throws IOException {
     try (var in =
