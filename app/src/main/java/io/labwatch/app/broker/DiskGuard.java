@@ -95,13 +95,18 @@ public final class DiskGuard implements AutoCloseable {
     boolean block = full || brokerStopped.get() != null;
     if (block != blocked) {
       blocked = block;
-      log.info(
-          block
-              ? "the disk of {} is full ({} MiB free): dropping observations, detection paused"
-              : "the disk of {} has room again ({} MiB free): observations published, detection"
-                  + " resumed",
-          dir,
-          now / EmbeddedBroker.MIB);
+      if (block) {
+        log.info(
+            "labwatch stops writing ({}; {} has {} MiB free): observations dropped, detection paused",
+            full ? "the disk is full" : "the broker stopped",
+            dir,
+            now / EmbeddedBroker.MIB);
+      } else {
+        log.info(
+            "labwatch writes again ({} has {} MiB free): observations published, detection resumed",
+            dir,
+            now / EmbeddedBroker.MIB);
+      }
       listeners.forEach(
           l -> {
             try {
@@ -146,7 +151,7 @@ public final class DiskGuard implements AutoCloseable {
           + "): "
           + what;
     }
-    return "Kafka stopped on a failed write ("
+    return "stopped ("
         + stopped
         + "; "
         + dir

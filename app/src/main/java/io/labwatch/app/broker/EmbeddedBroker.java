@@ -17,6 +17,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import kafka.server.KafkaConfig;
@@ -192,7 +193,7 @@ public final class EmbeddedBroker implements AutoCloseable {
       stoppedBecause =
           message != null && !message.isBlank()
               ? message.lines().findFirst().orElse(message)
-              : "Kafka asked to " + how + " the process (status " + status + ")";
+              : "its log dir failed and Kafka asked to " + how + " the JVM (status " + status + ")";
       restarter = new Thread(this::restart, "labwatch-broker-restart");
       restarter.setDaemon(true);
       restarter.start();
@@ -213,7 +214,14 @@ public final class EmbeddedBroker implements AutoCloseable {
 
   /** Shuts the failed server down, waits for space, starts a new server on the same config. */
   private void restart() {
-    shutdownQuietly(server);
+    if (!shutdownFailed(server)) {
+      stoppedBecause =
+          stoppedBecause + "; it did not stop within " + FAILED_SHUTDOWN + ", restart labwatch";
+      log.error(
+          "the failed embedded Kafka broker did not stop within {}; restart labwatch",
+          FAILED_SHUTDOWN);
+      return;
+    }
     long backoffMs = 1000;
     while (!isClosed()) {
       if (freeBytes() >= restartBytes()) {
@@ -242,6 +250,34 @@ public final class EmbeddedBroker implements AutoCloseable {
         return;
       }
     }
+  }
+
+  /** How long a failed server may take to stop before its stop is given up. */
+  static final Duration FAILED_SHUTDOWN = Duration.ofSeconds(60);
+
+  /**
+   * Stops a server whose log dir failed. Its broker first asks the controller to let it go
+   * (controlled shutdown) and waits up to 5 minutes for the answer; when the metadata log is the
+   * one that failed, no answer comes. That wait is interrupted after a few seconds (Kafka logs it
+   * and goes on stopping); every other step is left to finish.
+   *
+   * @return whether the server stopped
+   */
+  private static boolean shutdownFailed(KafkaRaftServer failed) {
+    Thread stopper = new Thread(() -> shutdownQuietly(failed), "labwatch-broker-stop");
+    stopper.setDaemon(true);
+    stopper.start();
+    try {
+      stopper.join(5_000);
+      if (stopper.isAlive()) {
+        stopper.interrupt();
+        stopper.join(FAILED_SHUTDOWN.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    return !stopper.isAlive();
   }
 
   private synchronized boolean isClosed() {

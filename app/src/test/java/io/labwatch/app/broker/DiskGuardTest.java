@@ -76,7 +76,7 @@ class DiskGuardTest {
 
     // then
     assertThat(guard.problem())
-        .startsWith("Kafka stopped on a failed write (Shutdown broker because all log dirs")
+        .startsWith("stopped (Shutdown broker because all log dirs")
         .endsWith(
             "observations are dropped (1 so far) and the detection is paused until space is"
                 + " freed, then the broker starts again");
