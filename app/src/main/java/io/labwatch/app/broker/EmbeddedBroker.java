@@ -17,10 +17,13 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -42,18 +45,38 @@ public final class EmbeddedBroker implements AutoCloseable {
   private static final int NODE_ID = 1;
   private static final String CONTROLLER = "CONTROLLER";
 
-  private final KafkaRaftServer server;
+  /** 1 MiB, the unit free space is said in. */
+  static final long MIB = 1024L * 1024;
+
+  /** Kafka's halt and exit procedures, while a broker that survives Kafka's halts owns them. */
+  private static final AtomicReference<EmbeddedBroker> exitOwner = new AtomicReference<>();
+
+  private final KafkaConfig config;
   private final String bootstrapServers;
   private final Path logDir;
   private final boolean formatted;
+  private final long reserveBytes;
+  private volatile KafkaRaftServer server;
+
+  /** Why Kafka stopped itself, while it is stopped and not yet started again; else null. */
+  private volatile String stoppedBecause;
+
+  private Thread restarter;
   private boolean closed;
 
   private EmbeddedBroker(
-      KafkaRaftServer server, String bootstrapServers, Path logDir, boolean formatted) {
+      KafkaConfig config,
+      KafkaRaftServer server,
+      String bootstrapServers,
+      Path logDir,
+      boolean formatted,
+      long reserveBytes) {
+    this.config = config;
     this.server = server;
     this.bootstrapServers = bootstrapServers;
     this.logDir = logDir;
     this.formatted = formatted;
+    this.reserveBytes = reserveBytes;
   }
 
   /**
@@ -63,9 +86,21 @@ public final class EmbeddedBroker implements AutoCloseable {
    *     used
    */
   public static EmbeddedBroker start(Path dataDir, String host, int port) {
+    return start(dataDir, host, port, 0);
+  }
+
+  /**
+   * Starts the broker, refusing to when its data dir has less than {@code reserveBytes} free: Kafka
+   * on a full disk fails half-way through its start (an {@code InternalError} from a memory-mapped
+   * index) and, once running, stops the whole process at its first failed write.
+   *
+   * @throws LabwatchException also saying how much space the data dir lacks
+   */
+  public static EmbeddedBroker start(Path dataDir, String host, int port, long reserveBytes) {
     Path logDir = dataDir.toAbsolutePath().normalize().resolve("kafka");
     int brokerPort = port == 0 ? freePort(host) : checkFree(host, port);
     prepare(logDir);
+    checkSpace(logDir, reserveBytes);
     checkNotLocked(logDir);
     int controllerPort = freePort("127.0.0.1");
     boolean formatted = formatIfNew(logDir, controllerPort);
@@ -115,40 +150,170 @@ public final class EmbeddedBroker implements AutoCloseable {
     // the compaction buffer defaults to 128 MiB of heap; a lab box's alert topic needs far less
     props.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
 
+    KafkaConfig config = KafkaConfig.fromProps(props, false);
     KafkaRaftServer server = null;
     try {
-      server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+      server = new KafkaRaftServer(config, Time.SYSTEM);
       server.startup();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | InternalError e) {
       if (server != null) {
         shutdownQuietly(server);
       }
-      throw explain(e, logDir, host, brokerPort);
+      throw explain(e, logDir, host, brokerPort, reserveBytes);
     }
     String bootstrap = advertised + ":" + brokerPort;
     log.info("embedded Kafka broker up at {}, data in {}", bootstrap, logDir);
-    return new EmbeddedBroker(server, bootstrap, logDir, formatted);
+    return new EmbeddedBroker(config, server, bootstrap, logDir, formatted, reserveBytes);
   }
 
-  /** Below this much free space in the data dir, the broker is reported as in trouble. */
-  static final long LOW_DISK_BYTES = 256L * 1024 * 1024;
+  /**
+   * From now until {@link #close}, Kafka's calls to halt or exit the process (it makes them when
+   * its log dir fails, e.g. on a full disk: "Shutdown broker because all log dirs ... have failed")
+   * stop this broker instead of the JVM; it is started again, on the same directory and port, once
+   * the data dir has its reserve free again. Clients reconnect by themselves. For a process that
+   * holds more than the broker ({@code labwatch run}); one broker per JVM.
+   *
+   * @return this
+   */
+  public EmbeddedBroker surviveKafkaHalts() {
+    if (!exitOwner.compareAndSet(null, this)) {
+      throw new IllegalStateException("another embedded broker already owns Kafka's halts");
+    }
+    Exit.setHaltProcedure((status, message) -> kafkaStopped("halt", status, message));
+    Exit.setExitProcedure((status, message) -> kafkaStopped("exit", status, message));
+    return this;
+  }
+
+  /** Kafka asked to end the process: stop the broker alone, and start it again later. */
+  private void kafkaStopped(String how, int status, String message) {
+    synchronized (this) {
+      if (closed || stoppedBecause != null) {
+        return;
+      }
+      stoppedBecause =
+          message != null && !message.isBlank()
+              ? message.lines().findFirst().orElse(message)
+              : "its log dir failed and Kafka asked to " + how + " the JVM (status " + status + ")";
+      restarter = new Thread(this::restart, "labwatch-broker-restart");
+      restarter.setDaemon(true);
+      restarter.start();
+    }
+    log.error(
+        "the embedded Kafka broker stopped: {}; labwatch keeps running and starts it again once {}"
+            + " has {} MiB free ({} MiB now)",
+        stoppedBecause,
+        logDir.getParent(),
+        restartBytes() / MIB,
+        freeBytes() / MIB);
+  }
+
+  /** How much free space a restart after a failure waits for: the reserve and some. */
+  private long restartBytes() {
+    return reserveBytes + DiskGuard.HYSTERESIS_BYTES;
+  }
+
+  /** Shuts the failed server down, waits for space, starts a new server on the same config. */
+  private void restart() {
+    if (!shutdownFailed(server)) {
+      stoppedBecause =
+          stoppedBecause + "; it did not stop within " + FAILED_SHUTDOWN + ", restart labwatch";
+      log.error(
+          "the failed embedded Kafka broker did not stop within {}; restart labwatch",
+          FAILED_SHUTDOWN);
+      return;
+    }
+    long backoffMs = 1000;
+    while (!isClosed()) {
+      if (freeBytes() >= restartBytes()) {
+        KafkaRaftServer next = new KafkaRaftServer(config, Time.SYSTEM);
+        try {
+          next.startup();
+          synchronized (this) {
+            if (closed) {
+              shutdownQuietly(next);
+              return;
+            }
+            server = next;
+            stoppedBecause = null;
+          }
+          log.info("embedded Kafka broker up again at {}", bootstrapServers);
+          return;
+        } catch (RuntimeException | InternalError e) {
+          log.warn("the embedded Kafka broker did not start again: {}; trying again", e.toString());
+          shutdownQuietly(next);
+          backoffMs = Math.min(backoffMs * 2, 30_000);
+        }
+      }
+      try {
+        Thread.sleep(backoffMs);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /** How long a failed server may take to stop before its stop is given up. */
+  static final Duration FAILED_SHUTDOWN = Duration.ofSeconds(60);
 
   /**
-   * Null while the broker is fine; else what is wrong: its disk filling up (Kafka stops a broker
-   * whose log directory fails), or its port no longer accepting connections.
+   * Stops a server whose log dir failed. Its broker first asks the controller to let it go
+   * (controlled shutdown) and waits up to 5 minutes for the answer; when the metadata log is the
+   * one that failed, no answer comes. That wait is interrupted after a few seconds (Kafka logs it
+   * and goes on stopping); every other step is left to finish.
+   *
+   * @return whether the server stopped
+   */
+  private static boolean shutdownFailed(KafkaRaftServer failed) {
+    Thread stopper = new Thread(() -> shutdownQuietly(failed), "labwatch-broker-stop");
+    stopper.setDaemon(true);
+    stopper.start();
+    try {
+      stopper.join(5_000);
+      if (stopper.isAlive()) {
+        stopper.interrupt();
+        stopper.join(FAILED_SHUTDOWN.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    return !stopper.isAlive();
+  }
+
+  private synchronized boolean isClosed() {
+    return closed;
+  }
+
+  /** Free space in the data dir's file system; 0 when it cannot be read. */
+  long freeBytes() {
+    try {
+      return Files.getFileStore(logDir).getUsableSpace();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /** Why Kafka stopped, while it has stopped itself and is not up again; else null. */
+  public String stoppedBecause() {
+    return stoppedBecause;
+  }
+
+  /**
+   * Null while the broker is fine; else what is wrong: Kafka stopped itself (a failed log dir) and
+   * waits to be started again, or its port no longer accepts connections.
    */
   public String problem() {
-    try {
-      long free = java.nio.file.Files.getFileStore(logDir).getUsableSpace();
-      if (free < LOW_DISK_BYTES) {
-        return "the disk of "
-            + logDir
-            + " is nearly full: "
-            + free / (1024 * 1024)
-            + " MB free; Kafka stops when it is full — free space, or shorten retention";
-      }
-    } catch (java.io.IOException e) {
-      return "cannot read the free space of " + logDir + ": " + e.getMessage();
+    String stopped = stoppedBecause;
+    if (stopped != null) {
+      return "stopped ("
+          + stopped
+          + "); it starts again by itself once "
+          + logDir.getParent()
+          + " has "
+          + restartBytes() / MIB
+          + " MiB free ("
+          + freeBytes() / MIB
+          + " MiB now)";
     }
     int colon = bootstrapServers.lastIndexOf(':');
     try (java.net.Socket s = new java.net.Socket()) {
@@ -180,20 +345,36 @@ public final class EmbeddedBroker implements AutoCloseable {
 
   /** Stops the broker cleanly: its logs are flushed and closed, so a restart recovers nothing. */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
+  public void close() {
+    Thread waitFor;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      waitFor = restarter;
     }
-    closed = true;
     log.info("stopping embedded Kafka broker at {}", bootstrapServers);
+    if (waitFor != null) {
+      waitFor.interrupt();
+      try {
+        waitFor.join(60_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     shutdownQuietly(server);
+    if (exitOwner.compareAndSet(this, null)) {
+      Exit.resetHaltProcedure();
+      Exit.resetExitProcedure();
+    }
   }
 
   private static void shutdownQuietly(KafkaRaftServer server) {
     try {
       server.shutdown();
       server.awaitShutdown();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | InternalError e) {
       log.warn("embedded Kafka broker did not stop cleanly: {}", e.toString());
     }
   }
@@ -248,6 +429,39 @@ public final class EmbeddedBroker implements AutoCloseable {
   }
 
   /**
+   * Refuses a start with less than {@code reserveBytes} free, in one line: Kafka would fail
+   * half-way through, with an InternalError from writing a memory-mapped index on a full disk.
+   */
+  private static void checkSpace(Path logDir, long reserveBytes) {
+    if (reserveBytes <= 0) {
+      return;
+    }
+    long free;
+    try {
+      free = Files.getFileStore(logDir).getUsableSpace();
+    } catch (IOException e) {
+      throw new LabwatchException(
+          "data dir " + logDir.getParent() + " cannot be used: " + e.getMessage(), e);
+    }
+    if (free < reserveBytes) {
+      throw diskFull(logDir, free, reserveBytes, null);
+    }
+  }
+
+  private static LabwatchException diskFull(
+      Path logDir, long free, long reserveBytes, Throwable cause) {
+    return new LabwatchException(
+        "the disk of "
+            + logDir.getParent()
+            + " has "
+            + free / MIB
+            + " MiB free; the embedded broker needs at least "
+            + Math.max(reserveBytes, MIB) / MIB
+            + " MiB: free some space (or point dataDir elsewhere)",
+        cause);
+  }
+
+  /**
    * Kafka locks its log dir, but only once its controller has already started on it; a second
    * labwatch on the same data dir is refused here, before it touches anything.
    */
@@ -268,7 +482,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
   }
 
-  private static LabwatchException inUse(Path logDir, Exception cause) {
+  private static LabwatchException inUse(Path logDir, Throwable cause) {
     return new LabwatchException(
         "data dir "
             + logDir.getParent()
@@ -321,7 +535,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
   }
 
-  private static LabwatchException portTaken(String host, int port, Exception cause) {
+  private static LabwatchException portTaken(String host, int port, Throwable cause) {
     String owner = PortOwner.describe(port).map(o -> " by " + o).orElse("");
     return new LabwatchException(
         "port "
@@ -335,9 +549,22 @@ public final class EmbeddedBroker implements AutoCloseable {
   }
 
   /** Kafka's start-up failures, in words that say what to do. */
-  private static LabwatchException explain(RuntimeException e, Path logDir, String host, int port) {
+  private static LabwatchException explain(
+      Throwable e, Path logDir, String host, int port, long reserveBytes) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       String m = String.valueOf(t.getMessage());
+      // a write to a memory-mapped index on a full disk is a SIGBUS, which the JVM turns into an
+      // InternalError ("a fault occurred in an unsafe memory access operation")
+      if (m.contains("No space left on device")
+          || (t instanceof InternalError && m.contains("unsafe memory access"))) {
+        long free;
+        try {
+          free = Files.getFileStore(logDir).getUsableSpace();
+        } catch (IOException io) {
+          free = 0;
+        }
+        return diskFull(logDir, free, reserveBytes, e);
+      }
       if (m.contains("Address already in use")) {
         return portTaken(host, port, e);
       }

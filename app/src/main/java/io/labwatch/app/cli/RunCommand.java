@@ -1,5 +1,6 @@
 package io.labwatch.app.cli;
 
+import io.labwatch.app.broker.DiskGuard;
 import io.labwatch.app.broker.EmbeddedBroker;
 import io.labwatch.app.config.ConfigLoader;
 import io.labwatch.app.config.LabwatchConfig;
@@ -57,6 +58,9 @@ import picocli.CommandLine.ParentCommand;
       ExitCodes.TERMINATED
     })
 final class RunCommand implements Callable<Integer> {
+
+  /** How often the disk guard reads the data dir's free space. */
+  static final long DISK_CHECK_MILLIS = 1000;
 
   @ParentCommand Labwatch parent;
   @Mixin CommonOptions common;
@@ -130,6 +134,8 @@ final class RunCommand implements Callable<Integer> {
     Health health = new Health();
     String bootstrap;
     String brokerLine;
+    // with the embedded broker the data dir holds Kafka's log: a full disk must not end labwatch
+    DiskGuard disk = null;
     if (config.externalBootstrapServers().isPresent()) {
       bootstrap = config.externalBootstrapServers().get();
       brokerLine = bootstrap + " (external cluster)";
@@ -138,9 +144,23 @@ final class RunCommand implements Callable<Integer> {
           shutdown.register(
               "embedded broker",
               EmbeddedBroker.start(
-                  config.dataDir(), config.broker().host(), config.broker().port()));
+                      config.dataDir(),
+                      config.broker().host(),
+                      config.broker().port(),
+                      config.broker().diskReserveBytes())
+                  .surviveKafkaHalts());
       bootstrap = broker.bootstrapServers();
-      health.register("broker", broker::problem);
+      DiskGuard guard =
+          shutdown.register(
+              "disk guard",
+              DiskGuard.start(broker, config.broker().diskReserveBytes(), DISK_CHECK_MILLIS));
+      disk = guard;
+      health.register(
+          "broker",
+          () -> {
+            String full = guard.problem();
+            return full != null ? full : broker.problem();
+          });
       brokerLine =
           bootstrap
               + " (embedded; data in "
@@ -155,6 +175,9 @@ final class RunCommand implements Callable<Integer> {
     // the sinks before the detection: a new sink starts at the topic's end as it is now, so it
     // sees every alert the detection raises; and it stops after the detection, draining it
     LabwatchMetrics metrics = new LabwatchMetrics(health);
+    if (disk != null) {
+      metrics.droppedObservations("disk_full", disk::dropped);
+    }
     String alertsLine;
     if (config.slack().enabled()) {
       SlackSink slackSink =
@@ -196,15 +219,19 @@ final class RunCommand implements Callable<Integer> {
             // a failure is said on the console by the health watch, like any part's
             Detection.start(config, bootstrap, why -> {}));
     health.register("detection", detection::problem);
+    if (disk != null) {
+      disk.onChange(detection::paused);
+    }
     String sensorLine;
     if (noCapture) {
       sensorLine = "off (--no-capture)";
     } else {
-      EventPublisher publisher =
+      EventPublisher kafkaPublisher =
           shutdown.register(
               "sensor publisher",
               new KafkaEventPublisher(
                   config.catalogue().arp(), config.kafkaClientProperties(bootstrap)));
+      EventPublisher publisher = disk == null ? kafkaPublisher : disk.guard(kafkaPublisher);
       try {
         ArpSensor sensor =
             shutdown.register(

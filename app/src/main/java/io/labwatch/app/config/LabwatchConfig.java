@@ -72,7 +72,7 @@ public record LabwatchConfig(
   public static LabwatchConfig defaults() {
     return new LabwatchConfig(
         Paths.expand(DEFAULT_DATA_DIR),
-        new Broker(Broker.DEFAULT_HOST, Broker.DEFAULT_PORT),
+        new Broker(Broker.DEFAULT_HOST, Broker.DEFAULT_PORT, Broker.DEFAULT_DISK_RESERVE_MB),
         new TopicSettings(Topics.DEFAULT_PREFIX, -1),
         Map.of(),
         // interfaces, sensorId and probe take the sensor's own defaults
@@ -118,8 +118,11 @@ public record LabwatchConfig(
    *
    * @param host the address it listens on
    * @param port its port; 0 picks a free one
+   * @param diskReserveMb free space (MiB) the data dir keeps for Kafka: below it labwatch stops
+   *     writing (drops observations, pauses the detection) before Kafka runs out of disk; 0 turns
+   *     the guard off
    */
-  public record Broker(String host, int port) {
+  public record Broker(String host, int port, long diskReserveMb) {
 
     /** {@code broker.host}'s default. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -127,7 +130,17 @@ public record LabwatchConfig(
     /** {@code broker.port}'s default. */
     public static final int DEFAULT_PORT = 9092;
 
+    /**
+     * {@code broker.diskReserveMb}'s default: room for Kafka's own writes (its metadata log, index
+     * files of new segments, offset commits) for hours after labwatch stops writing.
+     */
+    public static final long DEFAULT_DISK_RESERVE_MB = 128;
+
     public Broker {
+      if (diskReserveMb < 0) {
+        throw new IllegalArgumentException(
+            "diskReserveMb: must be >= 0 (0 turns the disk guard off), got " + diskReserveMb);
+      }
       if (host == null || host.isBlank()) {
         throw new IllegalArgumentException("host: must not be empty");
       }
@@ -135,6 +148,11 @@ public record LabwatchConfig(
         throw new IllegalArgumentException(
             "port: must be 0..65535 (0 picks a free port), got " + port);
       }
+    }
+
+    /** {@link #diskReserveMb} in bytes. */
+    public long diskReserveBytes() {
+      return diskReserveMb * 1024 * 1024;
     }
 
     public String address() {

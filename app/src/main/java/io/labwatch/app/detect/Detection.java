@@ -102,6 +102,19 @@ public final class Detection implements AutoCloseable {
     return d;
   }
 
+  /**
+   * Pauses (true) or resumes (false) the processing: while paused no record is processed and no
+   * punctuation runs (Kafka Streams still polls and commits), and the group membership is kept, so
+   * resuming carries on where it stopped.
+   */
+  public void paused(boolean pause) {
+    if (pause) {
+      streams.pause();
+    } else {
+      streams.resume();
+    }
+  }
+
   public KafkaStreams.State state() {
     return streams.state();
   }

@@ -234,6 +234,21 @@ public final class LabwatchMetrics {
     }
   }
 
+  /**
+   * Observations the in-process sensors dropped instead of publishing, by why: {@code disk_full}
+   * while the broker's disk has no room; {@code dropped} is read at each scrape.
+   */
+  public void droppedObservations(String reason, java.util.function.LongSupplier dropped) {
+    CounterWithCallback.builder()
+        .name("labwatch_arp_observations_dropped_total")
+        .help(
+            "ARP and IPv6 neighbour discovery packets the sensors of this process dropped instead"
+                + " of publishing them, by why (disk_full: the broker's disk had no room)")
+        .labelNames("reason")
+        .callback(cb -> cb.call(dropped.getAsLong(), reason))
+        .register(registry);
+  }
+
   /** The Slack sink's deliveries, when it runs in this process. */
   public void slack(SlackCounts sink) {
     CounterWithCallback.builder()
