@@ -52,6 +52,7 @@ public final class DiskGuard implements AutoCloseable {
   private volatile long free = Long.MAX_VALUE;
   private volatile boolean full;
   private volatile boolean blocked;
+  private volatile String lastStopped;
 
   /**
    * @param freeBytes the free space of {@code dir} now
@@ -133,10 +134,17 @@ public final class DiskGuard implements AutoCloseable {
    * it goes, its words only when something else happens (the console says it once).
    */
   public String problem() {
-    if (!blocked) {
-      return null;
-    }
+    // (in one wording from the broker's stop until writing resumes: the check runs once a second,
+    // and its lag used to show a broker that had just stopped, or just come back, in the words of
+    // another state — three console lines for one outage)
     String stopped = brokerStopped.get();
+    if (stopped != null) {
+      lastStopped = stopped;
+    } else if (!blocked && !full) {
+      return null;
+    } else if (!full) {
+      stopped = lastStopped != null ? lastStopped : "the broker stopped";
+    }
     String what =
         "observations are dropped ("
             + dropped.get()

@@ -133,4 +133,22 @@ class DiskGuardTest {
     return new Heartbeat(
         Instant.parse("2026-01-01T00:00:00Z"), "lab-sw1", 10_000, new Heartbeat.Capture(1, 0, 0));
   }
+
+  @Test
+  void aBrokerOutageIsInOneWordingFromItsStopUntilWritingResumes() {
+    guard.check();
+    brokerStopped.set("its log dir failed");
+
+    String stopping = guard.problem(); // before the guard's next check has seen the stop
+    guard.check();
+    String stopped = guard.problem();
+    brokerStopped.set(null); // the broker is back; the guard resumes writing at its next check
+    String back = guard.problem();
+    guard.check();
+
+    assertThat(stopping).startsWith("stopped (its log dir failed; /data has 1024 MiB free)");
+    assertThat(stopped).isEqualTo(stopping);
+    assertThat(back).as("writing has not resumed yet").isEqualTo(stopping);
+    assertThat(guard.problem()).isNull();
+  }
 }
