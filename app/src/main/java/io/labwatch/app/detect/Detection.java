@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The detection topology running as a Kafka Streams application against a broker, with its state
- * under {@code dataDir/streams}. A stream thread that dies is replaced ({@link ThreadRecovery}); an
- * error that keeps killing it stops the detection and is reported once, in one line.
+ * under {@code dataDir/streams}. A stream thread that dies is replaced ({@link ThreadRecovery}),
+ * always; one that keeps dying is replaced after a growing pause and reported as a problem.
  */
 public final class Detection implements AutoCloseable {
 
@@ -27,6 +27,8 @@ public final class Detection implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final ThreadRecovery recovery = ThreadRecovery.standard();
+  private volatile String lastThreadFailure;
 
   private Detection(KafkaStreams streams) {
     this.streams = streams;
@@ -53,38 +55,41 @@ public final class Detection implements AutoCloseable {
           if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR) {
             running.countDown();
           }
-        });
-    ThreadRecovery recovery = ThreadRecovery.standard();
-    streams.setUncaughtExceptionHandler(
-        e -> {
-          StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse response =
-              recovery.onThreadDeath();
-          if (response
-              == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
-            log.warn(
-                "the detection's stream thread failed ({}); replacing it and resuming from the last"
-                    + " commit ({} of at most {} replacements in {})",
-                rootMessage(e),
-                recovery.recent(),
-                recovery.limit(),
-                recovery.window().toMinutes() + " min");
-            log.debug("the stream thread's failure", e);
-            return response;
-          }
-          if (d.failure.compareAndSet(null, e)) {
-            String why =
-                "the detection stopped: "
-                    + rootMessage(e)
-                    + " (its thread failed "
-                    + (recovery.limit() + 1)
-                    + " times within "
-                    + recovery.window().toMinutes()
-                    + " min"
-                    + ")";
-            log.error(why, e);
+          // (a stream thread is always replaced; what ends the client is its global thread, which
+          // reads the inventory and cannot be)
+          if (now == KafkaStreams.State.ERROR
+              && d.failure.compareAndSet(
+                  null,
+                  new LabwatchException(
+                      d.lastThreadFailure != null
+                          ? d.lastThreadFailure
+                          : "Kafka Streams failed"))) {
+            String why = "the detection stopped: " + rootMessage(d.failure.get());
+            log.error(why);
             onFailure.accept(why);
           }
-          return response;
+        });
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          Duration pause = d.recovery.onThreadDeath();
+          String why = rootMessage(e);
+          d.lastThreadFailure = why;
+          log.warn(
+              "the detection's stream thread failed ({}); replacing it{} and resuming from the last"
+                  + " commit ({} in the last {} min)",
+              why,
+              pause.isZero() ? "" : " in " + pause.toSeconds() + " s",
+              d.recovery.recent(),
+              ThreadRecovery.WINDOW.toMinutes());
+          log.debug("the stream thread's failure", e);
+          if (!pause.isZero()) {
+            try {
+              Thread.sleep(pause.toMillis()); // (on the dying thread: only it waits)
+            } catch (InterruptedException interrupted) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     streams.start();
     try {
@@ -124,6 +129,15 @@ public final class Detection implements AutoCloseable {
     Throwable f = failure.get();
     if (f != null) {
       return "stopped: " + rootMessage(f);
+    }
+    if (recovery.looping()) {
+      return "its stream thread keeps failing ("
+          + lastThreadFailure
+          + "; "
+          + recovery.recent()
+          + " times in "
+          + ThreadRecovery.WINDOW.toMinutes()
+          + " min); it is replaced each time, after a growing pause";
     }
     KafkaStreams.State s = streams.state();
     return switch (s) {

@@ -1,7 +1,5 @@
 package io.labwatch.app.detect;
 
-import static org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-import static org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -10,32 +8,60 @@ import org.junit.jupiter.api.Test;
 
 class ThreadRecoveryTest {
 
-  private final AtomicLong now = new AtomicLong();
-  private final ThreadRecovery recovery = new ThreadRecovery(3, Duration.ofMinutes(10), now::get);
+  private final AtomicLong now = new AtomicLong(1_000_000_000_000L);
+  private final ThreadRecovery recovery = new ThreadRecovery(now::get);
 
-  @Test
-  void aThreadKilledByABrokerRestartIsReplaced() {
-    assertThat(recovery.onThreadDeath()).isEqualTo(REPLACE_THREAD);
-    assertThat(recovery.recent()).isEqualTo(1);
+  private void after(Duration d) {
+    now.addAndGet(d.toNanos());
   }
 
   @Test
-  void anErrorThatKeepsKillingTheThreadStopsTheClientInsteadOfLoopingForever() {
-    assertThat(recovery.onThreadDeath()).isEqualTo(REPLACE_THREAD);
-    assertThat(recovery.onThreadDeath()).isEqualTo(REPLACE_THREAD);
-    assertThat(recovery.onThreadDeath()).isEqualTo(REPLACE_THREAD);
-
-    assertThat(recovery.onThreadDeath()).isEqualTo(SHUTDOWN_CLIENT);
+  void aThreadKilledByABrokerRestartIsReplacedAtOnce() {
+    assertThat(recovery.onThreadDeath()).isZero();
+    assertThat(recovery.looping()).isFalse();
   }
 
   @Test
-  void replacementsOlderThanTheWindowNoLongerCount() {
-    recovery.onThreadDeath();
-    recovery.onThreadDeath();
-    recovery.onThreadDeath();
-    now.addAndGet(Duration.ofMinutes(10).plusSeconds(1).toNanos());
+  void aBrokerRestartedEighteenTimesInFourMinutesNeverEndsOrSlowsTheDetection() {
+    // (what BrokerKillIT does: a kill every 13 s; the old policy gave up at the sixth death)
+    for (int i = 0; i < 18; i++) {
+      after(Duration.ofSeconds(13));
+      assertThat(recovery.onThreadDeath()).as("death %d", i + 1).isZero();
+    }
+    assertThat(recovery.looping()).isFalse();
+  }
 
-    assertThat(recovery.onThreadDeath()).isEqualTo(REPLACE_THREAD);
-    assertThat(recovery.recent()).isEqualTo(1);
+  @Test
+  void aThreadThatDiesRightAfterEachReplacementIsReplacedAfterADoublingPauseAndReported() {
+    assertThat(recovery.onThreadDeath()).isZero();
+    after(Duration.ofSeconds(2));
+    assertThat(recovery.onThreadDeath()).isEqualTo(Duration.ofSeconds(1));
+    after(Duration.ofSeconds(3)); // 1 s pause, then 2 s alive
+    assertThat(recovery.onThreadDeath()).isEqualTo(Duration.ofSeconds(2));
+    after(Duration.ofSeconds(4));
+    assertThat(recovery.onThreadDeath()).isEqualTo(Duration.ofSeconds(4));
+    assertThat(recovery.looping()).isTrue();
+    Duration pause = Duration.ofSeconds(4);
+    for (int i = 0; i < 10; i++) {
+      after(pause.plusSeconds(2)); // replaced after the pause, dies 2 s later
+      pause = recovery.onThreadDeath();
+    }
+    assertThat(pause).isEqualTo(ThreadRecovery.MAX_PAUSE);
+  }
+
+  @Test
+  void aQuietSpellStartsOver() {
+    recovery.onThreadDeath();
+    after(Duration.ofSeconds(1));
+    recovery.onThreadDeath();
+    after(Duration.ofSeconds(1));
+    recovery.onThreadDeath();
+    after(Duration.ofSeconds(1));
+    recovery.onThreadDeath();
+    assertThat(recovery.looping()).isTrue();
+
+    after(Duration.ofMinutes(5));
+    assertThat(recovery.looping()).isFalse();
+    assertThat(recovery.onThreadDeath()).isZero();
   }
 }

@@ -143,7 +143,9 @@ class BrokerKillIT {
         .untilAsserted(
             () ->
                 assertThat(firingsByAddress(kafka, topics).keySet())
-                    .as("addresses with an IP_CONFLICT")
+                    .as(
+                        "addresses with an IP_CONFLICT (detection alive: %s); the end of its log:%n%s",
+                        detect.isAlive(), tail(log("detect.log")))
                     .containsAll(conflicted));
     Map<String, List<AlertState>> byAddress = statesByAddress(kafka, topics);
     for (String ip : conflicted) {
@@ -286,6 +288,11 @@ class BrokerKillIT {
     Process p = pb.start();
     processes.add(p);
     return p;
+  }
+
+  private static String tail(String log) {
+    List<String> lines = log.lines().toList();
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
   }
 
   private String log(String name) throws IOException {
