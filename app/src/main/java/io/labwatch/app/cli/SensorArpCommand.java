@@ -174,11 +174,13 @@ final class SensorArpCommand implements Callable<Integer> {
    */
   private int replay(CliContext ctx, LabwatchConfig config, ArpSensorConfig arp, Shutdown shutdown)
       throws InterruptedException {
-    Instant now = Instant.now();
-    PcapReplay.Options options = PcapReplay.Options.offline();
+    Instant notBefore = PcapReplay.PLAUSIBLE_FROM;
+    Instant notAfter = PcapReplay.PLAUSIBLE_UNTIL;
     if (!stdout) {
+      Instant now = Instant.now();
       Duration retention = config.catalogue().arp().retention();
-      Instant notBefore = now.minus(retention).plus(RETENTION_MARGIN);
+      notBefore = now.minus(retention).plus(RETENTION_MARGIN);
+      notAfter = now.plus(AHEAD_MARGIN);
       Instant first =
           PcapReplay.firstTimestamp(pcap, PcapReplay.PLAUSIBLE_FROM, PcapReplay.PLAUSIBLE_UNTIL);
       if (first != null && first.isBefore(notBefore)) {
@@ -195,13 +197,9 @@ final class SensorArpCommand implements Callable<Integer> {
                 + pcap
                 + "` runs the same detection over it offline.");
       }
-      options =
-          new PcapReplay.Options(notBefore, now.plus(AHEAD_MARGIN), shutdown::isStopRequested);
-    } else {
-      options =
-          new PcapReplay.Options(
-              options.notBefore(), options.notAfter(), shutdown::isStopRequested);
     }
+    PcapReplay.Options options =
+        new PcapReplay.Options(notBefore, notAfter, shutdown::isStopRequested);
     EventPublisher publisher = publisher(config, ctx, true);
     CountDownLatch done = new CountDownLatch(1);
     // closed first on Ctrl-C: lets the replay end between packets — or, when it is stuck on a

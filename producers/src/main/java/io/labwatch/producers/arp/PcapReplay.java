@@ -169,22 +169,23 @@ public final class PcapReplay {
             nextHeartbeat = ts.plusMillis(intervalMs);
           } else if (ts.toEpochMilli() - last.toEpochMilli() > maxGapMs) {
             // fill the jump's first hour; the rest was not watched
-            Instant filledUntil = last.plusMillis(maxGapMs);
-            while (!filledUntil.isBefore(nextHeartbeat)) {
-              publisher.heartbeat(
-                  heartbeat(nextHeartbeat, sensorId, intervalMs, packets - 1, name));
-              nextHeartbeat = nextHeartbeat.plusMillis(intervalMs);
-            }
+            heartbeatsThrough(
+                last.plusMillis(maxGapMs),
+                nextHeartbeat,
+                intervalMs,
+                packets - 1,
+                publisher,
+                sensorId,
+                name);
             nextHeartbeat = ts;
             unwatchedGaps++;
           }
           if (last == null || ts.isAfter(last)) {
             last = ts;
           }
-          while (!ts.isBefore(nextHeartbeat)) {
-            publisher.heartbeat(heartbeat(nextHeartbeat, sensorId, intervalMs, packets - 1, name));
-            nextHeartbeat = nextHeartbeat.plusMillis(intervalMs);
-          }
+          nextHeartbeat =
+              heartbeatsThrough(
+                  ts, nextHeartbeat, intervalMs, packets - 1, publisher, sensorId, name);
           LinkType linkType = LinkType.ofDlt(capture.linkType()).orElse(null);
           if (linkType == null) {
             stats.skipped(SkipReason.NOT_ETHERNET_LINK);
@@ -200,7 +201,7 @@ public final class PcapReplay {
             }
           }
           if (publisher.failures() > 0) {
-            stopped = "cannot publish (" + publisher.firstFailure() + ")";
+            stopped = cannotPublish(publisher);
             break;
           }
           if (options.stop().getAsBoolean()) {
@@ -220,7 +221,7 @@ public final class PcapReplay {
         stopped = "asked to stop";
       }
       if (stopped == null && publisher.failures() > 0) {
-        stopped = "cannot publish (" + publisher.firstFailure() + ")";
+        stopped = cannotPublish(publisher);
       }
       // (a damaged record counts as a packet read and skipped, so that the counts add up)
       stats.skipped(SkipReason.DAMAGED_RECORD, capture.damage().records());
@@ -252,6 +253,29 @@ public final class PcapReplay {
       }
       return null;
     }
+  }
+
+  /**
+   * Publishes the heartbeats due from {@code next} through {@code until}, one per interval of
+   * capture time; returns when the next one is due.
+   */
+  private static Instant heartbeatsThrough(
+      Instant until,
+      Instant next,
+      long intervalMs,
+      long received,
+      EventPublisher publisher,
+      String sensorId,
+      String file) {
+    while (!until.isBefore(next)) {
+      publisher.heartbeat(heartbeat(next, sensorId, intervalMs, received, file));
+      next = next.plusMillis(intervalMs);
+    }
+    return next;
+  }
+
+  private static String cannotPublish(EventPublisher publisher) {
+    return "cannot publish (" + publisher.firstFailure() + ")";
   }
 
   private static Heartbeat heartbeat(
