@@ -7,14 +7,15 @@ import java.time.Instant;
 /**
  * What a sensor publishes to its topic: observations, and heartbeats that say the sensor is alive
  * and advance stream time on a quiet network. The JSON carries a {@code type} field naming the
- * record ({@code arp}, {@code heartbeat}).
+ * record ({@code arp}, {@code heartbeat}, {@code probe}).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
   @JsonSubTypes.Type(value = ArpObservation.class, name = "arp"),
-  @JsonSubTypes.Type(value = Heartbeat.class, name = "heartbeat")
+  @JsonSubTypes.Type(value = Heartbeat.class, name = "heartbeat"),
+  @JsonSubTypes.Type(value = ArpProbe.class, name = "probe")
 })
-public sealed interface SensorEvent permits ArpObservation, Heartbeat {
+public sealed interface SensorEvent permits ArpObservation, Heartbeat, ArpProbe {
 
   /** Schema major version, see {@link Schema}. */
   int v();

@@ -11,7 +11,8 @@ import org.apache.kafka.common.serialization.Serdes;
  *
  * <ul>
  *   <li>{@link #arp()} — key: the IP address an observation is about, canonical text; value: a
- *       {@link SensorEvent} ({@link ArpObservation} or {@link Heartbeat}); 30 days.
+ *       {@link SensorEvent} ({@link ArpObservation}, {@link Heartbeat} or {@link ArpProbe}); 30
+ *       days.
  *   <li>{@link #alerts()} — key: the alert fingerprint {@code KIND:subject}; value: {@link Alert};
  *       compacted, and deleted after 365 days.
  *   <li>{@link #dlq()} — key and value: the original bytes of a record that could not be used, with
@@ -36,6 +37,7 @@ public final class Topics {
   private final Topic<byte[], byte[]> dlq;
   private final Topic<String, InventoryEntry> inventory;
   private final Topic<String, SlackThread> slackThreads;
+  private final Topic<String, ProbeRequest> probeRequests;
 
   private Topics(String prefix) {
     this.prefix = prefix;
@@ -89,6 +91,16 @@ public final class Topics {
             YEAR,
             Topic.Cleanup.COMPACT_DELETE,
             "where each incident's Slack message is, keyed by incident id");
+    this.probeRequests =
+        new Topic<>(
+            prefix + "probe-requests",
+            "probe-requests",
+            Serdes.String(),
+            JsonSerde.of(ProbeRequest.class),
+            1,
+            Duration.ofDays(1),
+            Topic.Cleanup.DELETE,
+            "the detection asking ARP sensors to confirm a binding, keyed by IP");
   }
 
   /**
@@ -134,8 +146,12 @@ public final class Topics {
     return slackThreads;
   }
 
+  public Topic<String, ProbeRequest> probeRequests() {
+    return probeRequests;
+  }
+
   public List<Topic<?, ?>> all() {
-    return List.of(arp, alerts, dlq, inventory, slackThreads);
+    return List.of(arp, alerts, dlq, inventory, slackThreads, probeRequests);
   }
 
   /** The topic called {@code name}, given in full ({@code labwatch.alerts}) or short. */

@@ -1,6 +1,7 @@
 package io.labwatch.producers.publish;
 
 import io.labwatch.events.ArpObservation;
+import io.labwatch.events.ArpProbe;
 import io.labwatch.events.Heartbeat;
 
 /** Where a sensor's events go: a Kafka topic, or standard output. */
@@ -9,6 +10,12 @@ public interface EventPublisher extends AutoCloseable {
   void observation(ArpObservation observation);
 
   void heartbeat(Heartbeat heartbeat);
+
+  /**
+   * A confirmation probe's start or end, keyed by its IP like the replies it draws, so that the
+   * detection reads them in order. Publishers that only print drop it.
+   */
+  default void probe(ArpProbe probe) {}
 
   /** Blocks until everything handed over so far is delivered (or has failed). */
   default void flush() {}

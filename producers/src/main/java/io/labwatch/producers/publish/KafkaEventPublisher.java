@@ -1,6 +1,7 @@
 package io.labwatch.producers.publish;
 
 import io.labwatch.events.ArpObservation;
+import io.labwatch.events.ArpProbe;
 import io.labwatch.events.Heartbeat;
 import io.labwatch.events.SensorEvent;
 import io.labwatch.events.Topic;
@@ -98,6 +99,14 @@ public final class KafkaEventPublisher implements EventPublisher {
     producer.send(
         new ProducerRecord<>(
             topic.name(), null, o.eventTime().toEpochMilli(), o.subjectIp().toString(), o),
+        onFailure);
+  }
+
+  @Override
+  public void probe(ArpProbe p) {
+    producer.send(
+        new ProducerRecord<>(
+            topic.name(), null, p.eventTime().toEpochMilli(), p.ip().toString(), p),
         onFailure);
   }
 
