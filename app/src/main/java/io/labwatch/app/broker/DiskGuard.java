@@ -1,6 +1,7 @@
 package io.labwatch.app.broker;
 
 import io.labwatch.events.ArpObservation;
+import io.labwatch.events.ArpProbe;
 import io.labwatch.events.Heartbeat;
 import io.labwatch.producers.publish.EventPublisher;
 import java.nio.file.Path;
@@ -179,6 +180,13 @@ public final class DiskGuard implements AutoCloseable {
           dropped.incrementAndGet();
         } else {
           publisher.observation(observation);
+        }
+      }
+
+      @Override
+      public void probe(ArpProbe probe) {
+        if (!blocked) {
+          publisher.probe(probe);
         }
       }
 

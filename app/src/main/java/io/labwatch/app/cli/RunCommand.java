@@ -9,6 +9,7 @@ import io.labwatch.app.kafka.InventoryWriter;
 import io.labwatch.app.kafka.TopicManager;
 import io.labwatch.events.LabwatchException;
 import io.labwatch.producers.arp.ArpSensor;
+import io.labwatch.producers.arp.ProbeRequestReader;
 import io.labwatch.producers.publish.EventPublisher;
 import io.labwatch.producers.publish.KafkaEventPublisher;
 import io.labwatch.sinks.ConsoleSink;
@@ -47,6 +48,10 @@ import picocli.CommandLine.ParentCommand;
       "",
       "Capturing needs root or CAP_NET_RAW; without it labwatch says how to grant it and runs the"
           + " rest (--no-capture does so on purpose, for a box where sensors run elsewhere).",
+      "The sensor SENDS ARP REQUESTS TO CONFIRM SUSPECTED CONFLICTS: for an IP the detection"
+          + " suspects, two requests a second apart from the capture interface's address in that"
+          + " subnet (at most once per IP per 10 s, 5 a second); --no-confirm"
+          + " (sensor.arp.confirm.enabled: false) switches it off.",
       "History is kept in the data dir and survives restarts."
     },
     exitCodeListHeading = ExitCodes.HEADING,
@@ -111,6 +116,13 @@ final class RunCommand implements Callable<Integer> {
       description = "Actively probe these IPs (sends ARP requests; sensor.arp.probe.targets).")
   String probe;
 
+  @Option(
+      names = "--no-confirm",
+      description =
+          "Do not send ARP requests to confirm suspected conflicts"
+              + " (sensor.arp.confirm.enabled: false).")
+  boolean noConfirm;
+
   @Override
   public Integer call() throws Exception {
     long started = System.nanoTime();
@@ -124,6 +136,7 @@ final class RunCommand implements Callable<Integer> {
                 interfaces == null ? null : String.join(",", interfaces),
                 "--iface")
             .add("sensor.arp.probe.targets", probe, "--probe")
+            .add("sensor.arp.confirm.enabled", noConfirm ? "false" : null, "--no-confirm")
             .add("metrics.listen", metricsListen, "--metrics-listen");
     kafka.addTo(overrides);
     ConfigLoader.Loaded loaded = parent.loadConfig(common, overrides);
@@ -235,7 +248,14 @@ final class RunCommand implements Callable<Integer> {
       try {
         ArpSensor sensor =
             shutdown.register(
-                "ARP sensor", ArpSensor.start(config.sensor().arp(), publisher, Clock.systemUTC()));
+                "ARP sensor",
+                ArpSensor.start(
+                    config.sensor().arp(),
+                    publisher,
+                    Clock.systemUTC(),
+                    ProbeRequestReader.source(
+                        config.catalogue().probeRequests(),
+                        config.kafkaClientProperties(bootstrap))));
         health.register("ARP sensor", sensor::problem);
         sensorLine =
             "capturing on "
@@ -244,7 +264,8 @@ final class RunCommand implements Callable<Integer> {
                 + String.join(", ", sensor.sensorIds())
                 + (config.sensor().arp().probe().enabled()
                     ? "; probing " + config.sensor().arp().probe().targets()
-                    : "");
+                    : "")
+                + (sensor.confirms() ? "; confirms suspected conflicts by ARP requests" : "");
       } catch (LabwatchException e) {
         sensorLine = "NOT capturing: " + e.getMessage() + " (--no-capture runs without the sensor)";
       }

@@ -8,6 +8,8 @@ import io.labwatch.producers.arp.ArpSensor;
 import io.labwatch.producers.arp.ArpSensorConfig;
 import io.labwatch.producers.arp.Interfaces;
 import io.labwatch.producers.arp.PcapReplay;
+import io.labwatch.producers.arp.ProbeRequestReader;
+import io.labwatch.producers.arp.ProbeRequestSource;
 import io.labwatch.producers.publish.EventPublisher;
 import io.labwatch.producers.publish.KafkaEventPublisher;
 import io.labwatch.producers.publish.StdoutEventPublisher;
@@ -49,6 +51,13 @@ import picocli.CommandLine.ParentCommand;
       "",
       "--probe SENDS PACKETS: an ARP request for each listed IP every --probe-interval, so that"
           + " two devices claiming one address both answer, even on a switched network.",
+      "",
+      "A live sensor also SENDS ARP REQUESTS TO CONFIRM SUSPECTED CONFLICTS: when the detection"
+          + " asks (labwatch.probe-requests), it asks twice for the IP from the capture interface's"
+          + " address in that subnet (or as an RFC 5227 probe from 0.0.0.0 on an interface without"
+          + " IPv4), at most once per IP per 10 s and 5 times a second, and publishes who answered."
+          + " --no-confirm (sensor.arp.confirm.enabled: false) switches it off; --pcap and"
+          + " --stdout never probe.",
       "",
       "Examples:",
       "  labwatch sensor arp --iface eth0",
@@ -111,6 +120,13 @@ final class SensorArpCommand implements Callable<Integer> {
   String probeInterval;
 
   @Option(
+      names = "--no-confirm",
+      description =
+          "Do not send ARP requests to confirm the detection's suspected conflicts"
+              + " (sensor.arp.confirm.enabled: false).")
+  boolean noConfirm;
+
+  @Option(
       names = "--pcap",
       paramLabel = "FILE",
       description = "Read this capture file (pcap or pcapng) instead of capturing live.")
@@ -134,7 +150,8 @@ final class SensorArpCommand implements Callable<Integer> {
             .add("sensor.arp.sensorId", sensorId, "--sensor-id")
             .add("sensor.arp.heartbeatInterval", heartbeatInterval, "--heartbeat-interval")
             .add("sensor.arp.probe.targets", probe, "--probe")
-            .add("sensor.arp.probe.interval", probeInterval, "--probe-interval");
+            .add("sensor.arp.probe.interval", probeInterval, "--probe-interval")
+            .add("sensor.arp.confirm.enabled", noConfirm ? "false" : null, "--no-confirm");
     kafka.addTo(overrides);
     LabwatchConfig config = parent.labwatch.loadConfig(common, overrides).config();
     ArpSensorConfig arp = config.sensor().arp();
@@ -148,11 +165,18 @@ final class SensorArpCommand implements Callable<Integer> {
       return replay(ctx, config, arp, shutdown);
     }
     EventPublisher publisher = shutdown.register("publisher", publisher(config, ctx, false));
+    // printing to stdout has no broker to hear requests from, nor to tell who answered
+    ProbeRequestSource requests =
+        stdout
+            ? null
+            : ProbeRequestReader.source(
+                config.catalogue().probeRequests(), config.kafkaClientProperties());
     ArpSensor sensor =
-        shutdown.register("ARP sensor", ArpSensor.start(arp, publisher, Clock.systemUTC()));
+        shutdown.register(
+            "ARP sensor", ArpSensor.start(arp, publisher, Clock.systemUTC(), requests));
     ctx.err()
         .printf(
-            "labwatch sensor arp: capturing on %s as %s, %s; Ctrl-C stops.%n",
+            "labwatch sensor arp: capturing on %s as %s, %s%s; Ctrl-C stops.%n",
             String.join(", ", sensor.interfaces()),
             String.join(", ", sensor.sensorIds()),
             stdout
@@ -160,7 +184,10 @@ final class SensorArpCommand implements Callable<Integer> {
                 : "publishing to "
                     + config.catalogue().arp().name()
                     + " at "
-                    + config.bootstrapServers());
+                    + config.bootstrapServers(),
+            sensor.confirms()
+                ? "; sends ARP requests to confirm suspected conflicts (--no-confirm: never)"
+                : "");
     ctx.err().flush();
     shutdown.awaitStopRequest();
     shutdown.closeAll();
@@ -240,7 +267,11 @@ final class SensorArpCommand implements Callable<Integer> {
     String bootstrap = config.bootstrapServers();
     try (Admin admin = KafkaAccess.connectedAdmin(config.kafkaClientProperties())) {
       new TopicManager(admin)
-          .ensure(List.of(config.catalogue().arp()), config.topics().replicationFactor());
+          .ensure(
+              replay
+                  ? List.of(config.catalogue().arp())
+                  : List.of(config.catalogue().arp(), config.catalogue().probeRequests()),
+              config.topics().replicationFactor());
     }
     try {
       return replay

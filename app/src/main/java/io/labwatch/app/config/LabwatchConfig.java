@@ -76,7 +76,14 @@ public record LabwatchConfig(
         new TopicSettings(Topics.DEFAULT_PREFIX, -1),
         Map.of(),
         // interfaces, sensorId and probe take the sensor's own defaults
-        new Sensors(new ArpSensorConfig(null, true, null, DEFAULT_HEARTBEAT_INTERVAL, null)),
+        new Sensors(
+            new ArpSensorConfig(
+                null,
+                true,
+                null,
+                DEFAULT_HEARTBEAT_INTERVAL,
+                null,
+                ArpSensorConfig.Confirm.defaults())),
         DetectionConfig.defaults(),
         SlackConfig.off(),
         new Metrics(null, null));

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The live ARP sensor: captures on one or more interfaces, publishes what it sees, sends a
- * heartbeat per interface every interval, and probes watched IPs when asked to.
+ * heartbeat per interface every interval, probes watched IPs when configured to, and answers the
+ * detection's confirmation requests ({@link Confirmer}) when given a {@link ProbeRequestSource}.
  */
 public final class ArpSensor implements AutoCloseable {
 
@@ -22,6 +23,8 @@ public final class ArpSensor implements AutoCloseable {
 
   private final List<LiveCapture> captures;
   private final List<Prober> probers;
+  private final Confirmer confirmer;
+  private final ProbeRequestSource.Subscription requests;
   private final ScheduledExecutorService heartbeats;
   private final EventPublisher publisher;
   private final Clock clock;
@@ -30,11 +33,15 @@ public final class ArpSensor implements AutoCloseable {
   private ArpSensor(
       List<LiveCapture> captures,
       List<Prober> probers,
+      Confirmer confirmer,
+      ProbeRequestSource.Subscription requests,
       EventPublisher publisher,
       Clock clock,
       long intervalMs) {
     this.captures = captures;
     this.probers = probers;
+    this.confirmer = confirmer;
+    this.requests = requests;
     this.publisher = publisher;
     this.clock = clock;
     this.intervalMs = intervalMs;
@@ -54,28 +61,100 @@ public final class ArpSensor implements AutoCloseable {
    * @throws LabwatchException with what to do
    */
   public static ArpSensor start(ArpSensorConfig config, EventPublisher publisher, Clock clock) {
+    return start(config, publisher, clock, null);
+  }
+
+  /**
+   * Starts capturing and, unless {@code sensor.arp.confirm.enabled} is false or {@code requests} is
+   * null, answers the confirmation requests from {@code requests} on every interface that can send
+   * (one that cannot is said once, and captured on all the same).
+   *
+   * @throws LabwatchException with what to do
+   */
+  public static ArpSensor start(
+      ArpSensorConfig config, EventPublisher publisher, Clock clock, ProbeRequestSource requests) {
     List<String> ifaces = interfaces(config);
     List<LiveCapture> captures = new ArrayList<>();
     List<Prober> probers = new ArrayList<>();
+    Confirmer confirmer = null;
+    ProbeRequestSource.Subscription subscription = null;
     try {
+      List<OwnFrames> own = new ArrayList<>();
       for (String iface : ifaces) {
+        OwnFrames frames = new OwnFrames();
+        own.add(frames);
         captures.add(
             LiveCapture.start(
-                iface, config.sensorIdFor(iface, ifaces.size()), config.promiscuous(), publisher));
+                iface,
+                config.sensorIdFor(iface, ifaces.size()),
+                config.promiscuous(),
+                publisher,
+                frames));
       }
+      Prober periodic = null;
       if (config.probe().enabled()) {
-        probers.add(Prober.start(ifaces.get(0), config.probe()));
+        periodic = Prober.start(ifaces.get(0), config.probe(), own.get(0));
+        probers.add(periodic);
+      }
+      if (config.confirm().enabled() && requests != null) {
+        List<Confirmer.Station> stations = new ArrayList<>();
+        for (int i = 0; i < ifaces.size(); i++) {
+          String iface = ifaces.get(i);
+          Prober p = i == 0 && periodic != null ? periodic : openForConfirming(iface, own.get(i));
+          if (p == null) {
+            continue;
+          }
+          if (p != periodic) {
+            probers.add(p);
+          }
+          stations.add(
+              new Confirmer.Station(
+                  captures.get(i).sensorId(), p, () -> Interfaces.ipv4Addresses(iface)));
+        }
+        if (!stations.isEmpty()) {
+          Confirmer c = new Confirmer(config.confirm(), stations, publisher, clock);
+          captures.forEach(capture -> capture.afterPublish(c::onObservation));
+          confirmer = c;
+          subscription = requests.subscribe(c::onRequest);
+          log.info(
+              "confirming suspected conflicts with ARP requests from {} (sends packets;"
+                  + " sensor.arp.confirm.enabled: false switches it off)",
+              String.join(", ", c.interfaces()));
+        }
       }
     } catch (RuntimeException e) {
+      if (subscription != null) {
+        subscription.close();
+      }
       probers.forEach(Prober::close);
       captures.forEach(LiveCapture::close);
       throw e;
     }
     ArpSensor sensor =
-        new ArpSensor(captures, probers, publisher, clock, config.heartbeatInterval().toMillis());
+        new ArpSensor(
+            captures,
+            probers,
+            confirmer,
+            subscription,
+            publisher,
+            clock,
+            config.heartbeatInterval().toMillis());
     sensor.heartbeats.scheduleAtFixedRate(
         sensor::sendHeartbeats, 0, sensor.intervalMs, TimeUnit.MILLISECONDS);
     return sensor;
+  }
+
+  /** A prober for confirmations, or null (said once) when the interface cannot send. */
+  private static Prober openForConfirming(String iface, OwnFrames own) {
+    try {
+      return Prober.open(iface, own);
+    } catch (LabwatchException e) {
+      log.warn(
+          "no confirmation probes from {}, capturing goes on: {}",
+          iface,
+          e.getMessage().replace("capturing on " + iface + " needs", "sending needs"));
+      return null;
+    }
   }
 
   /** The configured interfaces, or the default route's. */
@@ -105,6 +184,18 @@ public final class ArpSensor implements AutoCloseable {
   /** Observations parsed and frames skipped so far, over all interfaces. */
   public long observations() {
     return captures.stream().mapToLong(c -> c.parseStats().parsedCount()).sum();
+  }
+
+  /**
+   * What the sensor did with confirmation requests so far; all zero when it does not answer any.
+   */
+  public ProbeCounts probeCounts() {
+    return confirmer == null ? ProbeCounts.NONE : confirmer.counts();
+  }
+
+  /** Whether it answers confirmation requests (on at least one interface). */
+  public boolean confirms() {
+    return confirmer != null;
   }
 
   /** Capture counts since start, per sensor id. */
@@ -142,6 +233,13 @@ public final class ArpSensor implements AutoCloseable {
   @Override
   public void close() {
     heartbeats.shutdownNow();
+    if (requests != null) {
+      requests.close();
+    }
+    if (confirmer != null) {
+      confirmer.close();
+      log.info("confirmation probes: {}", confirmer.counts().describe());
+    }
     probers.forEach(Prober::close);
     captures.forEach(LiveCapture::close);
     try {

@@ -12,13 +12,26 @@ import java.util.List;
  * @param sensorId the sensor's name in events and alerts; empty means host name and interface
  * @param heartbeatInterval how often to publish a heartbeat
  * @param probe active probing, off unless it has targets
+ * @param confirm confirmation probes: ARP requests for an IP the detection suspects of a conflict
+ *     ({@code labwatch.probe-requests}); on unless switched off
  */
 public record ArpSensorConfig(
     List<String> interfaces,
     boolean promiscuous,
     String sensorId,
     Duration heartbeatInterval,
-    Probe probe) {
+    Probe probe,
+    Confirm confirm) {
+
+  /** The settings with confirmation probes at their defaults. */
+  public ArpSensorConfig(
+      List<String> interfaces,
+      boolean promiscuous,
+      String sensorId,
+      Duration heartbeatInterval,
+      Probe probe) {
+    this(interfaces, promiscuous, sensorId, heartbeatInterval, probe, null);
+  }
 
   public ArpSensorConfig {
     interfaces = interfaces == null ? List.of() : List.copyOf(interfaces);
@@ -35,6 +48,61 @@ public record ArpSensorConfig(
           "heartbeatInterval: must be between 100ms and 1h, got " + heartbeatInterval);
     }
     probe = probe == null ? new Probe(List.of(), Duration.ofSeconds(30), 10) : probe;
+    confirm = confirm == null ? Confirm.defaults() : confirm;
+  }
+
+  /**
+   * Confirmation probes ({@code sensor.arp.confirm.*}): when the detection suspects a conflict on
+   * an IP it asks the sensors (a {@code ProbeRequest}); a sensor whose capture interface may send
+   * on that IP's network asks for it twice, a second apart, and reports who answered. This sends
+   * packets; {@code enabled: false} switches it off.
+   *
+   * @param enabled answer probe requests at all
+   * @param ratePerSecond probe runs per second at most, for the whole sensor (a token bucket that
+   *     holds one second's worth)
+   * @param maxInFlight probe runs under way at once at most (each lasts about 2 s)
+   * @param perIpInterval at most one probe run per IP in this time
+   * @param maxRequestAge requests older than this by the wall clock are skipped: a backlog after an
+   *     outage is not worth probing
+   */
+  public record Confirm(
+      boolean enabled,
+      int ratePerSecond,
+      int maxInFlight,
+      Duration perIpInterval,
+      Duration maxRequestAge) {
+
+    /** What ships: on, 5 runs/s, 16 at once, one per IP per 10 s, requests up to 10 s old. */
+    public static Confirm defaults() {
+      return new Confirm(true, 5, 16, Duration.ofSeconds(10), Duration.ofSeconds(10));
+    }
+
+    /** Off. */
+    public static Confirm off() {
+      Confirm d = defaults();
+      return new Confirm(false, d.ratePerSecond, d.maxInFlight, d.perIpInterval, d.maxRequestAge);
+    }
+
+    public Confirm {
+      if (ratePerSecond < 1 || ratePerSecond > 100) {
+        throw new IllegalArgumentException("ratePerSecond: must be 1..100, got " + ratePerSecond);
+      }
+      if (maxInFlight < 1 || maxInFlight > 1000) {
+        throw new IllegalArgumentException("maxInFlight: must be 1..1000, got " + maxInFlight);
+      }
+      if (perIpInterval == null
+          || perIpInterval.compareTo(Duration.ofSeconds(1)) < 0
+          || perIpInterval.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException(
+            "perIpInterval: must be between 1s and 1h, got " + perIpInterval);
+      }
+      if (maxRequestAge == null
+          || maxRequestAge.compareTo(Duration.ofSeconds(1)) < 0
+          || maxRequestAge.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException(
+            "maxRequestAge: must be between 1s and 1h, got " + maxRequestAge);
+      }
+    }
   }
 
   /**

@@ -7,6 +7,7 @@ import io.labwatch.producers.publish.EventPublisher;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
@@ -34,6 +35,8 @@ final class LiveCapture implements AutoCloseable {
   private final Thread thread;
   private final AtomicLong captured = new AtomicLong();
   private final AtomicLong publishFailures = new AtomicLong();
+  private final OwnFrames ownFrames;
+  private volatile BiConsumer<String, ArpObservation> afterPublish = (i, o) -> {};
 
   private volatile PcapHandle handle;
   private volatile boolean stopped;
@@ -47,8 +50,10 @@ final class LiveCapture implements AutoCloseable {
       String sensorId,
       boolean promiscuous,
       EventPublisher publisher,
-      PcapHandle first) {
+      PcapHandle first,
+      OwnFrames ownFrames) {
     this.iface = iface;
+    this.ownFrames = ownFrames;
     this.sensorId = sensorId;
     this.promiscuous = promiscuous;
     this.publisher = publisher;
@@ -65,9 +70,14 @@ final class LiveCapture implements AutoCloseable {
    *     libpcap)
    */
   static LiveCapture start(
-      String iface, String sensorId, boolean promiscuous, EventPublisher publisher) {
+      String iface,
+      String sensorId,
+      boolean promiscuous,
+      EventPublisher publisher,
+      OwnFrames ownFrames) {
     PcapHandle first = Libpcap.openLive(iface, promiscuous, SNAPLEN);
-    LiveCapture capture = new LiveCapture(iface, sensorId, promiscuous, publisher, first);
+    LiveCapture capture =
+        new LiveCapture(iface, sensorId, promiscuous, publisher, first, ownFrames);
     capture.thread.start();
     log.info("capturing ARP and neighbour discovery on {} as sensor {}", iface, sensorId);
     return capture;
@@ -98,6 +108,11 @@ final class LiveCapture implements AutoCloseable {
 
   ParseStats parseStats() {
     return parser.stats();
+  }
+
+  /** Called with each observation after it was handed to the publisher (a probe's listener). */
+  void afterPublish(BiConsumer<String, ArpObservation> listener) {
+    this.afterPublish = listener;
   }
 
   /**
@@ -157,6 +172,10 @@ final class LiveCapture implements AutoCloseable {
 
   private void onFrame(PcapHandle h, byte[] frame) {
     captured.incrementAndGet();
+    if (ownFrames.isOwn(frame, frame.length)) {
+      parser.stats().skipped(SkipReason.OWN_REQUEST);
+      return;
+    }
     Instant ts = h.getTimestamp().toInstant();
     ArpObservation obs = parser.parse(frame, frame.length, ts);
     if (obs == null) {
@@ -169,6 +188,8 @@ final class LiveCapture implements AutoCloseable {
         log.warn("cannot hand an observation from {} to the publisher: {}", iface, e.toString());
       }
     }
+    // after the publisher has it: a probe's DONE, which names the replier, then follows the reply
+    afterPublish.accept(iface, obs);
   }
 
   private synchronized void closeHandle(PcapHandle h) {

@@ -12,7 +12,8 @@ public enum SkipReason {
   NOT_ETHERNET_LINK("link layer other than Ethernet"),
   MALFORMED("malformed"),
   TIME_OUT_OF_RANGE("stamped out of range"),
-  DAMAGED_RECORD("damaged in the file");
+  DAMAGED_RECORD("damaged in the file"),
+  OWN_REQUEST("the sensor's own ARP request");
 
   private final String description;
 

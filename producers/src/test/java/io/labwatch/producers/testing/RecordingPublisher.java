@@ -1,6 +1,7 @@
 package io.labwatch.producers.testing;
 
 import io.labwatch.events.ArpObservation;
+import io.labwatch.events.ArpProbe;
 import io.labwatch.events.Heartbeat;
 import io.labwatch.producers.publish.EventPublisher;
 import java.util.List;
@@ -11,11 +12,23 @@ public final class RecordingPublisher implements EventPublisher {
 
   public final List<ArpObservation> observations = new CopyOnWriteArrayList<>();
   public final List<Heartbeat> heartbeats = new CopyOnWriteArrayList<>();
+  public final List<ArpProbe> probes = new CopyOnWriteArrayList<>();
+
+  /** Observations and probes, in the order they were handed over. */
+  public final List<Object> sequence = new CopyOnWriteArrayList<>();
+
   public volatile boolean flushed;
 
   @Override
   public void observation(ArpObservation observation) {
     observations.add(observation);
+    sequence.add(observation);
+  }
+
+  @Override
+  public void probe(ArpProbe probe) {
+    probes.add(probe);
+    sequence.add(probe);
   }
 
   @Override
