@@ -121,6 +121,21 @@ public final class NetnsLab implements AutoCloseable {
     return ip(250);
   }
 
+  /**
+   * Adds a plain bridge port in this (root) namespace without any IPv4 address (and IPv6 off), as
+   * on a sensor box whose capture interface is not numbered; returns its name.
+   */
+  public String unnumberedPort(String suffix) throws IOException, InterruptedException {
+    String name = prefix + "-" + suffix;
+    String peer = "u" + suffix;
+    run("ip", "link", "add", name, "type", "veth", "peer", "name", peer, "netns", ns("br"));
+    rootLinks.add(name);
+    run("sysctl", "-qw", "net.ipv6.conf." + name + ".disable_ipv6=1");
+    run("ip", "-n", ns("br"), "link", "set", peer, "master", "br0", "up");
+    run("ip", "link", "set", name, "up");
+    return name;
+  }
+
   /** An address of the lab's subnet: {@code 10.213.N.host}. */
   public IpAddress ip(int host) {
     return IpAddress.of(subnet + "." + host);

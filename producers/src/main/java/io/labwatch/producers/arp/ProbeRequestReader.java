@@ -213,9 +213,13 @@ public final class ProbeRequestReader implements ProbeRequestSource.Subscription
   public void close() {
     stopped = true;
     consumer.wakeup();
-    thread.interrupt();
     try {
-      thread.join(5000);
+      // an interrupt would also break the consumer's own close; only a thread that hangs gets one
+      thread.join(3000);
+      if (thread.isAlive()) {
+        thread.interrupt();
+        thread.join(2000);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
