@@ -18,8 +18,11 @@ class TopicsTest {
             "labwatch.alerts",
             "labwatch.dlq",
             "labwatch.inventory",
-            "labwatch.slack-threads");
+            "labwatch.slack-threads",
+            "labwatch.probe-requests");
     assertThat(topics.arp().retention()).isEqualTo(Duration.ofDays(30));
+    assertThat(topics.probeRequests().partitions()).isEqualTo(1);
+    assertThat(topics.probeRequests().retention()).isEqualTo(Duration.ofDays(1));
     assertThat(topics.alerts().cleanup()).isEqualTo(Topic.Cleanup.COMPACT_DELETE);
     assertThat(topics.alerts().configs())
         .containsEntry("cleanup.policy", "compact,delete")
