@@ -2,8 +2,12 @@ package io.labwatch.streams;
 
 import io.labwatch.events.Alert;
 import io.labwatch.events.InventoryEntry;
+import io.labwatch.events.JsonSerde;
+import io.labwatch.events.ProbeRequest;
 import io.labwatch.events.SensorEvent;
 import io.labwatch.events.Topics;
+import io.labwatch.streams.impostors.Claim;
+import io.labwatch.streams.impostors.ImpostorSupplier;
 import io.labwatch.streams.internal.DeadLetterHandler;
 import io.labwatch.streams.internal.DetectionSupplier;
 import io.labwatch.streams.internal.LabRocksDb;
@@ -13,25 +17,34 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /**
  * The detection: one Kafka Streams topology from the {@code arp} topic to the {@code alerts} topic.
  *
  * <pre>
- *   arp (key: IP; SensorEvent) ──▶ detect ──▶ alerts (key: KIND:subject; Alert)
- *                                    │  stores: ip-state, timers, sensors, meta
+ *   arp (key: IP; SensorEvent) ──▶ detect ──┬──▶ alerts (key: KIND:subject; Alert)
+ *      │  stores: ip-state, timers,       ├──▶ probe-requests (key: IP; ProbeRequest) ──▶ sensors
+ *      │  sensors, meta                   └──▶ claims (repartition, key: MAC; Claim)
+ *      │                                            └──▶ impostors ──▶ alerts
+ *      └◀── sensors' probes and the answers they draw       store: impostors
  *   inventory (key: IP) ──▶ global table "inventory"
  * </pre>
  *
- * Records that cannot be decoded go to the {@code dlq} topic (with labwatch's headers) and
+ * IP conflicts go through the per-MAC impostor rules on their way to the alerts, so that those one
+ * man in the middle explains are told as one ARP_POISONING; every other alert goes straight out.
+ *
+ * <p>Records that cannot be decoded go to the {@code dlq} topic (with labwatch's headers) and
  * processing goes on. Exactly-once: every alert is committed together with the input offsets and
  * state changes that caused it.
  */
@@ -61,15 +74,38 @@ public final class DetectionTopology {
             .withKeySerde(topics.inventory().keySerde())
             .withValueSerde(topics.inventory().valueSerde())
             .withCachingDisabled());
-    builder.<String, SensorEvent>stream(
-            topics.arp().name(),
-            Consumed.with(topics.arp().keySerde(), NoTombstones.of(topics.arp().valueSerde()))
-                .withName("arp-source"))
-        .process(new DetectionSupplier(config, topics.arp().partitions()), Named.as("detect"))
+    KStream<String, Object> detected =
+        builder.<String, SensorEvent>stream(
+                topics.arp().name(),
+                Consumed.with(topics.arp().keySerde(), NoTombstones.of(topics.arp().valueSerde()))
+                    .withName("arp-source"))
+            .process(new DetectionSupplier(config, topics.arp().partitions()), Named.as("detect"));
+    detected
+        .filter((k, v) -> v instanceof Alert, Named.as("alerts-of-detect"))
+        .mapValues(v -> (Alert) v, Named.as("as-alerts"))
         .to(
             topics.alerts().name(),
             Produced.<String, Alert>with(topics.alerts().keySerde(), topics.alerts().valueSerde())
                 .withName("alerts-sink"));
+    detected
+        .filter((k, v) -> v instanceof ProbeRequest, Named.as("probe-requests-of-detect"))
+        .mapValues(v -> (ProbeRequest) v, Named.as("as-probe-requests"))
+        .to(
+            topics.probeRequests().name(),
+            Produced.<String, ProbeRequest>with(
+                    topics.probeRequests().keySerde(), topics.probeRequests().valueSerde())
+                .withName("probe-requests-sink"));
+    detected
+        .filter((k, v) -> v instanceof Claim, Named.as("claims-of-detect"))
+        .mapValues(v -> (Claim) v, Named.as("as-claims"))
+        .repartition(
+            Repartitioned.<String, Claim>with(Serdes.String(), JsonSerde.of(Claim.class))
+                .withName("claims"))
+        .process(new ImpostorSupplier(config, INVENTORY_STORE), Named.as("impostors"))
+        .to(
+            topics.alerts().name(),
+            Produced.<String, Alert>with(topics.alerts().keySerde(), topics.alerts().valueSerde())
+                .withName("impostor-alerts-sink"));
     return builder.build();
   }
 

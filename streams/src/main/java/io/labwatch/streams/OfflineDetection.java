@@ -4,36 +4,68 @@ import io.labwatch.events.Alert;
 import io.labwatch.events.IpAddress;
 import io.labwatch.events.MacAddress;
 import io.labwatch.events.SensorEvent;
+import io.labwatch.streams.bindings.BindingRules;
+import io.labwatch.streams.bindings.IpState;
+import io.labwatch.streams.impostors.Claim;
+import io.labwatch.streams.impostors.ImpostorSupplier;
+import io.labwatch.streams.impostors.MacState;
 import io.labwatch.streams.internal.DetectionSupplier;
+import io.labwatch.streams.internal.ObjectStore;
 import io.labwatch.streams.internal.OfflineContext;
 import io.labwatch.streams.internal.OfflineStores;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
- * The detection's processor — the same one the topology runs — driven in this thread over records
+ * The detection's processors — the same ones the topology runs — driven in this thread over records
  * in order, with plain in-memory stores and stream-time punctuation as Kafka Streams does it (after
  * a record that moves stream time past the schedule). For {@code labwatch analyze}: a capture of a
  * million packets in seconds, no broker, no disk, no wall clock.
  *
  * <p>It is one partition: every record, heartbeats included, goes through the one task, so stream
  * time is the capture's. Alerts carry event times, so they are the same as the live pipeline's;
- * only the moment a timer fires may come earlier than in a live run spread over partitions.
+ * only the moment a timer fires may come earlier than in a live run spread over partitions. The
+ * per-IP rules' claims go straight on to the impostor rules, in order; probe requests are dropped
+ * (a capture is the past: nothing is asked, and the answers a live run drew are in the capture).
  */
 public final class OfflineDetection {
 
-  private final OfflineContext<String, Alert> context;
-  private final Processor<String, SensorEvent, String, Alert> processor;
+  private final DetectionConfig config;
+  private final OfflineContext<String, Object> context;
+  private final Processor<String, SensorEvent, String, Object> processor;
+  private final OfflineContext<String, Alert> impostorContext;
+  private final Processor<String, Claim, String, Alert> impostors;
+  private final ObjectStore<String, IpState> ipStates;
+  private final ObjectStore<String, MacState> macStates;
 
+  @SuppressWarnings("unchecked")
   public OfflineDetection(DetectionConfig config, Map<IpAddress, List<MacAddress>> inventory) {
     DetectionConfig deterministic = config.deterministic();
+    this.config = deterministic;
     DetectionSupplier detection = new DetectionSupplier(deterministic, 1);
     this.context = new OfflineContext<>(deterministic.applicationId() + "-offline", "arp");
-    OfflineStores.of(detection, inventory).forEach(context::addStateStore);
+    List<StateStore> stores = OfflineStores.of(detection, inventory);
+    stores.forEach(context::addStateStore);
+    this.ipStates = context.getStateStore(DetectionSupplier.IP_STATE_STORE);
     this.processor = detection.get();
     processor.init(context);
+
+    ImpostorSupplier impostorRules =
+        new ImpostorSupplier(deterministic, DetectionSupplier.INVENTORY_STORE);
+    this.impostorContext =
+        new OfflineContext<>(deterministic.applicationId() + "-offline", "claims");
+    this.macStates = new ObjectStore<>(ImpostorSupplier.STORE);
+    impostorContext.addStateStore(macStates);
+    impostorContext.addStateStore(context.getStateStore(DetectionSupplier.INVENTORY_STORE));
+    this.impostors = impostorRules.get();
+    impostors.init(impostorContext);
   }
 
   /** Processes one record of the {@code arp} topic; returns the alerts it caused, in order. */
@@ -41,11 +73,80 @@ public final class OfflineDetection {
     context.nextRecord(timestamp);
     processor.process(new Record<>(key, value, timestamp));
     context.punctuate();
-    return context.takeForwarded();
+    List<Object> forwarded = context.takeForwarded();
+    if (forwarded.isEmpty()) {
+      return List.of();
+    }
+    List<Alert> out = new ArrayList<>();
+    for (Object o : forwarded) {
+      if (o instanceof Alert a) {
+        out.add(a);
+      } else if (o instanceof Claim c) {
+        impostorContext.nextRecord(c.at());
+        impostors.process(new Record<>(c.mac(), c, c.at()));
+        out.addAll(impostorContext.takeForwarded());
+      } // a ProbeRequest: nobody to ask
+    }
+    return out;
   }
 
   /** Stream time so far. */
   public long streamTime() {
     return context.currentStreamTimeMs();
+  }
+
+  /**
+   * The binding changes still waiting for their window, oldest first: what a capture shorter than
+   * the window would otherwise keep to itself.
+   */
+  public List<BindingRules.PendingChange> pendingChanges() {
+    BindingRules rules = new BindingRules(config, ip -> null);
+    List<BindingRules.PendingChange> out = new ArrayList<>();
+    for (IpState s : all(ipStates)) {
+      BindingRules.PendingChange p = rules.pendingChange(s);
+      if (p != null) {
+        out.add(p);
+      }
+    }
+    out.sort(Comparator.comparingLong(BindingRules.PendingChange::at));
+    return out;
+  }
+
+  /**
+   * The incidents still firing, as of the stream time, with their counts so far; a conflict that an
+   * ARP poisoning explains is in the poisoning, not listed again.
+   */
+  public List<Alert> stillFiring() {
+    BindingRules rules = new BindingRules(config, ip -> null);
+    long now = streamTime();
+    List<Alert> out = new ArrayList<>();
+    for (IpState s : all(ipStates)) {
+      String claimer = BindingRules.conflictClaimer(s);
+      MacState m = claimer == null ? null : macStates.get(claimer);
+      boolean folded = m != null && m.poisoning != null && m.impersonations.containsKey(s.ip);
+      for (Alert a : rules.openAsOf(s, now)) {
+        if (!(folded && a.kind().equals(BindingRules.IP_CONFLICT))) {
+          out.add(a);
+        }
+      }
+    }
+    for (MacState m : all(macStates)) {
+      if (m.poisoning != null) {
+        out.add(m.poisoning);
+      }
+    }
+    out.sort(Comparator.comparing(Alert::startedAt).thenComparing(Alert::fingerprint));
+    return out;
+  }
+
+  private static <V> List<V> all(ObjectStore<String, V> store) {
+    List<V> out = new ArrayList<>();
+    try (KeyValueIterator<String, V> it = store.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, V> kv = it.next();
+        out.add(kv.value);
+      }
+    }
+    return out;
   }
 }

@@ -2,11 +2,13 @@ package io.labwatch.streams;
 
 import io.labwatch.events.Alert;
 import io.labwatch.events.ArpObservation;
+import io.labwatch.events.ArpProbe;
 import io.labwatch.events.Heartbeat;
 import io.labwatch.events.InventoryEntry;
 import io.labwatch.events.IpAddress;
 import io.labwatch.events.MacAddress;
 import io.labwatch.events.PacketClass;
+import io.labwatch.events.ProbeRequest;
 import io.labwatch.events.SensorEvent;
 import io.labwatch.events.Topics;
 import java.time.Duration;
@@ -42,6 +44,7 @@ public final class Lab implements AutoCloseable {
   public final TestInputTopic<String, SensorEvent> arp;
   public final TestInputTopic<String, InventoryEntry> inventory;
   public final TestOutputTopic<String, Alert> alerts;
+  public final TestOutputTopic<String, ProbeRequest> probeRequests;
   public Instant now = T0;
 
   public Lab(DetectionConfig config) {
@@ -69,6 +72,11 @@ public final class Lab implements AutoCloseable {
             topics.alerts().name(),
             topics.alerts().keySerde().deserializer(),
             topics.alerts().valueSerde().deserializer());
+    this.probeRequests =
+        driver.createOutputTopic(
+            topics.probeRequests().name(),
+            topics.probeRequests().keySerde().deserializer(),
+            topics.probeRequests().valueSerde().deserializer());
   }
 
   /**
@@ -101,6 +109,24 @@ public final class Lab implements AutoCloseable {
   /** "ip is at mac", as a reply to {@code to}. */
   public Lab reply(IpAddress ip, MacAddress mac) {
     return send(PacketClass.REPLY, ip, mac, CLIENT_IP, CLIENT, mac);
+  }
+
+  /** "ip is at mac", as a reply to the asker {@code to} at {@code toMac}. */
+  public Lab replyTo(IpAddress ip, MacAddress mac, IpAddress to, MacAddress toMac) {
+    return send(PacketClass.REPLY, ip, mac, to, toMac, mac);
+  }
+
+  /** A sensor's confirmation probe of {@code ip} starts: its ArpProbe SENT record. */
+  public Lab probeSent(IpAddress ip, MacAddress prober) {
+    arp.pipeInput(ip.toString(), ArpProbe.sent(now, SENSOR, "eth0", ip, prober), now);
+    return this;
+  }
+
+  /** A sensor's confirmation probe of {@code ip} ends: its ArpProbe DONE record. */
+  public Lab probeDone(IpAddress ip, MacAddress prober, MacAddress... answeredBy) {
+    arp.pipeInput(
+        ip.toString(), ArpProbe.done(now, SENSOR, "eth0", ip, prober, 2, List.of(answeredBy)), now);
+    return this;
   }
 
   /** "who has target? tell ip (mac)". */
@@ -164,6 +190,11 @@ public final class Lab implements AutoCloseable {
   private Lab protectAt(IpAddress ip, String name, MacAddress... macs) {
     inventory.pipeInput(ip.toString(), new InventoryEntry(ip, List.of(macs), name), now);
     return this;
+  }
+
+  /** The probe requests the detection published since the last call. */
+  public List<ProbeRequest> probeRequests() {
+    return probeRequests.readValuesToList();
   }
 
   /** The alerts emitted since the last call. */

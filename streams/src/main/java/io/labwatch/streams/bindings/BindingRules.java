@@ -2,18 +2,24 @@ package io.labwatch.streams.bindings;
 
 import io.labwatch.events.Alert;
 import io.labwatch.events.ArpObservation;
+import io.labwatch.events.ArpProbe;
 import io.labwatch.events.Evidence;
 import io.labwatch.events.InventoryEntry;
 import io.labwatch.events.IpAddress;
 import io.labwatch.events.MacAddress;
+import io.labwatch.events.PacketClass;
+import io.labwatch.events.ProbeRequest;
 import io.labwatch.events.Severity;
 import io.labwatch.events.Vendors;
 import io.labwatch.streams.DetectionConfig;
 import io.labwatch.streams.bindings.IpState.Incident;
 import io.labwatch.streams.bindings.IpState.MacSeen;
 import io.labwatch.streams.bindings.IpState.Pending;
+import io.labwatch.streams.impostors.Claim;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -25,15 +31,25 @@ import java.util.function.Function;
 /**
  * The IP → MAC binding rules: IP_CONFLICT, MAC_CHANGED, ADDRESS_SPOOF, PROBE_FOR_ADDRESS_IN_USE,
  * NEW_STATION and ETHER_MISMATCH. A call changes the IP's state it is given (the caller stores it)
- * and returns the alerts; besides that state and the observation (or the passing of time), it reads
- * the configuration, the inventory and one value of the task's, {@link #watchedSince(long)}, which
- * the processor sets (and stores) after a gap in the records. All times are event times; nothing
- * here reads a clock, so the same input gives the same alerts.
+ * and returns what it has to say — {@link Alert}s for the alerts topic, {@link Claim}s for the
+ * impostor rules (IP conflicts go there, not straight to the alerts), and a {@link ProbeRequest}
+ * when a binding is worth confirming by asking; besides that state and the observation (or the
+ * passing of time), it reads the configuration, the inventory and one value of the task's, {@link
+ * #watchedSince(long)}, which the processor sets (and stores) after a gap in the records. All times
+ * are event times; nothing here reads a clock, so the same input gives the same alerts.
  *
  * <p>Which packets assert a binding: ARP requests and replies from a real address and announcements
  * (sender IP → sender MAC), neighbour solicitations with a source link-layer option (source → that
  * MAC) and advertisements with a target link-layer option (target → that MAC). RFC 5227 probes and
  * IPv6 duplicate address detection ask about an address but never claim it.
+ *
+ * <p>An IP conflict needs evidence that two devices hold the address at the same time: a MAC claims
+ * it again after another took it, within the conflict window (A→B→A); two MACs answer the same
+ * asker within the double-reply window (replies and advertisements, not announcements: a backup
+ * taking over announces, it does not answer a question the master answered); or both answer a
+ * confirmation probe. A change with the old MAC silent since is a hand-over (failover, new NIC, new
+ * lease): it is a MAC_CHANGED once the old MAC has stayed silent for the conflict window, or at
+ * once when a probe was answered by the new MAC alone.
  */
 public final class BindingRules {
 
@@ -87,14 +103,23 @@ public final class BindingRules {
     return new IpState(ip);
   }
 
+  /** How long after its start a confirmation probe's answers count as answers to it. */
+  static final long PROBE_ANSWER_MS = 5_000;
+
+  private static final int MAX_ANSWERED_TO = 8;
+
+  private static final DateTimeFormatter CLOCK =
+      DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
+
   /**
    * Applies one observation about the state's IP.
    *
    * @param learning true while new stations are being learned silently
-   * @return the alerts it causes, in order
+   * @return what it causes, in order: {@link Alert}s, {@link Claim}s, at most one {@link
+   *     ProbeRequest}
    */
-  public List<Alert> onObservation(IpState s, ArpObservation o, long t, boolean learning) {
-    List<Alert> out = new ArrayList<>();
+  public List<Object> onObservation(IpState s, ArpObservation o, long t, boolean learning) {
+    List<Object> out = new ArrayList<>();
     IpAddress ip = IpAddress.of(s.ip);
     if (config.ignored(ip)) {
       return out;
@@ -104,7 +129,11 @@ public final class BindingRules {
       etherMismatch(s, o, ip, t, out);
     }
     switch (o.packetClass()) {
-      case PROBE -> probe(s, o.senderMac(), o, ip, t, out);
+      case PROBE -> {
+        if (!isOurProbe(s, o.senderMac(), t)) {
+          probe(s, o.senderMac(), o, ip, t, out);
+        }
+      }
       case NEIGHBOR_SOLICITATION -> {
         if (o.senderIp().isUnspecified()) {
           probe(s, o.ethSrc(), o, ip, t, out); // duplicate address detection
@@ -124,6 +153,70 @@ public final class BindingRules {
   }
 
   /**
+   * Applies a sensor's confirmation probe of the state's IP: its start is remembered, so that the
+   * answers after it (ARP replies to the prober) count as answers to it; at its end, a pending
+   * change that only the new MAC answered for is a MAC_CHANGED now, one that both answered for is a
+   * conflict, and a conflict held for the probe is told with what the probe showed.
+   */
+  public List<Object> onProbe(IpState s, ArpProbe p, long t) {
+    List<Object> out = new ArrayList<>();
+    if (config.ignored(IpAddress.of(s.ip))) {
+      return out;
+    }
+    s.lastSeen = Math.max(s.lastSeen, t);
+    if (p.phase() == ArpProbe.Phase.SENT) {
+      if (!probeRunning(s, t)) { // a second sensor asking the same question joins the first run
+        s.probeSentAt = t;
+        s.probeDoneAt = 0;
+        s.probeAnswered.clear();
+      }
+      s.prober = p.proberMac().toString();
+      schedule(s);
+      return out;
+    }
+    if (s.probeSentAt == 0 || s.probeDoneAt != 0 || t - s.probeSentAt > PROBE_ANSWER_MS + window) {
+      return out; // the end of a probe whose start this state never saw, or a second sensor's
+    }
+    s.probeDoneAt = t;
+    p.answeredBy().forEach(m -> s.probeAnswered.add(m.toString()));
+    Pending pending = s.pending;
+    if (s.conflict == null && pending != null && s.spoof == null) {
+      boolean fromAnswered = s.probeAnswered.contains(pending.from);
+      boolean toAnswered = s.probeAnswered.contains(pending.to);
+      if (fromAnswered && toAnswered) {
+        s.pending = null;
+        fireConflict(s, t, null, null, out);
+      } else if (toAnswered) {
+        s.pending = null;
+        out.add(
+            macChanged(s, pending, "only the new MAC answered a probe at " + clock(s.probeSentAt)));
+      }
+    }
+    if (s.conflict != null && s.conflict.held) {
+      release(s, true, out);
+    }
+    schedule(s);
+    return out;
+  }
+
+  /** Whether a confirmation probe of the state's IP is running at {@code t}. */
+  private static boolean probeRunning(IpState s, long t) {
+    return s.probeSentAt > 0
+        && s.probeDoneAt == 0
+        && t >= s.probeSentAt
+        && t - s.probeSentAt <= PROBE_ANSWER_MS;
+  }
+
+  /** A probe from the MAC a sensor's confirmation probe of this IP came from, while it runs. */
+  private static boolean isOurProbe(IpState s, MacAddress mac, long t) {
+    return mac != null
+        && s.prober != null
+        && s.prober.equals(mac.toString())
+        && t >= s.probeSentAt
+        && t - s.probeSentAt <= PROBE_ANSWER_MS;
+  }
+
+  /**
    * Lets time pass to {@code now} (stream time, or the time of the next observation): a pending MAC
    * change that stood for the conflict window is told, incidents quiet for the quiet period
    * resolve, and an idle state is dropped.
@@ -131,16 +224,19 @@ public final class BindingRules {
    * @return the alerts, and whether the state is to be deleted
    */
   public Tick onTime(IpState s, long now) {
-    List<Alert> out = new ArrayList<>();
+    List<Object> out = new ArrayList<>();
     s.timerAt = 0; // it fired; schedule() below sets the next
     Pending p = s.pending;
     if (p != null && p.at + window <= now) {
       MacSeen from = s.macs.get(p.from);
       boolean fromSilent = from == null || from.lastSeen < p.at;
       if (fromSilent && s.conflict == null) {
-        out.add(macChanged(s, p));
+        out.add(macChanged(s, p, null));
       }
       s.pending = null;
+    }
+    if (s.conflict != null && s.conflict.held && s.probeSentAt + PROBE_ANSWER_MS <= now) {
+      release(s, false, out); // the probe's sensor never said it was done
     }
     if (s.conflict != null) {
       long resolveAt = conflictResolveAt(s);
@@ -149,19 +245,68 @@ public final class BindingRules {
       }
     }
     if (s.spoof != null && quietUntil(s.spoof.lastOffendingAt) <= now) {
-      out.add(resolveSpoof(s, quietUntil(s.spoof.lastOffendingAt)));
+      resolveSpoof(s, quietUntil(s.spoof.lastOffendingAt), out);
     }
     s.probesTold.values().removeIf(at -> at + window <= now);
     boolean expired =
         s.conflict == null && s.spoof == null && s.pending == null && s.lastSeen + idle <= now;
-    if (!expired) {
+    if (expired) {
+      s.macs.keySet().forEach(m -> out.add(Claim.forget(m, s.ip, now)));
+    } else {
       schedule(s);
     }
     return new Tick(out, expired);
   }
 
-  /** What passing time did: alerts, and whether the state expired. */
-  public record Tick(List<Alert> alerts, boolean expired) {}
+  /** What passing time did: alerts and claims, and whether the state expired. */
+  public record Tick(List<Object> out, boolean expired) {}
+
+  /**
+   * A change A→B still waiting for its window: it becomes a MAC_CHANGED at {@code decidedAt} unless
+   * A claims the address again before.
+   */
+  public record PendingChange(String ip, String from, String to, long at, long decidedAt) {}
+
+  /** The state's change waiting for its window, or null. */
+  public PendingChange pendingChange(IpState s) {
+    Pending p = s.pending;
+    if (p == null || s.conflict != null) {
+      return null;
+    }
+    return new PendingChange(s.ip, p.from, p.to, p.at, p.at + window);
+  }
+
+  /**
+   * The state's open incidents as of {@code now}, with their counts so far (flips, MACs): for the
+   * end of a capture, where they are still firing. The state is not changed.
+   */
+  public List<Alert> openAsOf(IpState s, long now) {
+    List<Alert> out = new ArrayList<>();
+    Incident c = s.conflict;
+    if (c != null) {
+      long started = c.alert.startedAt().toEpochMilli();
+      long at = Math.max(now, c.alert.updatedAt().toEpochMilli());
+      out.add(
+          c.alert.updated(
+              conflictSummary(s, c, started, at),
+              conflictEvidence(s, c, c.alert.evidence().facts().get("proof")),
+              Instant.ofEpochMilli(at)));
+    }
+    if (s.spoof != null) {
+      Alert a = s.spoof.alert;
+      out.add(
+          a.updated(
+              a.summary(),
+              a.evidence(),
+              Instant.ofEpochMilli(Math.max(now, a.updatedAt().toEpochMilli()))));
+    }
+    return out;
+  }
+
+  /** The MAC an open conflict's records are keyed by in the impostor rules, or null. */
+  public static String conflictClaimer(IpState s) {
+    return s.conflict == null ? null : s.conflict.claimer;
+  }
 
   // ---- binding assertions
 
@@ -172,24 +317,53 @@ public final class BindingRules {
       IpAddress ip,
       long t,
       boolean learning,
-      List<Alert> out) {
+      List<Object> out) {
     if (mac == null || !mac.isStation() || config.exempt(ip, mac)) {
       return;
     }
+    boolean answer =
+        o.packetClass() == PacketClass.REPLY
+            || o.packetClass() == PacketClass.NEIGHBOR_ADVERTISEMENT;
+    String asker = answer ? askerOf(o) : null;
     String m = mac.toString();
     MacSeen seen = s.macs.get(m);
     boolean newPair = seen == null;
     long previousOwnSeen = newPair ? Long.MIN_VALUE : seen.lastSeen;
     if (newPair) {
+      boolean alone = macsSince(s, t - window).isEmpty();
       seen = new MacSeen();
       seen.firstSeen = t;
       s.macs.put(m, seen);
-      forgetOldestMacs(s, m);
+      forgetOldestMacs(s, m, t, out);
+      if (alone && ip.isV4()) {
+        out.add(Claim.own(m, s.ip, t));
+      }
     }
     seen.packets++;
     seen.lastSeen = Math.max(seen.lastSeen, t);
     seen.sensors.add(o.sensorId());
     seen.classes.add(o.packetClass());
+    MacSeen prevSeenBefore = s.lastMac == null ? null : s.macs.get(s.lastMac);
+    long prevAnswerAt = prevSeenBefore == null ? 0 : prevSeenBefore.lastAnswerAt;
+    String prevAnswerTo = prevSeenBefore == null ? null : prevSeenBefore.lastAnswerTo;
+    boolean probeAnswer =
+        answer
+            && probeRunning(s, t)
+            && o.targetMac() != null
+            && o.targetMac().toString().equals(s.prober);
+    if (probeAnswer) {
+      s.probeAnswered.add(m);
+    }
+    if (answer) {
+      seen.lastAnswerAt = Math.max(seen.lastAnswerAt, t);
+      seen.lastAnswerTo = asker;
+      if (asker != null && !probeAnswer) {
+        seen.answeredTo.add(asker);
+        while (seen.answeredTo.size() > MAX_ANSWERED_TO) {
+          seen.answeredTo.pollFirst();
+        }
+      }
+    }
 
     InventoryEntry protectedIp = inventory.apply(ip);
     if (protectedIp != null) {
@@ -208,31 +382,58 @@ public final class BindingRules {
     if (prev != null && !prev.equals(m)) {
       s.recentFlips.add(t);
       s.recentFlips.removeIf(at -> at < t - window);
-      MacSeen prevSeen = s.macs.get(prev);
-      long prevLast = prevSeen == null ? Long.MIN_VALUE : prevSeen.lastSeen;
       boolean reasserts = previousOwnSeen >= t - window; // A→B→A
-      boolean doubleAnswer = prevLast >= t - doubleReply;
+      boolean doubleAnswer =
+          answer
+              && prevAnswerAt > 0
+              && prevAnswerAt >= t - doubleReply
+              && (asker == null || prevAnswerTo == null || asker.equals(prevAnswerTo));
       if (s.conflict != null) {
         s.conflict.flips++;
         updateConflict(s, m, t, true, out);
       } else if (reasserts || doubleAnswer) {
         s.pending = null;
-        out.add(fireConflict(s, t));
+        fireConflict(s, t, m, doubleAnswer ? null : prev, out);
       } else {
         Pending p = new Pending();
         p.from = prev;
         p.to = m;
         p.at = t;
         s.pending = p;
+        if (ip.isV4() && !ip.isUnspecified()) {
+          out.add(
+              new ProbeRequest(
+                  ip,
+                  Instant.ofEpochMilli(t),
+                  List.of(MacAddress.of(prev), mac),
+                  m + " claims " + s.ip + ", which " + prev + " held"));
+        }
       }
     } else if (s.conflict != null) {
       updateConflict(s, m, t, false, out);
+    }
+    if (probeAnswer
+        && s.conflict != null
+        && s.conflict.held
+        && s.probeAnswered.containsAll(s.conflict.macs)) {
+      release(s, false, out); // every MAC in it answered: confirmed, no need to wait for the end
     }
     s.lastMac = m;
     s.lastAssertAt = t;
   }
 
-  private static void forgetOldestMacs(IpState s, String keep) {
+  /** Whom an answer went to: the asker's IP, or its MAC when it asked from 0.0.0.0; or null. */
+  private static String askerOf(ArpObservation o) {
+    if (o.packetClass() != PacketClass.REPLY) {
+      return null; // an advertisement's destination is not in the observation
+    }
+    if (!o.targetIp().isUnspecified()) {
+      return o.targetIp().toString();
+    }
+    return o.targetMac() == null || o.targetMac().isZero() ? null : o.targetMac().toString();
+  }
+
+  private static void forgetOldestMacs(IpState s, String keep, long t, List<Object> out) {
     while (s.macs.size() > IpState.MAX_MACS) {
       String oldest =
           s.macs.entrySet().stream()
@@ -243,45 +444,169 @@ public final class BindingRules {
               .map(Map.Entry::getKey)
               .orElseThrow();
       s.macs.remove(oldest);
+      out.add(Claim.forget(oldest, s.ip, t));
     }
   }
 
   // ---- IP_CONFLICT
 
-  private Alert fireConflict(IpState s, long t) {
+  /**
+   * Fires the conflict on the claim at {@code t} by {@code mac}: {@code took} is the MAC that took
+   * the address before it (A→B→A: {@code mac} claims it again after {@code took} took it); null
+   * when both answered one asker, or a probe. While a confirmation probe runs and not every MAC in
+   * the conflict has answered it yet, it is held — told once they have, or when the probe ends — so
+   * that it is told with what the probe showed.
+   */
+  private void fireConflict(IpState s, long t, String mac, String took, List<Object> out) {
     Incident i = new Incident();
     i.macs.addAll(macsSince(s, t - window));
     i.flips = s.recentFlips.size();
-    long started = s.recentFlips.isEmpty() ? t : s.recentFlips.get(0);
-    Alert a =
-        Alert.firing(
-            IP_CONFLICT,
-            s.ip,
-            Severity.CRITICAL,
-            conflictSummary(s, i, started, t),
-            conflictEvidence(s, i),
-            labels(s, i.macs),
-            Instant.ofEpochMilli(started));
-    i.alert = a;
+    i.held = probeRunning(s, t) && !s.probeAnswered.containsAll(i.macs);
+    String how;
+    String proof;
+    if (!s.probeAnswered.isEmpty() && s.probeAnswered.containsAll(i.macs)) {
+      how = "both answered a probe at " + clock(s.probeSentAt);
+      proof = "confirmed: " + how;
+    } else if (took == null) {
+      how = "first double answer at " + clock(t);
+      proof = "both answered one asker at " + clock(t);
+    } else {
+      long tookAt = s.recentFlips.isEmpty() ? t : s.recentFlips.get(0);
+      how =
+          took
+              + " took it at "
+              + clock(tookAt)
+              + " and "
+              + mac
+              + " claimed it again at "
+              + clock(t);
+      proof = how;
+    }
+    i.alert = conflictFiring(s, i, how, proof, conflictStart(s, t));
     i.lastEmittedAt = t;
     s.conflict = i;
-    return a;
+    if (!i.held) {
+      settle(s, i);
+      out.add(conflictClaim(s, i, i.alert));
+    }
+  }
+
+  private long conflictStart(IpState s, long t) {
+    return s.recentFlips.isEmpty() ? t : s.recentFlips.get(0);
+  }
+
+  private Alert conflictFiring(IpState s, Incident i, String how, String proof, long started) {
+    return Alert.firing(
+        IP_CONFLICT,
+        s.ip,
+        Severity.CRITICAL,
+        "IP conflict on "
+            + s.ip
+            + ": "
+            + devices(i.macs.size())
+            + " answer for it, "
+            + AlertTexts.list(i.macs.stream().map(AlertTexts::mac).toList())
+            + "; "
+            + how,
+        conflictEvidence(s, i, proof),
+        labels(s, i.macs),
+        Instant.ofEpochMilli(started));
+  }
+
+  /**
+   * Tells a conflict held for a probe: confirmed when every MAC in it answered the probe; else,
+   * once the probe ended with some answer, saying who answered.
+   */
+  private void release(IpState s, boolean probeEnded, List<Object> out) {
+    Incident i = s.conflict;
+    i.held = false;
+    long started = i.alert.startedAt().toEpochMilli();
+    if (s.probeAnswered.containsAll(i.macs)) {
+      String how = "both answered a probe at " + clock(s.probeSentAt);
+      i.alert = conflictFiring(s, i, how, "confirmed: " + how, started);
+    } else if (probeEnded && !s.probeAnswered.isEmpty()) {
+      String proof =
+          i.alert.evidence().facts().get("proof")
+              + "; only "
+              + String.join(" and ", s.probeAnswered)
+              + " answered a probe at "
+              + clock(s.probeSentAt);
+      i.alert =
+          i.alert.updated(i.alert.summary(), conflictEvidence(s, i, proof), i.alert.updatedAt());
+    }
+    settle(s, i);
+    out.add(conflictClaim(s, i, i.alert));
+  }
+
+  /**
+   * Fixes the conflict's likelier impostor, and what the probe showed of it: a MAC that did not
+   * answer the probe that another answered; else one that claims the address only by replies (a
+   * poisoner never asks or announces from it); else the one that came to it last.
+   */
+  private static void settle(IpState s, Incident i) {
+    boolean probed = s.probeSentAt > 0 && !s.probeAnswered.isEmpty();
+    String claimer = null;
+    int best = -1;
+    long bestFirst = Long.MIN_VALUE;
+    for (String m : i.macs) {
+      MacSeen seen = s.macs.get(m);
+      if (seen == null) {
+        continue;
+      }
+      int score =
+          (probed && !s.probeAnswered.contains(m) ? 2 : 0)
+              + (seen.classes.equals(ONLY_REPLIES) ? 1 : 0);
+      if (score > best || (score == best && seen.firstSeen >= bestFirst)) {
+        best = score;
+        bestFirst = seen.firstSeen;
+        claimer = m;
+      }
+    }
+    i.claimer = claimer == null ? i.macs.last() : claimer;
+    if (!probed) {
+      i.probe = IpState.PROBE_NONE;
+    } else {
+      i.probe = s.probeAnswered.contains(i.claimer) ? IpState.PROBE_ANSWERED : IpState.PROBE_SILENT;
+    }
+  }
+
+  private static final java.util.Set<PacketClass> ONLY_REPLIES =
+      java.util.EnumSet.of(PacketClass.REPLY);
+
+  private static String devices(int n) {
+    return n == 2 ? "two devices" : n == 3 ? "three devices" : n + " devices";
+  }
+
+  private Claim conflictClaim(IpState s, Incident i, Alert a) {
+    MacSeen seen = s.macs.get(i.claimer);
+    List<String> told = seen == null ? List.of() : List.copyOf(seen.answeredTo);
+    Boolean answered =
+        switch (i.probe) {
+          case IpState.PROBE_ANSWERED -> Boolean.TRUE;
+          case IpState.PROBE_SILENT -> Boolean.FALSE;
+          default -> null;
+        };
+    return Claim.of(Claim.Kind.CONFLICT, i.claimer, a, told, answered);
   }
 
   /**
    * Re-sends the incident when a MAC joins it, or with fresh counts at most once per update
    * interval — but only on a flip: once one MAC alone answers, there is nothing new to say.
    */
-  private void updateConflict(IpState s, String mac, long t, boolean flipped, List<Alert> out) {
+  private void updateConflict(IpState s, String mac, long t, boolean flipped, List<Object> out) {
     Incident i = s.conflict;
     boolean joined = i.macs.add(mac);
     if (joined || (flipped && t - i.lastEmittedAt >= updateEvery)) {
       long started = i.alert.startedAt().toEpochMilli();
       i.alert =
           i.alert.updated(
-              conflictSummary(s, i, started, t), conflictEvidence(s, i), Instant.ofEpochMilli(t));
+              conflictSummary(s, i, started, t),
+              conflictEvidence(s, i, i.alert.evidence().facts().get("proof")),
+              Instant.ofEpochMilli(t));
       i.lastEmittedAt = t;
-      out.add(i.alert);
+      if (!i.held) {
+        out.add(conflictClaim(s, i, i.alert));
+      }
     }
   }
 
@@ -300,7 +625,7 @@ public final class BindingRules {
     return second == Long.MIN_VALUE ? s.lastAssertAt : quietUntil(second);
   }
 
-  private Alert resolveConflict(IpState s, long at) {
+  private Claim resolveConflict(IpState s, long at) {
     Incident i = s.conflict;
     String holder = s.lastMac;
     String summary =
@@ -315,40 +640,55 @@ public final class BindingRules {
             + " with "
             + AlertTexts.flips(i.flips);
     Instant end = Instant.ofEpochMilli(at);
-    Alert a = i.alert.updated(summary, conflictEvidence(s, i), end).resolved(summary, end);
+    Alert a =
+        i.alert
+            .updated(summary, conflictEvidence(s, i, i.alert.evidence().facts().get("proof")), end)
+            .resolved(summary, end);
     s.conflict = null;
     s.recentFlips.clear();
-    return a;
+    return conflictClaim(s, i, a);
   }
 
+  /** An update's summary: who, and what was seen since it began. */
   private String conflictSummary(IpState s, Incident i, long started, long now) {
     List<String> macs = i.macs.stream().map(AlertTexts::mac).toList();
     return "IP conflict on "
         + s.ip
         + ": "
+        + devices(macs.size())
+        + " answer for it, "
         + AlertTexts.list(macs)
-        + ", "
+        + "; "
         + AlertTexts.flips(i.flips)
         + " in "
-        + AlertTexts.duration(Duration.ofMillis(Math.max(0, now - started)));
+        + AlertTexts.duration(Duration.ofMillis(Math.max(0, now - started)))
+        + " since "
+        + clock(started);
   }
 
-  private Evidence conflictEvidence(IpState s, Incident i) {
+  private Evidence conflictEvidence(IpState s, Incident i, String proof) {
     List<Evidence.MacEvidence> macs = new ArrayList<>();
     for (String m : i.macs) {
-      macs.add(macEvidence(m, s.macs.get(m)));
+      MacSeen seen = s.macs.get(m);
+      if (seen != null) {
+        macs.add(macEvidence(m, seen));
+      }
     }
-    return new Evidence(
-        macs,
-        i.flips,
-        Map.of(
-            "conflictWindow", format(config.conflictWindow()),
-            "quietPeriod", format(config.quietPeriod())));
+    Map<String, String> facts = new TreeMap<>();
+    facts.put("conflictWindow", format(config.conflictWindow()));
+    facts.put("quietPeriod", format(config.quietPeriod()));
+    if (proof != null) {
+      facts.put("proof", proof);
+    }
+    return new Evidence(macs, i.flips, facts);
   }
 
   // ---- MAC_CHANGED
 
-  private Alert macChanged(IpState s, Pending p) {
+  /**
+   * @param confirmed how a probe settled it, or null when the old MAC's silence did
+   */
+  private Alert macChanged(IpState s, Pending p, String confirmed) {
     List<Evidence.MacEvidence> macs = new ArrayList<>();
     for (String m : List.of(p.from, p.to)) {
       MacSeen seen = s.macs.get(m);
@@ -362,24 +702,32 @@ public final class BindingRules {
             + AlertTexts.mac(p.from)
             + " to "
             + AlertTexts.mac(p.to)
-            + "; the old MAC has been silent since (a replaced NIC, a new DHCP lease or a failover)";
+            + (confirmed == null
+                ? "; the old MAC has been silent since"
+                : ": " + confirmed.replace("the new MAC", p.to))
+            + " (a replaced NIC, a new DHCP lease or a failover)";
+    Map<String, String> facts = new TreeMap<>(Map.of("from", p.from, "to", p.to));
+    if (confirmed != null) {
+      facts.put("proof", confirmed.replace("the new MAC", p.to));
+    }
     return Alert.event(
         MAC_CHANGED,
         s.ip,
         Severity.WARNING,
         summary,
-        new Evidence(macs, null, Map.of("from", p.from, "to", p.to)),
+        new Evidence(macs, null, facts),
         labels(s, new TreeSet<>(List.of(p.from, p.to))),
         Instant.ofEpochMilli(p.at));
   }
 
   // ---- ADDRESS_SPOOF
 
-  private void spoof(IpState s, String mac, InventoryEntry entry, long t, List<Alert> out) {
+  private void spoof(IpState s, String mac, InventoryEntry entry, long t, List<Object> out) {
     Incident i = s.spoof;
     if (i == null) {
       i = new Incident();
       i.macs.add(mac);
+      i.claimer = mac;
       i.lastOffendingAt = t;
       i.alert =
           Alert.firing(
@@ -392,7 +740,7 @@ public final class BindingRules {
               Instant.ofEpochMilli(t));
       i.lastEmittedAt = t;
       s.spoof = i;
-      out.add(i.alert);
+      emitSpoof(s, i, i.alert, out);
       return;
     }
     i.lastOffendingAt = Math.max(i.lastOffendingAt, t);
@@ -402,11 +750,26 @@ public final class BindingRules {
           i.alert.updated(
               spoofSummary(s, i, entry), spoofEvidence(s, i, entry), Instant.ofEpochMilli(t));
       i.lastEmittedAt = t;
-      out.add(i.alert);
+      emitSpoof(s, i, i.alert, out);
     }
   }
 
-  private Alert resolveSpoof(IpState s, long at) {
+  /** A spoof is told as it is, and the impostor rules hear of it as one of the claimer's lies. */
+  private static void emitSpoof(IpState s, Incident i, Alert a, List<Object> out) {
+    out.add(a);
+    if (i.claimer != null) {
+      MacSeen seen = s.macs.get(i.claimer);
+      out.add(
+          Claim.of(
+              Claim.Kind.SPOOF,
+              i.claimer,
+              a,
+              seen == null ? List.of() : List.copyOf(seen.answeredTo),
+              null));
+    }
+  }
+
+  private void resolveSpoof(IpState s, long at, List<Object> out) {
     Incident i = s.spoof;
     String summary =
         s.ip
@@ -416,7 +779,7 @@ public final class BindingRules {
             + AlertTexts.duration(Duration.ofMillis(at - i.alert.startedAt().toEpochMilli()));
     Alert a = i.alert.resolved(summary, Instant.ofEpochMilli(at));
     s.spoof = null;
-    return a;
+    emitSpoof(s, i, a, out);
   }
 
   private String spoofSummary(IpState s, Incident i, InventoryEntry entry) {
@@ -451,7 +814,7 @@ public final class BindingRules {
   // ---- PROBE_FOR_ADDRESS_IN_USE
 
   private void probe(
-      IpState s, MacAddress prober, ArpObservation o, IpAddress ip, long t, List<Alert> out) {
+      IpState s, MacAddress prober, ArpObservation o, IpAddress ip, long t, List<Object> out) {
     if (prober == null || !prober.isStation()) {
       return;
     }
@@ -513,7 +876,7 @@ public final class BindingRules {
 
   // ---- ETHER_MISMATCH
 
-  private void etherMismatch(IpState s, ArpObservation o, IpAddress ip, long t, List<Alert> out) {
+  private void etherMismatch(IpState s, ArpObservation o, IpAddress ip, long t, List<Object> out) {
     MacAddress sender = o.senderMac();
     MacAddress source = o.ethSrc();
     if (config.exempt(ip, sender) || config.exempt(ip, source)) {
@@ -595,6 +958,9 @@ public final class BindingRules {
     }
     if (s.conflict != null) {
       next = Math.min(next, conflictResolveAt(s));
+      if (s.conflict.held) {
+        next = Math.min(next, s.probeSentAt + PROBE_ANSWER_MS);
+      }
     }
     if (s.spoof != null) {
       next = Math.min(next, quietUntil(s.spoof.lastOffendingAt));
@@ -602,6 +968,11 @@ public final class BindingRules {
     if (s.timerAt == 0 || next < s.timerAt) {
       s.timerAt = next;
     }
+  }
+
+  /** A time of day in alerts' texts: {@code 14:02:11 UTC}. */
+  static String clock(long epochMs) {
+    return CLOCK.format(Instant.ofEpochMilli(epochMs)) + " UTC";
   }
 
   private static String format(Duration d) {

@@ -47,6 +47,19 @@ public final class IpState {
   /** When this IP next needs a look without traffic (ms), 0 when never. */
   public long timerAt;
 
+  /**
+   * When the latest confirmation probe for this IP started (ms), 0 when none; and from which MAC.
+   */
+  public long probeSentAt;
+
+  public String prober;
+
+  /** When that probe's sensor said it was done (ms), 0 while it runs (or none ran). */
+  public long probeDoneAt;
+
+  /** The MACs that answered that probe (replies to the prober, and the sensor's own account). */
+  public TreeSet<String> probeAnswered = new TreeSet<>();
+
   public IpState() {}
 
   IpState(String ip) {
@@ -60,6 +73,17 @@ public final class IpState {
     public long lastSeen;
     public TreeSet<String> sensors = new TreeSet<>();
     public TreeSet<PacketClass> classes = new TreeSet<>();
+
+    /**
+     * The last answer (ARP reply, neighbour advertisement) for this IP from this MAC (ms), or 0.
+     */
+    public long lastAnswerAt;
+
+    /** Whom that answer went to (the asker's IP), or null when not known. */
+    public String lastAnswerTo;
+
+    /** The askers this MAC's answers went to, the latest few (for poisoning: its victims). */
+    public TreeSet<String> answeredTo = new TreeSet<>();
   }
 
   /** A firing incident on this IP. */
@@ -76,7 +100,33 @@ public final class IpState {
 
     /** For a spoof: the last assertion by a MAC that may not hold the address (ms). */
     public long lastOffendingAt;
+
+    /**
+     * The likelier impostor of a conflict (the MAC that did not answer a probe, or claims the
+     * address only by replies, or came to it last), which the incident's records are keyed by on
+     * their way through the impostor rules; fixed when it is first told.
+     */
+    public String claimer;
+
+    /**
+     * A conflict found while a confirmation probe runs, not told yet: it waits (for at most the
+     * probe's run) until every MAC in it has answered the probe, or the probe ends, so that it is
+     * told with what the probe showed.
+     */
+    public boolean held;
+
+    /** What the probe showed of the claimer: {@link #PROBE_NONE}, ANSWERED or SILENT. */
+    public byte probe;
   }
+
+  /** No probe ran while the conflict was found, or it ended without a word. */
+  public static final byte PROBE_NONE = 0;
+
+  /** The claimer answered the probe. */
+  public static final byte PROBE_ANSWERED = 1;
+
+  /** The probe ran to its end, another MAC answered, and the claimer did not. */
+  public static final byte PROBE_SILENT = 2;
 
   /** A change A→B that becomes MAC_CHANGED if A stays silent for the conflict window. */
   public static final class Pending {

@@ -2,13 +2,16 @@ package io.labwatch.streams.internal;
 
 import io.labwatch.events.Alert;
 import io.labwatch.events.ArpObservation;
+import io.labwatch.events.ArpProbe;
 import io.labwatch.events.Heartbeat;
 import io.labwatch.events.InventoryEntry;
 import io.labwatch.events.IpAddress;
+import io.labwatch.events.ProbeRequest;
 import io.labwatch.events.SensorEvent;
 import io.labwatch.streams.DetectionConfig;
 import io.labwatch.streams.bindings.BindingRules;
 import io.labwatch.streams.bindings.IpState;
+import io.labwatch.streams.impostors.Claim;
 import io.labwatch.streams.sensors.SensorLiveness;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,12 +29,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
- * Runs the rules over the {@code arp} topic: observations go to the per-IP binding rules,
- * heartbeats (those in partition 0, so each is handled once) to sensor liveness. Timers run on
- * stream time; a timer of an IP that is due when its next observation arrives runs first, so alerts
- * do not depend on how often stream time is punctuated.
+ * Runs the rules over the {@code arp} topic: observations and sensors' confirmation probes go to
+ * the per-IP binding rules, heartbeats (those in partition 0, so each is handled once) to sensor
+ * liveness. Timers run on stream time; a timer of an IP that is due when its next observation
+ * arrives runs first, so alerts do not depend on how often stream time is punctuated.
+ *
+ * <p>It forwards three kinds of records, which the topology sends on by type: {@link Alert}s (key:
+ * fingerprint) to the alerts topic, {@link Claim}s (key: MAC) to the impostor rules, and {@link
+ * ProbeRequest}s (key: IP) to the probe-requests topic — the last only for claims of the present (a
+ * backlog or a replay asks nothing) and at most one per IP per {@link #PROBE_SPACING_MS}.
  */
-final class DetectionProcessor implements Processor<String, SensorEvent, String, Alert> {
+final class DetectionProcessor implements Processor<String, SensorEvent, String, Object> {
 
   private static final String LEARNING_SINCE = "learning-since";
   private static final String LAST_EVENT_TIME = "last-event-time";
@@ -60,8 +68,14 @@ final class DetectionProcessor implements Processor<String, SensorEvent, String,
    */
   static final int RECENT_STATES = 49_152;
 
+  /** A claim older than this by the wall clock is not worth asking about any more. */
+  static final long PROBE_LIVE_MS = 10_000;
+
+  /** At most one probe request per IP this often (sensors limit their probing on their own too). */
+  static final long PROBE_SPACING_MS = 10_000;
+
   private final DetectionConfig config;
-  private ProcessorContext<String, Alert> context;
+  private ProcessorContext<String, Object> context;
   private KeyValueStore<String, IpState> ipStates;
   private KeyValueStore<String, String> timers;
   private KeyValueStore<String, SensorLiveness.SensorState> sensors;
@@ -94,6 +108,15 @@ final class DetectionProcessor implements Processor<String, SensorEvent, String,
 
   private final int recentStates;
 
+  /** When each recently asked-about IP was asked about last (wall clock), bounded. */
+  private final Map<String, Long> probesAsked =
+      new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+          return size() > 4096;
+        }
+      };
+
   /** A processor for one of {@code tasks} tasks (the partitions of the {@code arp} topic). */
   DetectionProcessor(DetectionConfig config, int tasks) {
     this.config = config;
@@ -101,7 +124,7 @@ final class DetectionProcessor implements Processor<String, SensorEvent, String,
   }
 
   @Override
-  public void init(ProcessorContext<String, Alert> context) {
+  public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     recent.clear();
     lastCommitAsked = Long.MIN_VALUE / 2;
@@ -153,7 +176,7 @@ final class DetectionProcessor implements Processor<String, SensorEvent, String,
       }
       return;
     }
-    if (!(event instanceof ArpObservation o) || record.key() == null) {
+    if (!(event instanceof ArpObservation || event instanceof ArpProbe) || record.key() == null) {
       return;
     }
     long t = record.timestamp();
@@ -164,7 +187,7 @@ final class DetectionProcessor implements Processor<String, SensorEvent, String,
     boolean learning = t < learningSince + config.learningPeriod().toMillis();
     String ip = record.key();
     IpState state = load(ip);
-    List<Alert> out = new ArrayList<>();
+    List<Object> out = new ArrayList<>();
     long oldTimer = 0;
     if (state == null) {
       state = BindingRules.newState(ip);
@@ -172,13 +195,17 @@ final class DetectionProcessor implements Processor<String, SensorEvent, String,
       oldTimer = state.timerAt;
       if (state.timerAt != 0 && state.timerAt <= t) {
         BindingRules.Tick tick = rules.onTime(state, t);
-        out.addAll(tick.alerts());
+        out.addAll(tick.out());
         if (tick.expired()) {
           state = BindingRules.newState(ip);
         }
       }
     }
-    out.addAll(rules.onObservation(state, o, t, learning));
+    if (event instanceof ArpObservation o) {
+      out.addAll(rules.onObservation(state, o, t, learning));
+    } else {
+      out.addAll(rules.onProbe(state, (ArpProbe) event, t));
+    }
     save(ip, state, oldTimer, false);
     out.forEach(this::emit);
   }
@@ -254,7 +281,7 @@ final class DetectionProcessor implements Processor<String, SensorEvent, String,
       }
       BindingRules.Tick tick = rules.onTime(state, now);
       save(d.value, state, -1, tick.expired()); // its timer key is deleted already
-      tick.alerts().forEach(this::emit);
+      tick.out().forEach(this::emit);
     }
     checkSensors(now);
   }
@@ -322,16 +349,34 @@ final class DetectionProcessor implements Processor<String, SensorEvent, String,
   }
 
   /**
-   * Forwards an alert, and asks for a commit when the alert is about the present: an alert reaches
-   * {@code read_committed} readers (the sinks) only once its transaction commits, and a live one
-   * should not wait for the commit interval (1 s by default). At most one such commit per {@link
-   * #LIVE_COMMIT_SPACING_MS} per task. While catching up on records more than a minute old (a
-   * backlog after an outage, a replay), alerts ride the regular commits.
+   * Forwards an alert, a claim or a probe request, and asks for a commit when it is about the
+   * present: a record reaches {@code read_committed} readers (the sinks, the impostor rules, the
+   * sensors) only once its transaction commits, and a live one should not wait for the commit
+   * interval (1 s by default). At most one such commit per {@link #LIVE_COMMIT_SPACING_MS} per
+   * task. While catching up on records more than a minute old (a backlog after an outage, a
+   * replay), they ride the regular commits.
    */
-  private void emit(Alert a) {
-    long at = a.updatedAt().toEpochMilli();
-    context.forward(new Record<>(a.fingerprint(), a, at));
+  private void emit(Object out) {
     long now = context.currentSystemTimeMs();
+    long at;
+    if (out instanceof Alert a) {
+      at = a.updatedAt().toEpochMilli();
+      context.forward(new Record<>(a.fingerprint(), a, at));
+    } else if (out instanceof Claim c) {
+      at = c.at();
+      context.forward(new Record<>(c.mac(), c, at));
+    } else if (out instanceof ProbeRequest r) {
+      at = r.requestedAt().toEpochMilli();
+      String ip = r.ip().toString();
+      Long asked = probesAsked.get(ip);
+      if (now - at >= PROBE_LIVE_MS || (asked != null && now - asked < PROBE_SPACING_MS)) {
+        return; // the past is not asked about; and a flapping address not every flip
+      }
+      probesAsked.put(ip, now);
+      context.forward(new Record<>(ip, r, at));
+    } else {
+      throw new IllegalStateException("the binding rules returned a " + out.getClass());
+    }
     if (now - at < CATCHING_UP_LAG_MS) {
       askForCommit(now);
     }

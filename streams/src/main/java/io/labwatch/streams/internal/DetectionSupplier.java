@@ -1,6 +1,5 @@
 package io.labwatch.streams.internal;
 
-import io.labwatch.events.Alert;
 import io.labwatch.events.JsonSerde;
 import io.labwatch.events.SensorEvent;
 import io.labwatch.streams.DetectionConfig;
@@ -24,7 +23,7 @@ import org.apache.kafka.streams.state.Stores;
  * the global store {@value #INVENTORY_STORE}, which the topology builds from the inventory topic.
  */
 public final class DetectionSupplier
-    implements ProcessorSupplier<String, SensorEvent, String, Alert> {
+    implements ProcessorSupplier<String, SensorEvent, String, Object> {
 
   public static final String IP_STATE_STORE = "ip-state";
   public static final String TIMER_STORE = "timers";
@@ -42,7 +41,7 @@ public final class DetectionSupplier
   }
 
   @Override
-  public Processor<String, SensorEvent, String, Alert> get() {
+  public Processor<String, SensorEvent, String, Object> get() {
     return new DetectionProcessor(config, tasks);
   }
 

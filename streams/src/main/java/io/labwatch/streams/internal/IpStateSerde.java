@@ -20,12 +20,18 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * The per-IP state in a compact binary form: it is read and written for every observation, and JSON
  * made that the detection's largest cost. MACs are 6-byte numbers, times epoch ms; an incident's
- * alert keeps its JSON. The first byte is the format version.
+ * alert keeps its JSON. The first byte is the format version: 2 writes answers, confirmation probes
+ * and an incident's claimer besides what 1 did; a state of version 1 is read with those empty, so
+ * stores of an older labwatch carry over.
  */
 public final class IpStateSerde
     implements Serde<IpState>, Serializer<IpState>, Deserializer<IpState> {
 
-  private static final byte VERSION = 1;
+  private static final byte VERSION = 2;
+
+  /** Version 1 (labwatch before answers, probes and claimers were kept) is still read. */
+  private static final byte VERSION_1 = 1;
+
   private static final PacketClass[] CLASSES = PacketClass.values();
   private static final long NO_MAC = -1;
 
@@ -58,6 +64,12 @@ public final class IpStateSerde
           classes |= 1 << c.ordinal();
         }
         out.writeInt(classes);
+        out.writeLong(m.lastAnswerAt);
+        writeNullableUtf(out, m.lastAnswerTo);
+        out.writeInt(m.answeredTo.size());
+        for (String a : m.answeredTo) {
+          out.writeUTF(a);
+        }
       }
       out.writeLong(s.lastMac == null ? NO_MAC : MacAddress.of(s.lastMac).toLong());
       out.writeLong(s.lastAssertAt);
@@ -83,6 +95,13 @@ public final class IpStateSerde
         out.writeUTF(m);
       }
       out.writeLong(s.timerAt);
+      out.writeLong(s.probeSentAt);
+      out.writeLong(s.prober == null ? NO_MAC : MacAddress.of(s.prober).toLong());
+      out.writeLong(s.probeDoneAt);
+      out.writeInt(s.probeAnswered.size());
+      for (String m : s.probeAnswered) {
+        out.writeLong(MacAddress.of(m).toLong());
+      }
       return bytes.toByteArray();
     } catch (IOException e) {
       throw new SerializationException("cannot encode the state of " + s.ip, e);
@@ -104,6 +123,25 @@ public final class IpStateSerde
     }
     out.writeLong(i.flips);
     out.writeLong(i.lastOffendingAt);
+    out.writeLong(i.claimer == null ? NO_MAC : MacAddress.of(i.claimer).toLong());
+    out.writeBoolean(i.held);
+    out.writeByte(i.probe);
+  }
+
+  private static void writeNullableUtf(DataOutputStream out, String s) throws IOException {
+    out.writeBoolean(s != null);
+    if (s != null) {
+      out.writeUTF(s);
+    }
+  }
+
+  private static String readNullableUtf(DataInputStream in) throws IOException {
+    return in.readBoolean() ? in.readUTF() : null;
+  }
+
+  private static String readMac(DataInputStream in) throws IOException {
+    long mac = in.readLong();
+    return mac == NO_MAC ? null : MacAddress.fromLong(mac).toString();
   }
 
   @Override
@@ -114,7 +152,7 @@ public final class IpStateSerde
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
       byte version = in.readByte();
-      if (version != VERSION) {
+      if (version != VERSION && version != VERSION_1) {
         throw new SerializationException(
             "per-IP state of format " + version + " is not readable by this labwatch");
       }
@@ -138,6 +176,14 @@ public final class IpStateSerde
             m.classes.add(c);
           }
         }
+        if (version >= VERSION) {
+          m.lastAnswerAt = in.readLong();
+          m.lastAnswerTo = readNullableUtf(in);
+          int told = in.readInt();
+          for (int k = 0; k < told; k++) {
+            m.answeredTo.add(in.readUTF());
+          }
+        }
         s.macs.put(mac, m);
       }
       long last = in.readLong();
@@ -147,8 +193,8 @@ public final class IpStateSerde
       for (int i = 0; i < flips; i++) {
         s.recentFlips.add(in.readLong());
       }
-      s.conflict = readIncident(in);
-      s.spoof = readIncident(in);
+      s.conflict = readIncident(in, version);
+      s.spoof = readIncident(in, version);
       if (in.readBoolean()) {
         s.pending = new IpState.Pending();
         s.pending.from = MacAddress.fromLong(in.readLong()).toString();
@@ -164,6 +210,15 @@ public final class IpStateSerde
         s.mismatchesTold.add(in.readUTF());
       }
       s.timerAt = in.readLong();
+      if (version >= VERSION) {
+        s.probeSentAt = in.readLong();
+        s.prober = readMac(in);
+        s.probeDoneAt = in.readLong();
+        int answered = in.readInt();
+        for (int i = 0; i < answered; i++) {
+          s.probeAnswered.add(MacAddress.fromLong(in.readLong()).toString());
+        }
+      }
       return s;
     } catch (IOException | RuntimeException e) {
       if (e instanceof SerializationException se) {
@@ -174,7 +229,7 @@ public final class IpStateSerde
     }
   }
 
-  private IpState.Incident readIncident(DataInputStream in) throws IOException {
+  private IpState.Incident readIncident(DataInputStream in, byte version) throws IOException {
     if (!in.readBoolean()) {
       return null;
     }
@@ -201,6 +256,11 @@ public final class IpStateSerde
     i.macs = set;
     i.flips = in.readLong();
     i.lastOffendingAt = in.readLong();
+    if (version >= VERSION) {
+      i.claimer = readMac(in);
+      i.held = in.readBoolean();
+      i.probe = in.readByte();
+    }
     return i;
   }
 

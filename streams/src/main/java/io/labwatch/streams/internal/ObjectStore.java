@@ -16,13 +16,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the detection over a capture in one process, where nothing needs to survive the run. (Not final:
  * a test makes one that fails.)
  */
-class ObjectStore<K extends Comparable<K>, V> implements KeyValueStore<K, V> {
+public class ObjectStore<K extends Comparable<K>, V> implements KeyValueStore<K, V> {
 
   private final String name;
   private final NavigableMap<K, V> map = new TreeMap<>();
   private boolean open = true;
 
-  ObjectStore(String name) {
+  public ObjectStore(String name) {
     this.name = name;
   }
 

@@ -62,7 +62,7 @@ class BindingRulesTest {
       assertThat(a.startedAt()).isEqualTo(firstClaim);
       assertThat(a.summary())
           .isEqualTo(
-              "IP conflict on 10.77.0.10: 00:a0:de:77:00:10 (YAMAHA CORPORATION) and dc:9b:9c:77:00:10 (Apple, Inc.), 2 flips in 0 s");
+              "IP conflict on 10.77.0.10: two devices answer for it, 00:a0:de:77:00:10 (YAMAHA CORPORATION) and dc:9b:9c:77:00:10 (Apple, Inc.); first double answer at 14:03:11 UTC");
       assertThat(a.evidence().macs())
           .extracting(Evidence.MacEvidence::mac)
           .containsExactly(ROUTER, SERVER);

@@ -3,13 +3,13 @@ package io.labwatch.streams.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.labwatch.events.Alert;
 import io.labwatch.events.ArpObservation;
 import io.labwatch.events.IpAddress;
 import io.labwatch.events.MacAddress;
 import io.labwatch.events.PacketClass;
 import io.labwatch.streams.DetectionConfig;
 import io.labwatch.streams.bindings.IpState;
+import io.labwatch.streams.impostors.Claim;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +58,7 @@ class DetectionProcessorStateCacheTest {
   }
 
   private final RefusingStore ipStates = new RefusingStore();
-  private final OfflineContext<String, Alert> context = new OfflineContext<>("cache-test", "arp");
+  private final OfflineContext<String, Object> context = new OfflineContext<>("cache-test", "arp");
   private final DetectionProcessor processor;
 
   DetectionProcessorStateCacheTest() {
@@ -71,7 +71,7 @@ class DetectionProcessorStateCacheTest {
     processor.init(context);
   }
 
-  private List<Alert> claim(String mac, long at) {
+  private List<Object> claim(String mac, long at) {
     ArpObservation o =
         new ArpObservation(
             Instant.ofEpochMilli(at),
@@ -91,19 +91,22 @@ class DetectionProcessorStateCacheTest {
   }
 
   /** The alerts of the server's claim and then the router's, with nothing failing. */
-  private static List<Alert> withoutFailure() {
+  private static List<Object> withoutFailure() {
     DetectionProcessorStateCacheTest clean = new DetectionProcessorStateCacheTest();
-    List<Alert> out = new ArrayList<>(clean.claim(SERVER, T0));
+    List<Object> out = new ArrayList<>(clean.claim(SERVER, T0));
     out.addAll(clean.claim(ROUTER, T0 + 30));
     return out;
   }
 
   @Test
   void aRecordWhoseStateWriteFailsLeavesNoTraceSoItsRetryRaisesTheConflictAsIfItHadNotFailed() {
-    List<Alert> expected = withoutFailure();
-    assertThat(expected).extracting(Alert::fingerprint).containsExactly("IP_CONFLICT:" + IP);
+    List<Object> expected = withoutFailure();
+    assertThat(expected)
+        .filteredOn(o -> o instanceof Claim c && c.alert() != null)
+        .extracting(o -> ((Claim) o).alert().fingerprint())
+        .containsExactly("IP_CONFLICT:" + IP);
 
-    List<Alert> alerts = new ArrayList<>(claim(SERVER, T0));
+    List<Object> alerts = new ArrayList<>(claim(SERVER, T0));
     ipStates.failing = true;
     assertThatThrownBy(() -> claim(ROUTER, T0 + 30)).hasMessage("the store refuses the write");
     ipStates.failing = false;

@@ -55,6 +55,16 @@ class IpStateSerdeTest {
     s.probesTold.put("00:0c:29:77:00:30", 9L);
     s.mismatchesTold.add("dc:9b:9c:77:00:10|52:54:00:77:00:21");
     s.timerAt = 11;
+    server.lastAnswerAt = 1_764_000_000_120L;
+    server.lastAnswerTo = "10.77.0.21";
+    server.answeredTo.addAll(List.of("10.77.0.21", "10.77.0.1"));
+    s.conflict.claimer = "00:a0:de:77:00:10";
+    s.conflict.held = true;
+    s.conflict.probe = IpState.PROBE_SILENT;
+    s.probeSentAt = 13;
+    s.prober = "02:00:00:00:00:99";
+    s.probeDoneAt = 15;
+    s.probeAnswered.add("dc:9b:9c:77:00:10");
 
     IpState back = serde.deserialize("t", serde.serialize("t", s));
 
@@ -68,6 +78,23 @@ class IpStateSerdeTest {
     assertThat(serde.deserialize("t", serde.serialize("t", s)))
         .usingRecursiveComparison()
         .isEqualTo(s);
+  }
+
+  /** A state written by labwatch before answers and probes were kept (format 1). */
+  static final String FORMAT_1_STATE =
+      "AQAKMTAuNzcuMC4xMAAAAZq2l+h7AAAAAQAA3JucdwAQAAAAAAAAAAEAAAGatpfoewAAAZq2l+h7AAAAAQAHbGFiLXN3MQAAAAIAANybnHcAEAAAAZq2l+h7AAAAAAAAAAAAAAAAAAAAAAABmraX6Hs=";
+
+  @Test
+  void aStateOfFormatOneIsReadWithNothingOfTheNewFieldsInIt() {
+    IpState back = serde.deserialize("t", java.util.Base64.getDecoder().decode(FORMAT_1_STATE));
+    assertThat(back.ip).isEqualTo("10.77.0.10");
+    assertThat(back.macs).containsOnlyKeys("dc:9b:9c:77:00:10");
+    assertThat(back.macs.get("dc:9b:9c:77:00:10").sensors).containsExactly("lab-sw1");
+    assertThat(back.macs.get("dc:9b:9c:77:00:10").classes).containsExactly(PacketClass.REPLY);
+    assertThat(back.lastMac).isEqualTo("dc:9b:9c:77:00:10");
+    assertThat(back.macs.get("dc:9b:9c:77:00:10").answeredTo).isEmpty();
+    assertThat(back.probeSentAt).isZero();
+    assertThat(back.probeAnswered).isEmpty();
   }
 
   @Test
