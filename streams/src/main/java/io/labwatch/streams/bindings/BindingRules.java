@@ -610,8 +610,21 @@ public final class BindingRules {
     }
   }
 
-  /** When only one MAC has asserted for the quiet period: the second-latest MAC's last + quiet. */
+  /**
+   * When only one MAC has asserted for the quiet period: the second-latest MAC's last + quiet. A
+   * conflict that looks like a lie — its claimer asserts the address by replies alone and did not
+   * answer a probe — ends only when the claimer has been silent for the quiet period: a poisoned
+   * owner stops asking (its neighbours' caches hold the lie), so the lie alone going on is not the
+   * end of it.
+   */
   private long conflictResolveAt(IpState s) {
+    Incident i = s.conflict;
+    MacSeen claimer = i.claimer == null ? null : s.macs.get(i.claimer);
+    if (claimer != null
+        && i.probe != IpState.PROBE_ANSWERED
+        && claimer.classes.equals(ONLY_REPLIES)) {
+      return quietUntil(claimer.lastSeen);
+    }
     long newest = Long.MIN_VALUE;
     long second = Long.MIN_VALUE;
     for (MacSeen m : s.macs.values()) {
@@ -628,12 +641,16 @@ public final class BindingRules {
   private Claim resolveConflict(IpState s, long at) {
     Incident i = s.conflict;
     String holder = s.lastMac;
+    MacSeen held = s.macs.get(holder);
+    boolean liarLast =
+        holder != null && holder.equals(i.claimer) && held != null && held.lastSeen + quiet <= at;
     String summary =
         "IP conflict on "
             + s.ip
-            + " resolved: only "
-            + AlertTexts.mac(holder)
-            + " has claimed it for "
+            + " resolved: "
+            + (liarLast
+                ? AlertTexts.mac(holder) + " has not claimed it for "
+                : "only " + AlertTexts.mac(holder) + " has claimed it for ")
             + AlertTexts.duration(Duration.ofMillis(quiet))
             + "; it lasted "
             + AlertTexts.duration(Duration.ofMillis(at - i.alert.startedAt().toEpochMilli()))

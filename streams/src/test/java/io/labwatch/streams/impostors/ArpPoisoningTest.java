@@ -286,4 +286,52 @@ class ArpPoisoningTest {
           .containsExactly("IP_CONFLICT:10.77.0.10");
     }
   }
+
+  @Test
+  void shouldKeepThePoisoningFiringWhileTheLiesGoOnThoughThePoisonedOwnersFallSilent() {
+    try (Lab lab = Lab.standard()) {
+      for (int i = 0; i < 4; i++) {
+        normalTraffic(lab);
+      }
+      arpspoofStarts(lab);
+      // the first lies draw a probe of each address: each owner answers, the impostor does not
+      arpspoofRound(lab);
+      for (IpAddress ip : List.of(GATEWAY_IP, CLIENT_IP)) {
+        MacAddress owner = ip.equals(GATEWAY_IP) ? GATEWAY : CLIENT;
+        lab.probeSent(ip, SENSOR_MAC)
+            .after(Duration.ofMillis(1))
+            .replyTo(ip, owner, SENSOR_IP, SENSOR_MAC);
+      }
+      lab.after(Duration.ofSeconds(2));
+      lab.probeDone(GATEWAY_IP, SENSOR_MAC, GATEWAY).probeDone(CLIENT_IP, SENSOR_MAC, CLIENT);
+      List<Alert> fired = lab.alerts();
+      assertThat(fired).extracting(Alert::kind).containsOnly("ARP_POISONING");
+      assertThat(fired.get(fired.size() - 1).summary())
+          .contains("impersonates 10.77.0.1 (00:1b:21:77:00:01 Intel Corporate) and 10.77.0.21");
+
+      // then the owners' caches hold the lie: they never ask again; the lies go on for 20 minutes
+      Instant lastLie = null;
+      for (int i = 0; i < 600; i++) {
+        lastLie = lab.now.plusMillis(1);
+        arpspoofRound(lab);
+      }
+      assertThat(lab.alerts())
+          .as("still the same incident while it lies")
+          .allSatisfy(
+              a -> {
+                assertThat(a.kind()).isEqualTo("ARP_POISONING");
+                assertThat(a.state()).isEqualTo(AlertState.FIRING);
+              });
+
+      // when it stops, it resolves the quiet period after its last lie
+      // (the sensor's heartbeats go on: time it did not watch would not be quiet time)
+      for (int i = 0; i <= quiet.toSeconds() / 10 + 1; i++) {
+        lab.after(Duration.ofSeconds(10)).heartbeat("lab-sw1");
+      }
+      List<Alert> end = lab.alerts();
+      assertThat(end).extracting(Alert::kind).containsOnly("ARP_POISONING");
+      assertThat(end.get(end.size() - 1).state()).isEqualTo(AlertState.RESOLVED);
+      assertThat(end.get(end.size() - 1).endedAt()).isEqualTo(lastLie.plus(quiet));
+    }
+  }
 }
