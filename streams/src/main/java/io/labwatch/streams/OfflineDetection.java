@@ -1,12 +1,14 @@
 package io.labwatch.streams;
 
 import io.labwatch.events.Alert;
+import io.labwatch.events.InventoryEntry;
 import io.labwatch.events.IpAddress;
 import io.labwatch.events.MacAddress;
 import io.labwatch.events.SensorEvent;
 import io.labwatch.streams.bindings.BindingRules;
 import io.labwatch.streams.bindings.IpState;
 import io.labwatch.streams.impostors.Claim;
+import io.labwatch.streams.impostors.ImpostorRules;
 import io.labwatch.streams.impostors.ImpostorSupplier;
 import io.labwatch.streams.impostors.MacState;
 import io.labwatch.streams.internal.DetectionSupplier;
@@ -22,6 +24,8 @@ import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * The detection's processors — the same ones the topology runs — driven in this thread over records
@@ -120,19 +124,42 @@ public final class OfflineDetection {
     BindingRules rules = new BindingRules(config, ip -> null);
     long now = streamTime();
     List<Alert> out = new ArrayList<>();
+    Map<String, Alert> perIp = new java.util.HashMap<>();
     for (IpState s : all(ipStates)) {
       String claimer = BindingRules.conflictClaimer(s);
       MacState m = claimer == null ? null : macStates.get(claimer);
       boolean folded = m != null && m.poisoning != null && m.impersonations.containsKey(s.ip);
       for (Alert a : rules.openAsOf(s, now)) {
+        perIp.put(a.fingerprint(), a);
         if (!(folded && a.kind().equals(BindingRules.IP_CONFLICT))) {
           out.add(a);
         }
       }
     }
+    // a poisoning's counts are those of its impersonations as they stand at the end
+    KeyValueStore<String, ValueAndTimestamp<InventoryEntry>> inventory =
+        context.getStateStore(DetectionSupplier.INVENTORY_STORE);
+    ImpostorRules impostorRules =
+        new ImpostorRules(
+            config,
+            ip -> {
+              ValueAndTimestamp<InventoryEntry> e = inventory.get(ip);
+              return e == null || e.value() == null ? null : e.value().name();
+            });
     for (MacState m : all(macStates)) {
       if (m.poisoning != null) {
-        out.add(m.poisoning);
+        m.impersonations.forEach(
+            (ip, i) -> {
+              String kind =
+                  i.kind == Claim.Kind.SPOOF
+                      ? BindingRules.ADDRESS_SPOOF
+                      : BindingRules.IP_CONFLICT;
+              Alert fresh = perIp.get(kind + ":" + ip);
+              if (fresh != null) {
+                i.last = fresh;
+              }
+            });
+        out.add(impostorRules.asOf(m, now));
       }
     }
     out.sort(Comparator.comparing(Alert::startedAt).thenComparing(Alert::fingerprint));

@@ -2,7 +2,7 @@ package io.labwatch.app.cli;
 
 import io.labwatch.app.config.LabwatchConfig;
 import io.labwatch.app.detect.CaptureAnalysis;
-import io.labwatch.events.Alert;
+import io.labwatch.app.detect.EndOfCapture;
 import io.labwatch.events.Json;
 import io.labwatch.producers.arp.Interfaces;
 import io.labwatch.sinks.AlertText;
@@ -26,7 +26,10 @@ import picocli.CommandLine.ParentCommand;
           + " broker and no root.",
       "",
       "Thresholds and the inventory come from the config (--config), as for the live pipeline."
-          + " Incidents still open when the capture ends are listed at the end.",
+          + " At the end it lists the incidents still firing, with their final counts, and the"
+          + " address changes still waiting for their window (a capture shorter than the window"
+          + " holding a NIC swap would otherwise say nothing); with --json these are JSON lines"
+          + " too, with state STILL_FIRING or PENDING.",
       "",
       "Examples:",
       "  labwatch analyze incident.pcapng",
@@ -81,9 +84,12 @@ final class AnalyzeCommand implements Callable<Integer> {
             + "; "
             + result.alerts().size()
             + (result.alerts().size() == 1 ? " alert" : " alerts"));
-    for (Alert open : result.stillFiring()) {
-      err.println(
-          "still firing at the end of the capture: " + open.fingerprint() + " — " + open.summary());
+    // what was left open: results, so JSON goes with the alerts; as text it is a summary
+    if (json) {
+      EndOfCapture.json(result).forEach(out::println);
+      out.flush();
+    } else {
+      EndOfCapture.text(result).forEach(err::println);
     }
     err.flush();
     return result.replay().incomplete() ? ExitCode.SOFTWARE : ExitCode.OK;

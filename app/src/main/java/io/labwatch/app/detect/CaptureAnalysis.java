@@ -9,8 +9,10 @@ import io.labwatch.producers.arp.PcapReplay;
 import io.labwatch.producers.publish.EventPublisher;
 import io.labwatch.streams.DetectionConfig;
 import io.labwatch.streams.OfflineDetection;
+import io.labwatch.streams.bindings.BindingRules;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,8 +26,17 @@ import java.util.function.Consumer;
  */
 public final class CaptureAnalysis {
 
-  /** What the capture produced. */
-  public record Result(PcapReplay.Summary replay, List<Alert> alerts, List<Alert> stillFiring) {}
+  /**
+   * What the capture produced: the alerts as raised, and what was left open when it ended — the
+   * incidents still firing (as of the capture's end, with their final counts) and the binding
+   * changes still waiting for their window.
+   */
+  public record Result(
+      PcapReplay.Summary replay,
+      List<Alert> alerts,
+      List<Alert> stillFiring,
+      List<BindingRules.PendingChange> pending,
+      Instant endedAt) {}
 
   private CaptureAnalysis() {}
 
@@ -66,10 +77,19 @@ public final class CaptureAnalysis {
         };
     PcapReplay.Summary summary =
         PcapReplay.replay(file, sensorId, heartbeatInterval, into, PcapReplay.Options.offline());
-    return new Result(summary, alerts, stillFiring(alerts));
+    Map<String, Alert> asOfEnd = new LinkedHashMap<>();
+    offline.stillFiring().forEach(a -> asOfEnd.put(a.fingerprint(), a));
+    List<Alert> still =
+        stillFiring(alerts).stream().map(a -> asOfEnd.getOrDefault(a.fingerprint(), a)).toList();
+    return new Result(
+        summary,
+        alerts,
+        still,
+        offline.pendingChanges(),
+        Instant.ofEpochMilli(Math.max(0, offline.streamTime())));
   }
 
-  /** The incidents whose latest record is FIRING. */
+  /** The incidents whose latest record is FIRING, in the order they began. */
   static List<Alert> stillFiring(List<Alert> alerts) {
     Map<String, Alert> latest = new LinkedHashMap<>();
     alerts.forEach(a -> latest.put(a.fingerprint(), a));

@@ -235,6 +235,15 @@ public final class ImpostorRules {
     return a;
   }
 
+  /**
+   * The firing poisoning's record as of {@code now}, from its impersonations as they stand (for the
+   * end of a capture); nothing is emitted or changed.
+   */
+  public Alert asOf(MacState m, long now) {
+    long at = Math.max(now, m.poisoning.updatedAt().toEpochMilli());
+    return m.poisoning.updated(summary(m), evidence(m), Instant.ofEpochMilli(at));
+  }
+
   // ---- texts and evidence
 
   /**
