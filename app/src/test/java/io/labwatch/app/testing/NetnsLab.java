@@ -183,6 +183,20 @@ public final class NetnsLab implements AutoCloseable {
     return runQuietly(full);
   }
 
+  /**
+   * Starts a command inside a host's namespace and returns it running: its PID is the command's own
+   * ({@code ip netns exec} execs it), so {@link Process#destroy()} sends it SIGTERM. The caller
+   * ends it; the output is discarded.
+   */
+  public Process start(String host, String... command) throws IOException {
+    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns(host)));
+    full.addAll(List.of(command));
+    return new ProcessBuilder(full)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+  }
+
   /** The host forgets its neighbours, so its next packet to one starts with an ARP request. */
   public void forgetNeighbours(String host) throws IOException, InterruptedException {
     run("ip", "-n", ns(host), "neigh", "flush", "dev", "eth0");

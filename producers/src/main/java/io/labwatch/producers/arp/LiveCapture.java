@@ -36,6 +36,7 @@ final class LiveCapture implements AutoCloseable {
   private final AtomicLong captured = new AtomicLong();
   private final AtomicLong publishFailures = new AtomicLong();
   private final OwnFrames ownFrames;
+  private final BoxFlux boxFlux;
   private volatile BiConsumer<String, ArpObservation> afterPublish = (i, o) -> {};
 
   private volatile PcapHandle handle;
@@ -54,6 +55,7 @@ final class LiveCapture implements AutoCloseable {
       OwnFrames ownFrames) {
     this.iface = iface;
     this.ownFrames = ownFrames;
+    this.boxFlux = BoxFlux.of(iface);
     this.sensorId = sensorId;
     this.promiscuous = promiscuous;
     this.publisher = publisher;
@@ -179,6 +181,10 @@ final class LiveCapture implements AutoCloseable {
     Instant ts = h.getTimestamp().toInstant();
     ArpObservation obs = parser.parse(frame, frame.length, ts);
     if (obs == null) {
+      return;
+    }
+    if (boxFlux.isFlux(obs)) {
+      parser.stats().skippedAfterParse(SkipReason.OWN_BOX_FLUX);
       return;
     }
     try {

@@ -24,6 +24,12 @@ public final class ParseStats {
     parsed.increment();
   }
 
+  /** Moves a frame the parser counted as parsed to the skipped ones (a check after parsing). */
+  void skippedAfterParse(SkipReason reason) {
+    parsed.decrement();
+    skipped(reason);
+  }
+
   /** Counts a frame skipped before any parser saw it (e.g. of an unsupported link type). */
   public void skipped(SkipReason reason) {
     skipped[reason.ordinal()].increment();

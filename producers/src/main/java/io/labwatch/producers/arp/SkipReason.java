@@ -13,7 +13,8 @@ public enum SkipReason {
   MALFORMED("malformed"),
   TIME_OUT_OF_RANGE("stamped out of range"),
   DAMAGED_RECORD("damaged in the file"),
-  OWN_REQUEST("the sensor's own ARP request");
+  OWN_REQUEST("the sensor's own ARP request"),
+  OWN_BOX_FLUX("this box's reply on a port without the address");
 
   private final String description;
 
