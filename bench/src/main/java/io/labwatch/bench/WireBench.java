@@ -32,12 +32,15 @@ import org.pcap4j.core.PcapHandle;
 /**
  * Wire to Slack (issue 7): {@code labwatch run} — the packaged jar in its own JVM — captures on one
  * end of a veth pair inside a network namespace of its own; this program sends ARP on the other
- * end: a steady background of benign replies and, now and then, a conflict (two MACs claiming one
- * new address 100 ms apart). Measured per conflict: from the capture timestamp of the second MAC's
- * first claim (as the sensor published it) to the local Slack stand-in receiving the POST. Baseline
- * in the same run: from the same capture timestamp to a plain consumer of labwatch.arp holding the
- * observation. Also cold start to ready, and the resident memory of labwatch run after an idle
- * minute, against {@code labwatch broker} alone.
+ * end: a steady background of benign replies and, now and then, a conflict — first a series where
+ * two MACs answer one asker 100 ms apart, then the seed as the window rules cannot see it (the
+ * server answers once, a second later the router announces the address, and both answer the
+ * sensor's confirmation probe, which a responder thread here answers as both kernels would).
+ * Measured per conflict: from the capture timestamp of the second MAC's first claim (as the sensor
+ * published it) to the local Slack stand-in receiving the POST (issue 7; issue 13 for the probe).
+ * Baseline in the same run: from the same capture timestamp to a plain consumer of labwatch.arp
+ * holding the observation. Also cold start to ready, and the resident memory of labwatch run after
+ * an idle minute, against {@code labwatch broker} alone.
  *
  * <p>Run inside the namespace, as root: {@code bench/wire}.
  */
@@ -100,11 +103,23 @@ public final class WireBench {
       TimeUnit.SECONDS.sleep(3);
 
       List<IpAddress> ips = new ArrayList<>();
+      List<IpAddress> probed = new ArrayList<>();
+      Map<IpAddress, Integer> answering = new ConcurrentHashMap<>();
       AtomicLong sent = new AtomicLong();
-      try (PcapHandle handle = new PcapHandle.Builder(tx).snaplen(64).timeoutMillis(100).build()) {
+      AtomicLong answers = new AtomicLong();
+      try (PcapHandle handle = new PcapHandle.Builder(tx).snaplen(64).timeoutMillis(100).build();
+          PcapHandle listen =
+              new PcapHandle.Builder(tx)
+                  .snaplen(64)
+                  .timeoutMillis(10)
+                  .immediateMode(true)
+                  .build()) {
         Thread noise = background(handle, background, going, sent);
         noise.start();
+        Thread responder = responder(handle, listen, answering, going, answers);
+        responder.start();
         TimeUnit.SECONDS.sleep(5);
+        // 1. two answers to one asker, 100 ms apart: a conflict on the second answer
         for (int i = 0; i < conflicts; i++) {
           IpAddress ip = IpAddress.of("10.216." + (i / 200) + "." + (i % 200 + 1));
           ips.add(ip);
@@ -117,29 +132,39 @@ public final class WireBench {
           }
           TimeUnit.MILLISECONDS.sleep(1400); // below Slack's one message per second
         }
+        // 2. the seed as the window rules cannot see it: the server answers once and is silent,
+        // a second later the router announces the address; both answer whoever asks (the sensor's
+        // confirmation probe), as both kernels would
+        for (int i = 0; i < conflicts; i++) {
+          IpAddress ip = IpAddress.of("10.217." + (i / 200) + "." + (i % 200 + 1));
+          probed.add(ip);
+          answering.put(ip, i);
+          synchronized (handle) {
+            handle.sendPacket(reply(mac(0x001b21, i), ip));
+          }
+          TimeUnit.MILLISECONDS.sleep(1000);
+          synchronized (handle) {
+            handle.sendPacket(announcement(mac(0x00a0de, i), ip));
+          }
+          TimeUnit.MILLISECONDS.sleep(1500);
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (slack.requests().size() < conflicts && System.nanoTime() < deadline) {
+        while (slack.requests().size() < 2 * conflicts && System.nanoTime() < deadline) {
           TimeUnit.MILLISECONDS.sleep(100);
         }
         going.set(false);
         noise.join();
+        responder.join();
       }
       consumer.join();
 
-      List<Long> toSlack = new ArrayList<>();
+      List<Long> confirmed = latencies(slack, probed, claimedAt, "both answered a probe");
+      List<Long> toSlack = latencies(slack, ips, claimedAt, "");
       List<Long> toConsumer = new ArrayList<>();
       for (IpAddress ip : ips) {
         Instant claim = claimedAt.get(ip);
-        if (claim == null) {
-          continue;
-        }
-        String needle = "IP conflict on " + ip + ":";
-        slack.requests().stream()
-            .filter(r -> r.body().path("text").asText().contains(needle))
-            .findFirst()
-            .ifPresent(r -> toSlack.add(Duration.between(claim, r.at()).toMillis()));
         Long seen = seenAtConsumer.get(ip);
-        if (seen != null) {
+        if (claim != null && seen != null) {
           toConsumer.add(seen - claim.toEpochMilli());
         }
       }
@@ -165,7 +190,8 @@ public final class WireBench {
       brokerOnly.waitFor(60, TimeUnit.SECONDS);
 
       System.out.printf(
-          "%nWire to Slack: %d conflicts, one every 1.5 s, over %,d background ARP packets/s"
+          "%nWire to Slack: %d conflicts of each kind, one every 1.5-2.5 s, over %,d background"
+              + " ARP packets/s"
               + " (%,d sent); Slack answered %d POSTs%n",
           conflicts, background, sent.get(), slack.requests().size());
       System.out.printf(
@@ -177,10 +203,15 @@ public final class WireBench {
       long[] c = sorted(toConsumer);
       long[] s = sorted(toSlack);
       row("baseline: observation read by a plain consumer of arp", c);
-      row("IP_CONFLICT message received by the Slack stand-in", s);
+      row("IP_CONFLICT at Slack: two answers to one asker", s);
+      long[] p = sorted(confirmed);
+      row("IP_CONFLICT at Slack: confirmed by the probe", p);
       System.out.printf(
-          "%np99 wire->Slack / p99 wire->consumer: %.1f (target: wire->Slack p99 < 1000 ms)%n",
-          pct(s, 99) / (double) Math.max(1, pct(c, 99)));
+          "%np99 wire->Slack / p99 wire->consumer: %.1f two answers, %.1f confirmed by the probe"
+              + " (target: wire->Slack p99 < 1000 ms); the responder answered %d probe requests%n",
+          pct(s, 99) / (double) Math.max(1, pct(c, 99)),
+          pct(p, 99) / (double) Math.max(1, pct(c, 99)),
+          answers.get());
       System.out.printf(
           "%nStart and memory%n| %-44s | %10s |%n|%s|%s|%n",
           "case", "value", "-".repeat(46), "-".repeat(12));
@@ -309,6 +340,72 @@ public final class WireBench {
         "background-arp");
   }
 
+  /** Per conflict: from the second MAC's first claim to the first Slack POST about its IP. */
+  private static List<Long> latencies(
+      FakeSlack slack, List<IpAddress> ips, Map<IpAddress, Instant> claimedAt, String proof) {
+    List<Long> out = new ArrayList<>();
+    for (IpAddress ip : ips) {
+      Instant claim = claimedAt.get(ip);
+      if (claim == null) {
+        continue;
+      }
+      String needle = "IP conflict on " + ip + ":";
+      slack.requests().stream()
+          .filter(r -> r.body().path("text").asText().contains(needle))
+          .findFirst()
+          .filter(r -> r.body().toString().contains(proof))
+          .ifPresent(r -> out.add(Duration.between(claim, r.at()).toMillis()));
+    }
+    return out;
+  }
+
+  /**
+   * Answers ARP requests (and RFC 5227 probes) for the addresses in {@code answering} from both of
+   * the conflict's MACs, as their two kernels would.
+   */
+  private static Thread responder(
+      PcapHandle out,
+      PcapHandle in,
+      Map<IpAddress, Integer> answering,
+      AtomicBoolean going,
+      AtomicLong answers) {
+    return new Thread(
+        () -> {
+          try {
+            in.setFilter(
+                "arp and arp[6:2] = 1", org.pcap4j.core.BpfProgram.BpfCompileMode.OPTIMIZE);
+            in.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
+            while (going.get()) {
+              byte[] f = in.getNextRawPacket();
+              if (f == null) {
+                LockSupport.parkNanos(200_000);
+                continue;
+              }
+              if (f.length < 42) {
+                continue;
+              }
+              IpAddress target = IpAddress.fromBytes(f, 38, 4);
+              Integer i = answering.get(target);
+              if (i == null) {
+                continue;
+              }
+              MacAddress asker = MacAddress.fromBytes(Arrays.copyOfRange(f, 22, 28));
+              IpAddress askerIp = IpAddress.fromBytes(f, 28, 4);
+              synchronized (out) {
+                out.sendPacket(answer(mac(0x001b21, i), target, asker, askerIp));
+                out.sendPacket(answer(mac(0x00a0de, i), target, asker, askerIp));
+              }
+              answers.incrementAndGet();
+            }
+          } catch (Exception e) {
+            if (going.get()) {
+              throw new IllegalStateException(e);
+            }
+          }
+        },
+        "responder");
+  }
+
   private static MacAddress mac(int oui, int n) {
     return MacAddress.of(
         String.format(
@@ -328,6 +425,33 @@ public final class WireBench {
     b.put(m).put(ip.toBytes());
     b.put(new byte[] {0x00, 0x1b, 0x21, 0x00, 0x00, 0x01})
         .put(new byte[] {10, (byte) 216, (byte) 255, (byte) 254});
+    return b.array();
+  }
+
+  /** A gratuitous ARP request: {@code mac} announces {@code ip}. */
+  static byte[] announcement(MacAddress mac, IpAddress ip) {
+    ByteBuffer b = ByteBuffer.allocate(60);
+    byte[] m = mac.toBytes();
+    b.put(
+        new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff});
+    b.put(m);
+    b.putShort((short) 0x0806);
+    b.putShort((short) 1).putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) 1);
+    b.put(m).put(ip.toBytes());
+    b.put(new byte[6]).put(ip.toBytes());
+    return b.array();
+  }
+
+  /** An ARP reply from {@code mac} for {@code ip}, to the asker. */
+  static byte[] answer(MacAddress mac, IpAddress ip, MacAddress asker, IpAddress askerIp) {
+    ByteBuffer b = ByteBuffer.allocate(60);
+    byte[] m = mac.toBytes();
+    b.put(asker.toBytes());
+    b.put(m);
+    b.putShort((short) 0x0806);
+    b.putShort((short) 1).putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) 2);
+    b.put(m).put(ip.toBytes());
+    b.put(asker.toBytes()).put(askerIp.toBytes());
     return b.array();
   }
 
