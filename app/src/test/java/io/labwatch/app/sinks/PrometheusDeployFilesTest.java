@@ -36,13 +36,13 @@ class PrometheusDeployFilesTest {
   @Test
   void theAlertingRulesAreValid() throws Exception {
     assertThat(promtool(PROMETHEUS, "check", "rules", "labwatch-rules.yml"))
-        .contains("SUCCESS: 10 rules found");
+        .contains("SUCCESS: 11 rules found");
   }
 
   @Test
-  void theRulesTestsPassIncludingTheIpConflictRule() throws Exception {
+  void theRulesTestsPassIncludingTheIpConflictAndArpPoisoningRules() throws Exception {
     assertThat(Files.readString(PROMETHEUS.resolve("labwatch-rules.test.yml")))
-        .contains("alertname: LabwatchIpConflict");
+        .contains("alertname: LabwatchIpConflict", "alertname: LabwatchArpPoisoning");
     assertThat(promtool(PROMETHEUS, "test", "rules", "labwatch-rules.test.yml"))
         .contains("SUCCESS");
   }
