@@ -278,10 +278,24 @@ class FullDiskIT {
     }
   }
 
-  private static void awaitFiring(int metricsPort, String ip) {
+  private void awaitFiring(int metricsPort, String ip) {
     await()
         .atMost(Duration.ofSeconds(60))
-        .untilAsserted(() -> assertThat(scrape(metricsPort)).containsPattern(firing(ip)));
+        .untilAsserted(
+            () ->
+                assertThat(scrape(metricsPort))
+                    .as("labwatch's output:%n%s%n%s", tail("out"), tail("err"))
+                    .containsPattern(firing(ip)));
+  }
+
+  /** The end of one of labwatch's output files, for a failure's message. */
+  private String tail(String file) throws IOException {
+    Path p = dir.resolve(file);
+    if (!Files.exists(p)) {
+      return "(no " + file + ")";
+    }
+    List<String> all = Files.readAllLines(p);
+    return String.join("\n", all.subList(Math.max(0, all.size() - 60), all.size()));
   }
 
   private static Pattern firing(String ip) {

@@ -330,14 +330,22 @@ public final class BindingRules {
     boolean newPair = seen == null;
     long previousOwnSeen = newPair ? Long.MIN_VALUE : seen.lastSeen;
     if (newPair) {
-      boolean alone = macsSince(s, t - window).isEmpty();
       seen = new MacSeen();
       seen.firstSeen = t;
       s.macs.put(m, seen);
       forgetOldestMacs(s, m, t, out);
-      if (alone && ip.isV4()) {
-        out.add(Claim.own(m, s.ip, t));
-      }
+    }
+    // the impostor rules hear of an address a MAC uses as its own — asks or announces from it,
+    // with no other MAC on it — the first time it does: a poisoner speaks from an address of its
+    // own and only answers for others'
+    boolean uses =
+        o.packetClass() == PacketClass.REQUEST || o.packetClass() == PacketClass.ANNOUNCEMENT;
+    if (uses
+        && ip.isV4()
+        && !seen.classes.contains(PacketClass.REQUEST)
+        && !seen.classes.contains(PacketClass.ANNOUNCEMENT)
+        && macsSince(s, t - window).stream().allMatch(m::equals)) {
+      out.add(Claim.own(m, s.ip, t));
     }
     seen.packets++;
     seen.lastSeen = Math.max(seen.lastSeen, t);

@@ -31,7 +31,7 @@ public record Claim(
 
   /** What a claim says. */
   public enum Kind {
-    /** {@code mac} asserted {@code ip}, and no other MAC holds it. */
+    /** {@code mac} uses {@code ip} (asked or announced from it), and no other MAC holds it. */
     OWN,
     /** The per-IP state of {@code ip} was forgotten (idle), or {@code mac} dropped from it. */
     FORGET,

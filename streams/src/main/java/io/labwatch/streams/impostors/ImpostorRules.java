@@ -30,10 +30,10 @@ import java.util.function.Function;
  * <p>A real second holder of an address (a router in AP mode on a server's IP, a cloned VM) uses
  * it: it asks and announces from it, and its kernel answers a confirmation probe. A poisoner only
  * answers for it, to its victims, speaks from an address of its own, and says nothing when asked.
- * So a MAC is an impostor when it is in incidents on two or more addresses at once while it has an
- * address of its own or claims one of them by replies alone; or in one that it claims by replies
- * alone while it has an address of its own or stayed silent when a probe asked. An incident in
- * which it answered a probe never counts.
+ * So a MAC is an impostor when it is in incidents on the addresses of two or more other stations at
+ * once while it has an address of its own or claims one of them by replies alone; or in one that it
+ * claims by replies alone while it has an address of its own or stayed silent when a probe asked.
+ * An incident in which it answered a probe never counts.
  *
  * <p>The conflicts a poisoning explains are not told as well: while none fires, an IP_CONFLICT
  * passes on unchanged; once the MAC is found out, its conflicts are folded into the one
@@ -130,9 +130,10 @@ public final class ImpostorRules {
   /**
    * Whether the MAC's open incidents look like lies rather than a second real holder. An incident
    * in which the MAC answered a confirmation probe is not one: a real holder's kernel answers "who
-   * has"; a poisoner only tells its victims. Two or more at once, while the MAC has an address of
-   * its own or claims one of them by replies alone; or one it claims by replies alone, with an
-   * address of its own or silent when the probe asked.
+   * has"; a poisoner only tells its victims. Two or more at once on the addresses of two or more
+   * other stations (a clone of a box with two addresses conflicts with that one box on both), while
+   * the MAC has an address of its own or claims one of them by replies alone; or one it claims by
+   * replies alone, with an address of its own or silent when the probe asked.
    */
   private static boolean evident(MacState m) {
     List<Impersonation> lies =
@@ -142,7 +143,8 @@ public final class ImpostorRules {
             .toList();
     boolean ownAddress = m.own.keySet().stream().anyMatch(a -> !m.impersonations.containsKey(a));
     long repliesOnly = lies.stream().filter(i -> onlyReplies(m, i)).count();
-    if (lies.size() >= 2) {
+    long owners = lies.stream().flatMap(i -> owners(m, i).stream()).distinct().count();
+    if (lies.size() >= 2 && owners >= 2) {
       return ownAddress || repliesOnly > 0;
     }
     if (lies.size() == 1 && repliesOnly == 1) {

@@ -334,4 +334,21 @@ class ArpPoisoningTest {
       assertThat(end.get(end.size() - 1).endedAt()).isEqualTo(lastLie.plus(quiet));
     }
   }
+
+  @Test
+  void aDeviceAnsweringForTwoAddressesOfOneOtherStationIsTwoConflictsNotAPoisoning() {
+    // a clone of a box with two addresses, whose first words are answers: it contradicts one
+    // station twice, it does not stand between two
+    IpAddress second = IpAddress.of("10.77.0.11");
+    try (Lab lab = Lab.standard()) {
+      for (IpAddress ip : List.of(SERVER_IP, second)) {
+        for (int i = 0; i < 6; i++) {
+          lab.reply(ip, i % 2 == 0 ? SERVER : ROUTER).after(Duration.ofMillis(50));
+        }
+      }
+      assertThat(lab.alerts())
+          .extracting(Alert::fingerprint)
+          .containsExactly("IP_CONFLICT:10.77.0.10", "IP_CONFLICT:10.77.0.11");
+    }
+  }
 }
