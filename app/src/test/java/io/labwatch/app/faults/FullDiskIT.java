@@ -152,7 +152,7 @@ class FullDiskIT {
     conflict(IpAddress.of("10.77.0.10"));
     awaitFiring(metricsPort, "10.77.0.10");
 
-    Path filler = fill(data, Files.getFileStore(data).getUsableSpace());
+    Path filler = fillToTheLastBytes(data);
     // observations keep coming until the broker's next write finds the disk full
     await()
         .atMost(Duration.ofSeconds(60))
@@ -223,6 +223,22 @@ class FullDiskIT {
         .isZero();
     mounts.add(mount);
     return mount;
+  }
+
+  /**
+   * Takes all the free space but what labwatch writes meanwhile: the broker writes while this
+   * measures, so a file of exactly the free space may no longer fit; a little less is tried then.
+   */
+  private static Path fillToTheLastBytes(Path data) throws Exception {
+    Path filler = data.resolve("filler");
+    for (int attempt = 0; attempt < 20; attempt++) {
+      long bytes = Files.getFileStore(data).getUsableSpace() - attempt * 64L * 1024;
+      if (bytes > 0 && run("fallocate", "-l", Long.toString(bytes), filler.toString()) == 0) {
+        return filler;
+      }
+      Files.deleteIfExists(filler);
+    }
+    throw new AssertionError("could not fill " + data);
   }
 
   private static Path fill(Path data, long bytes) throws Exception {
