@@ -365,7 +365,9 @@ public final class BindingRules {
     if (answer) {
       seen.lastAnswerAt = Math.max(seen.lastAnswerAt, t);
       seen.lastAnswerTo = asker;
-      if (asker != null && !probeAnswer) {
+      // whom it answered is kept only where another MAC is on the address too (a poisoning's
+      // victims): a host alone on its address answers everyone, and the state stays small
+      if (asker != null && !probeAnswer && s.macs.size() > 1) {
         seen.answeredTo.add(asker);
         while (seen.answeredTo.size() > MAX_ANSWERED_TO) {
           seen.answeredTo.pollFirst();
