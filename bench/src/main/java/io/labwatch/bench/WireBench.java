@@ -57,6 +57,7 @@ public final class WireBench {
     String rx = args[2];
     int conflicts = Integer.parseInt(args[3]);
     int background = Integer.parseInt(args[4]);
+    boolean memory = args.length < 6 || !args[5].equals("latency");
     Path work = Files.createTempDirectory("labwatch-bench-wire");
     System.out.printf(
         "machine: %d cores, %s %s%n",
@@ -92,7 +93,9 @@ public final class WireBench {
       }
       String bootstrap = broker.group(1);
 
-      TimeUnit.SECONDS.sleep(60); // an idle network
+      if (memory) {
+        TimeUnit.SECONDS.sleep(60); // an idle network
+      }
       long runRss = rssKb(run.pid());
 
       Map<IpAddress, Long> seenAtConsumer = new ConcurrentHashMap<>();
@@ -159,6 +162,14 @@ public final class WireBench {
       consumer.join();
 
       List<Long> confirmed = latencies(slack, probed, claimedAt, "both answered a probe");
+      if (!probed.isEmpty()) {
+        String needle = "IP conflict on " + probed.get(0) + ":";
+        slack.requests().stream()
+            .map(r -> r.body().path("text").asText())
+            .filter(t -> t.contains(needle))
+            .findFirst()
+            .ifPresent(t -> System.out.println("the first confirmed conflict at Slack: " + t));
+      }
       List<Long> toSlack = latencies(slack, ips, claimedAt, "");
       List<Long> toConsumer = new ArrayList<>();
       for (IpAddress ip : ips) {
@@ -184,7 +195,9 @@ public final class WireBench {
               work.resolve("data-broker").toString(),
               "--port",
               "0");
-      TimeUnit.SECONDS.sleep(70);
+      if (memory) {
+        TimeUnit.SECONDS.sleep(70);
+      }
       long brokerRss = rssKb(brokerOnly.pid());
       brokerOnly.destroy();
       brokerOnly.waitFor(60, TimeUnit.SECONDS);
@@ -391,6 +404,9 @@ public final class WireBench {
               }
               MacAddress asker = MacAddress.fromBytes(Arrays.copyOfRange(f, 22, 28));
               IpAddress askerIp = IpAddress.fromBytes(f, 28, 4);
+              if (askerIp.equals(target)) {
+                continue; // the router's own announcement: not a question
+              }
               synchronized (out) {
                 out.sendPacket(answer(mac(0x001b21, i), target, asker, askerIp));
                 out.sendPacket(answer(mac(0x00a0de, i), target, asker, askerIp));
