@@ -429,45 +429,39 @@ public final class WireBench {
             oui >> 16 & 255, oui >> 8 & 255, oui & 255, n >> 16 & 255, n >> 8 & 255, n & 255));
   }
 
-  /** An Ethernet ARP reply: {@code mac} is at {@code ip}, told to the lab's gateway. */
+  private static final MacAddress BROADCAST = MacAddress.of("ff:ff:ff:ff:ff:ff");
+  private static final MacAddress GATEWAY = MacAddress.of("00:1b:21:00:00:01");
+  private static final IpAddress GATEWAY_IP = IpAddress.of("10.216.255.254");
+
+  /** An ARP reply: {@code mac} is at {@code ip}, told (broadcast) to the lab's gateway. */
   static byte[] reply(MacAddress mac, IpAddress ip) {
-    ByteBuffer b = ByteBuffer.allocate(60);
-    byte[] m = mac.toBytes();
-    b.put(
-        new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff});
-    b.put(m);
-    b.putShort((short) 0x0806);
-    b.putShort((short) 1).putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) 2);
-    b.put(m).put(ip.toBytes());
-    b.put(new byte[] {0x00, 0x1b, 0x21, 0x00, 0x00, 0x01})
-        .put(new byte[] {10, (byte) 216, (byte) 255, (byte) 254});
-    return b.array();
+    return arp(BROADCAST, 2, mac, ip, GATEWAY, GATEWAY_IP);
   }
 
   /** A gratuitous ARP request: {@code mac} announces {@code ip}. */
   static byte[] announcement(MacAddress mac, IpAddress ip) {
-    ByteBuffer b = ByteBuffer.allocate(60);
-    byte[] m = mac.toBytes();
-    b.put(
-        new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff});
-    b.put(m);
-    b.putShort((short) 0x0806);
-    b.putShort((short) 1).putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) 1);
-    b.put(m).put(ip.toBytes());
-    b.put(new byte[6]).put(ip.toBytes());
-    return b.array();
+    return arp(BROADCAST, 1, mac, ip, MacAddress.ZERO, ip);
   }
 
   /** An ARP reply from {@code mac} for {@code ip}, to the asker. */
   static byte[] answer(MacAddress mac, IpAddress ip, MacAddress asker, IpAddress askerIp) {
+    return arp(asker, 2, mac, ip, asker, askerIp);
+  }
+
+  /** An Ethernet/IPv4 ARP frame from {@code sender}, padded to 60 bytes. */
+  private static byte[] arp(
+      MacAddress ethDst,
+      int op,
+      MacAddress sender,
+      IpAddress senderIp,
+      MacAddress target,
+      IpAddress targetIp) {
     ByteBuffer b = ByteBuffer.allocate(60);
-    byte[] m = mac.toBytes();
-    b.put(asker.toBytes());
-    b.put(m);
-    b.putShort((short) 0x0806);
-    b.putShort((short) 1).putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) 2);
-    b.put(m).put(ip.toBytes());
-    b.put(asker.toBytes()).put(askerIp.toBytes());
+    b.put(ethDst.toBytes()).put(sender.toBytes()).putShort((short) 0x0806);
+    b.putShort((short) 1).putShort((short) 0x0800).put((byte) 6).put((byte) 4);
+    b.putShort((short) op);
+    b.put(sender.toBytes()).put(senderIp.toBytes());
+    b.put(target.toBytes()).put(targetIp.toBytes());
     return b.array();
   }
 

@@ -28,25 +28,9 @@ class OfflineDetectionTest {
     IpAddress gateway = IpAddress.of("10.77.0.1");
     MacAddress gatewayMac = MacAddress.of("00:1b:21:77:00:01");
     List<In> input = traffic(gateway, gatewayMac);
-    DetectionConfig config =
-        DetectionConfig.defaults()
-            .deterministic()
-            .withLearningPeriod(Duration.ofMinutes(10))
-            .withInventory(Map.of(gateway, List.of(gatewayMac)));
-
     List<Alert> fromTopology = new ArrayList<>();
-    try (Lab lab = new Lab(config)) {
-      lab.protect(gateway, null, gatewayMac);
-      for (In r : input) {
-        lab.arp.pipeInput(r.key(), r.value(), r.at());
-      }
-      fromTopology.addAll(lab.alerts());
-    }
-    OfflineDetection offline = new OfflineDetection(config, config.inventory());
     List<Alert> fromOffline = new ArrayList<>();
-    for (In r : input) {
-      fromOffline.addAll(offline.process(r.key(), r.value(), r.at().toEpochMilli()));
-    }
+    runBoth(gateway, gatewayMac, input, fromTopology, fromOffline);
 
     assertThat(fromTopology)
         .extracting(Alert::kind)
@@ -120,24 +104,9 @@ class OfflineDetectionTest {
     all.addAll(more);
     all.sort(java.util.Comparator.comparing(In::at));
 
-    DetectionConfig config =
-        DetectionConfig.defaults()
-            .deterministic()
-            .withLearningPeriod(Duration.ofMinutes(10))
-            .withInventory(Map.of(gateway, List.of(gatewayMac)));
     List<Alert> fromTopology = new ArrayList<>();
-    try (Lab lab = new Lab(config)) {
-      lab.protect(gateway, null, gatewayMac);
-      for (In r : all) {
-        lab.arp.pipeInput(r.key(), r.value(), r.at());
-      }
-      fromTopology.addAll(lab.alerts());
-    }
-    OfflineDetection offline = new OfflineDetection(config, config.inventory());
     List<Alert> fromOffline = new ArrayList<>();
-    for (In r : all) {
-      fromOffline.addAll(offline.process(r.key(), r.value(), r.at().toEpochMilli()));
-    }
+    runBoth(gateway, gatewayMac, all, fromTopology, fromOffline);
 
     assertThat(fromTopology)
         .anyMatch(
@@ -150,6 +119,31 @@ class OfflineDetectionTest {
                     && x.summary().contains("answered a probe"))
         .anyMatch(x -> x.fingerprint().equals("ARP_POISONING:" + mitm));
     assertThat(fromOffline).containsExactlyInAnyOrderElementsOf(fromTopology);
+  }
+
+  /** The same input through the topology (TopologyTestDriver) and through the offline driver. */
+  private static void runBoth(
+      IpAddress gateway,
+      MacAddress gatewayMac,
+      List<In> input,
+      List<Alert> fromTopology,
+      List<Alert> fromOffline) {
+    DetectionConfig config =
+        DetectionConfig.defaults()
+            .deterministic()
+            .withLearningPeriod(Duration.ofMinutes(10))
+            .withInventory(Map.of(gateway, List.of(gatewayMac)));
+    try (Lab lab = new Lab(config)) {
+      lab.protect(gateway, null, gatewayMac);
+      for (In r : input) {
+        lab.arp.pipeInput(r.key(), r.value(), r.at());
+      }
+      fromTopology.addAll(lab.alerts());
+    }
+    OfflineDetection offline = new OfflineDetection(config, config.inventory());
+    for (In r : input) {
+      fromOffline.addAll(offline.process(r.key(), r.value(), r.at().toEpochMilli()));
+    }
   }
 
   private static In probe(ArpProbe p) {
