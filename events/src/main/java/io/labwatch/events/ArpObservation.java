@@ -20,7 +20,12 @@ import java.time.Instant;
  * @param senderMac ARP sender hardware address; IPv6 source link-layer option (null when absent)
  * @param targetIp ARP target protocol address; IPv6 target address
  * @param targetMac ARP target hardware address; IPv6 target link-layer option (null when absent)
- * @param ethSrc the Ethernet frame's source MAC
+ * @param ethSrc the Ethernet frame's source MAC; for {@link PacketClass#ROUTER_TABLE}, the entry's
+ *     MAC (there is no frame)
+ * @param table for {@link PacketClass#ROUTER_TABLE} only (null otherwise): whether the router
+ *     learned this entry since the sensor's previous poll ({@link TableEntry#NEW}, {@link
+ *     TableEntry#CHANGED}) or held it already ({@link TableEntry#HELD}: a periodic refresh, or the
+ *     sensor's first poll)
  */
 public record ArpObservation(
     int v,
@@ -33,10 +38,31 @@ public record ArpObservation(
     MacAddress senderMac,
     IpAddress targetIp,
     MacAddress targetMac,
-    MacAddress ethSrc)
+    MacAddress ethSrc,
+    TableEntry table)
     implements SensorEvent {
 
   private static final String TYPE = "ArpObservation";
+
+  /** What a router-table entry is, compared with the sensor's previous poll of that table. */
+  public enum TableEntry {
+    /** The IP was not in the table at the previous poll: the router learned it since. */
+    NEW,
+    /**
+     * The IP was in the table with another MAC at the previous poll: the router learned it since.
+     */
+    CHANGED,
+    /**
+     * The entry was there before (a periodic refresh), or this is the sensor's first poll of the
+     * table: when the router learned it is not known.
+     */
+    HELD;
+
+    /** The router learned the binding since the previous poll. */
+    public boolean learned() {
+      return this != HELD;
+    }
+  }
 
   public ArpObservation {
     Schema.checkVersion(v, TYPE);
@@ -57,6 +83,12 @@ public record ArpObservation(
     }
     if (!v6) {
       Schema.required(senderMac, TYPE, "senderMac");
+    }
+    if ((packetClass == PacketClass.ROUTER_TABLE) != (table != null)) {
+      throw new IllegalArgumentException(
+          TYPE
+              + ": 'table' is "
+              + (table == null ? "required for ROUTER_TABLE" : "only for ROUTER_TABLE"));
     }
   }
 
@@ -83,7 +115,34 @@ public record ArpObservation(
         senderMac,
         targetIp,
         targetMac,
-        ethSrc);
+        ethSrc,
+        null);
+  }
+
+  /**
+   * An entry of a router's ARP table: {@code ip} is at {@code mac} on the router's interface {@code
+   * iface}, as the router {@code sensorId} held it at {@code polledAt}.
+   */
+  public static ArpObservation routerTable(
+      Instant polledAt,
+      String sensorId,
+      String iface,
+      IpAddress ip,
+      MacAddress mac,
+      TableEntry table) {
+    return new ArpObservation(
+        Schema.V1,
+        polledAt,
+        sensorId,
+        iface,
+        null,
+        PacketClass.ROUTER_TABLE,
+        ip,
+        mac,
+        ip,
+        null,
+        mac,
+        table);
   }
 
   /**
@@ -95,7 +154,7 @@ public record ArpObservation(
     return switch (packetClass) {
       case PROBE, NEIGHBOR_ADVERTISEMENT -> targetIp;
       case NEIGHBOR_SOLICITATION -> senderIp.isUnspecified() ? targetIp : senderIp;
-      case REQUEST, REPLY, ANNOUNCEMENT -> senderIp;
+      case REQUEST, REPLY, ANNOUNCEMENT, ROUTER_TABLE -> senderIp;
     };
   }
 

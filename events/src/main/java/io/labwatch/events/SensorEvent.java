@@ -7,20 +7,21 @@ import java.time.Instant;
 /**
  * What a sensor publishes to its topic: observations, and heartbeats that say the sensor is alive
  * and advance stream time on a quiet network. The JSON carries a {@code type} field naming the
- * record ({@code arp}, {@code heartbeat}, {@code probe}).
+ * record ({@code arp}, {@code heartbeat}, {@code probe}, {@code counters}).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
   @JsonSubTypes.Type(value = ArpObservation.class, name = "arp"),
   @JsonSubTypes.Type(value = Heartbeat.class, name = "heartbeat"),
-  @JsonSubTypes.Type(value = ArpProbe.class, name = "probe")
+  @JsonSubTypes.Type(value = ArpProbe.class, name = "probe"),
+  @JsonSubTypes.Type(value = InterfaceCounters.class, name = "counters")
 })
-public sealed interface SensorEvent permits ArpObservation, Heartbeat, ArpProbe {
+public sealed interface SensorEvent permits ArpObservation, Heartbeat, ArpProbe, InterfaceCounters {
 
   /** Schema major version, see {@link Schema}. */
   int v();
 
-  /** When it happened: capture time for packets, send time for heartbeats. */
+  /** When it happened: capture time for packets, poll time for SNMP, send time for heartbeats. */
   Instant eventTime();
 
   String sensorId();

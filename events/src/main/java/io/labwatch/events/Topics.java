@@ -13,6 +13,9 @@ import org.apache.kafka.common.serialization.Serdes;
  *   <li>{@link #arp()} — key: the IP address an observation is about, canonical text; value: a
  *       {@link SensorEvent} ({@link ArpObservation}, {@link Heartbeat} or {@link ArpProbe}); 30
  *       days.
+ *   <li>{@link #snmp()} — key: {@code device/ifIndex} for {@link InterfaceCounters}, the sensor id
+ *       for {@link Heartbeat}s (one copy to every partition); value: a {@link SensorEvent}; 30
+ *       days. (The SNMP sensor's router ARP tables go to {@link #arp()}.)
  *   <li>{@link #alerts()} — key: the alert fingerprint {@code KIND:subject}; value: {@link Alert};
  *       compacted, and deleted after 365 days.
  *   <li>{@link #dlq()} — key and value: the original bytes of a record that could not be used, with
@@ -38,6 +41,7 @@ public final class Topics {
   private final Topic<String, InventoryEntry> inventory;
   private final Topic<String, SlackThread> slackThreads;
   private final Topic<String, ProbeRequest> probeRequests;
+  private final Topic<String, SensorEvent> snmp;
 
   private Topics(String prefix) {
     this.prefix = prefix;
@@ -101,6 +105,17 @@ public final class Topics {
             Duration.ofDays(1),
             Topic.Cleanup.DELETE,
             "the detection asking ARP sensors to confirm a binding, keyed by IP");
+    this.snmp =
+        new Topic<>(
+            prefix + "snmp",
+            "snmp",
+            Serdes.String(),
+            JsonSerde.of(SensorEvent.class),
+            3,
+            MONTH,
+            Topic.Cleanup.DELETE,
+            "interface counters polled by SNMP, keyed by device/ifIndex, and the SNMP sensor's"
+                + " heartbeats");
   }
 
   /**
@@ -150,8 +165,12 @@ public final class Topics {
     return probeRequests;
   }
 
+  public Topic<String, SensorEvent> snmp() {
+    return snmp;
+  }
+
   public List<Topic<?, ?>> all() {
-    return List.of(arp, alerts, dlq, inventory, slackThreads, probeRequests);
+    return List.of(arp, alerts, dlq, inventory, slackThreads, probeRequests, snmp);
   }
 
   /** The topic called {@code name}, given in full ({@code labwatch.alerts}) or short. */

@@ -29,6 +29,40 @@ final class Fixtures {
         YAMAHA_MAC);
   }
 
+  /** The router's ARP table says the server's IP is at the YAMAHA MAC, learned since last poll. */
+  static ArpObservation routerTableEntry() {
+    return ArpObservation.routerTable(
+        T0, "10.77.0.1", "eth1", SERVER_IP, YAMAHA_MAC, ArpObservation.TableEntry.CHANGED);
+  }
+
+  /** An uplink's counters, 64-bit, the octet counter past 2^63 (a counter is unsigned). */
+  static InterfaceCounters uplinkCounters() {
+    return new InterfaceCounters(
+        T0,
+        "10.77.0.1",
+        3,
+        "eth1",
+        "uplink to lab-sw1",
+        InterfaceCounters.OperStatus.UP,
+        1000L,
+        64,
+        4_294_967_295L,
+        0L,
+        new InterfaceCounters.Counters(
+            -2L, // 2^64 - 2
+            1_234_567_890_123L,
+            10L,
+            20L,
+            30L,
+            40L,
+            50L,
+            60L,
+            1L,
+            2L,
+            3L,
+            4_294_967_295L));
+  }
+
   static Heartbeat heartbeat() {
     return new Heartbeat(T0, "lab-sw1", 10_000, new Heartbeat.Capture(1234, 2, 0));
   }

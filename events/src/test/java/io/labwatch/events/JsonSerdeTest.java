@@ -60,6 +60,88 @@ class JsonSerdeTest {
   }
 
   @Test
+  void aRouterTableEntryRoundTripsAndIsAboutItsIp() {
+    ArpObservation entry = Fixtures.routerTableEntry();
+    byte[] bytes = sensorSerde.serialize("labwatch.arp", entry);
+    assertThat(new String(bytes, StandardCharsets.UTF_8))
+        .contains("\"class\":\"ROUTER_TABLE\"")
+        .contains("\"table\":\"CHANGED\"")
+        .contains("\"sensorId\":\"10.77.0.1\"");
+    assertThat(sensorSerde.deserialize("labwatch.arp", bytes)).isEqualTo(entry);
+    assertThat(entry.subjectIp()).isEqualTo(Fixtures.SERVER_IP);
+    assertThat(entry.etherMismatch()).isFalse();
+    assertThat(entry.table().learned()).isTrue();
+  }
+
+  @Test
+  void aRouterTableEntryNeedsItsTableStateAndOnlyItHasOne() {
+    String json =
+        new String(sensorSerde.serialize("t", Fixtures.routerTableEntry()), StandardCharsets.UTF_8)
+            .replace(",\"table\":\"CHANGED\"", "");
+    assertThatThrownBy(() -> sensorSerde.deserialize("t", json.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("ArpObservation: 'table' is required for ROUTER_TABLE");
+    String onAReply =
+        new String(sensorSerde.serialize("t", Fixtures.replyFromRouter()), StandardCharsets.UTF_8)
+            .replace("{", "{\"table\":\"NEW\",");
+    assertThatThrownBy(
+            () -> sensorSerde.deserialize("t", onAReply.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("ArpObservation: 'table' is only for ROUTER_TABLE");
+  }
+
+  @Test
+  void interfaceCountersRoundTripWithUnsignedCountersAndTheirKey() {
+    InterfaceCounters c = Fixtures.uplinkCounters();
+    byte[] bytes = sensorSerde.serialize("labwatch.snmp", c);
+    assertThat(new String(bytes, StandardCharsets.UTF_8))
+        .contains("\"type\":\"counters\"")
+        .contains("\"v\":1")
+        .contains("\"inOctets\":18446744073709551614")
+        .contains("\"operStatus\":\"UP\"")
+        .contains("\"sysUpTime\":4294967295")
+        .doesNotContain("key");
+    assertThat(sensorSerde.deserialize("labwatch.snmp", bytes)).isEqualTo(c);
+    assertThat(c.key()).isEqualTo("10.77.0.1/3");
+  }
+
+  @Test
+  void countersOutOfTheirRangeAreRefusedNamingTheValue() {
+    String json =
+        new String(sensorSerde.serialize("t", Fixtures.uplinkCounters()), StandardCharsets.UTF_8);
+    byte[] tooBig =
+        json.replace("18446744073709551614", "18446744073709551616")
+            .getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> sensorSerde.deserialize("t", tooBig))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("a counter must be 0..2^64-1, got 18446744073709551616");
+    byte[] negative = json.replace("1234567890123", "-1").getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> sensorSerde.deserialize("t", negative))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("a counter must be 0..2^64-1, got -1");
+    byte[] ticks =
+        json.replace("\"sysUpTime\":4294967295", "\"sysUpTime\":4294967296")
+            .getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> sensorSerde.deserialize("t", ticks))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("'sysUpTime' must be a TimeTicks value");
+    byte[] bits32 =
+        json.replace("\"counterBits\":64", "\"counterBits\":32").getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> sensorSerde.deserialize("t", bits32))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("a 32-bit counter (counterBits 32) cannot be 18446744073709551614");
+  }
+
+  @Test
+  void anOperStatusIfMibDoesNotDefineIsUnknown() {
+    assertThat(InterfaceCounters.OperStatus.of(1)).isEqualTo(InterfaceCounters.OperStatus.UP);
+    assertThat(InterfaceCounters.OperStatus.of(7))
+        .isEqualTo(InterfaceCounters.OperStatus.LOWER_LAYER_DOWN);
+    assertThat(InterfaceCounters.OperStatus.of(0)).isEqualTo(InterfaceCounters.OperStatus.UNKNOWN);
+    assertThat(InterfaceCounters.OperStatus.of(99)).isEqualTo(InterfaceCounters.OperStatus.UNKNOWN);
+  }
+
+  @Test
   void heartbeatRoundTrips() {
     Heartbeat hb = Fixtures.heartbeat();
     assertThat(sensorSerde.deserialize("t", sensorSerde.serialize("t", hb))).isEqualTo(hb);

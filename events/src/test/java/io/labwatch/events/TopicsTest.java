@@ -19,10 +19,13 @@ class TopicsTest {
             "labwatch.dlq",
             "labwatch.inventory",
             "labwatch.slack-threads",
-            "labwatch.probe-requests");
+            "labwatch.probe-requests",
+            "labwatch.snmp");
     assertThat(topics.arp().retention()).isEqualTo(Duration.ofDays(30));
     assertThat(topics.probeRequests().partitions()).isEqualTo(1);
     assertThat(topics.probeRequests().retention()).isEqualTo(Duration.ofDays(1));
+    assertThat(topics.snmp().retention()).isEqualTo(Duration.ofDays(30));
+    assertThat(topics.snmp().partitions()).isEqualTo(3);
     assertThat(topics.alerts().cleanup()).isEqualTo(Topic.Cleanup.COMPACT_DELETE);
     assertThat(topics.alerts().configs())
         .containsEntry("cleanup.policy", "compact,delete")
