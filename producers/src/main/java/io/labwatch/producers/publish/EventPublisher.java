@@ -3,6 +3,7 @@ package io.labwatch.producers.publish;
 import io.labwatch.events.ArpObservation;
 import io.labwatch.events.ArpProbe;
 import io.labwatch.events.Heartbeat;
+import io.labwatch.events.InterfaceCounters;
 
 /** Where a sensor's events go: a Kafka topic, or standard output. */
 public interface EventPublisher extends AutoCloseable {
@@ -16,6 +17,12 @@ public interface EventPublisher extends AutoCloseable {
    * detection reads them in order. Publishers that only print drop it.
    */
   default void probe(ArpProbe probe) {}
+
+  /**
+   * An interface's counters, polled by SNMP: to {@code labwatch.snmp}, keyed by {@code
+   * device/ifIndex}. Publishers without that topic drop them.
+   */
+  default void counters(InterfaceCounters counters) {}
 
   /** Blocks until everything handed over so far is delivered (or has failed). */
   default void flush() {}

@@ -3,6 +3,7 @@ package io.labwatch.producers.publish;
 import io.labwatch.events.ArpObservation;
 import io.labwatch.events.ArpProbe;
 import io.labwatch.events.Heartbeat;
+import io.labwatch.events.InterfaceCounters;
 import io.labwatch.events.SensorEvent;
 import io.labwatch.events.Topic;
 import java.time.Duration;
@@ -22,13 +23,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes a sensor's events to its topic ({@code labwatch.arp}).
+ * Publishes a sensor's events to its topic ({@code labwatch.arp}), and the SNMP sensor's counters
+ * to {@code labwatch.snmp}.
  *
  * <p>Observations: key = the IP address they are about ({@link ArpObservation#subjectIp()}), so
  * every observation of one address lands in one partition in order; record timestamp = capture
- * time. Heartbeats: to every partition, key = the sensor id, so that stream time advances in every
- * partition on a quiet network. Idempotent producer, {@code acks=all}, a 5 ms linger: a conflict
- * reaches the detection in milliseconds.
+ * time. Interface counters (when given the counters topic): key = {@code device/ifIndex}; record
+ * timestamp = poll time. Heartbeats: to every partition of the topic (and of the counters topic,
+ * when given), key = the sensor id, so that stream time advances in every partition on a quiet
+ * network. Idempotent producer, {@code acks=all}, a 5 ms linger: a conflict reaches the detection
+ * in milliseconds.
  */
 public final class KafkaEventPublisher implements EventPublisher {
 
@@ -36,6 +40,7 @@ public final class KafkaEventPublisher implements EventPublisher {
 
   private final KafkaProducer<String, SensorEvent> producer;
   private final Topic<String, SensorEvent> topic;
+  private final Topic<String, SensorEvent> countersTopic;
   private final AtomicLong failures = new AtomicLong();
   private final AtomicBoolean failureLogged = new AtomicBoolean();
   private final AtomicReference<String> firstFailure = new AtomicReference<>();
@@ -44,7 +49,18 @@ public final class KafkaEventPublisher implements EventPublisher {
   /** For a live sensor: a broker that is away for a while is waited for, events buffered. */
   public KafkaEventPublisher(
       Topic<String, SensorEvent> topic, Map<String, Object> clientProperties) {
-    this(topic, clientProperties, false);
+    this(topic, null, clientProperties, false);
+  }
+
+  /**
+   * For the SNMP sensor: router-table observations and heartbeats to {@code topic}, counters and
+   * heartbeats to {@code countersTopic}; a broker that is away for a while is waited for.
+   */
+  public KafkaEventPublisher(
+      Topic<String, SensorEvent> topic,
+      Topic<String, SensorEvent> countersTopic,
+      Map<String, Object> clientProperties) {
+    this(topic, countersTopic, clientProperties, false);
   }
 
   /**
@@ -54,15 +70,19 @@ public final class KafkaEventPublisher implements EventPublisher {
    */
   public static KafkaEventPublisher forReplay(
       Topic<String, SensorEvent> topic, Map<String, Object> clientProperties) {
-    return new KafkaEventPublisher(topic, clientProperties, true);
+    return new KafkaEventPublisher(topic, null, clientProperties, true);
   }
 
   /** How long a replayed record may wait for the broker: a broker restart, not an outage. */
   public static final Duration REPLAY_DELIVERY_TIMEOUT = Duration.ofSeconds(30);
 
   private KafkaEventPublisher(
-      Topic<String, SensorEvent> topic, Map<String, Object> clientProperties, boolean replay) {
+      Topic<String, SensorEvent> topic,
+      Topic<String, SensorEvent> countersTopic,
+      Map<String, Object> clientProperties,
+      boolean replay) {
     this.topic = topic;
+    this.countersTopic = countersTopic;
     Map<String, Object> props = new HashMap<>(clientProperties);
     if (replay) {
       long ms = REPLAY_DELIVERY_TIMEOUT.toMillis();
@@ -111,10 +131,27 @@ public final class KafkaEventPublisher implements EventPublisher {
   }
 
   @Override
+  public void counters(InterfaceCounters c) {
+    if (countersTopic == null) {
+      return;
+    }
+    producer.send(
+        new ProducerRecord<>(countersTopic.name(), null, c.eventTime().toEpochMilli(), c.key(), c),
+        onFailure);
+  }
+
+  @Override
   public void heartbeat(Heartbeat h) {
+    heartbeat(topic, h);
+    if (countersTopic != null) {
+      heartbeat(countersTopic, h);
+    }
+  }
+
+  private void heartbeat(Topic<String, SensorEvent> to, Heartbeat h) {
     List<PartitionInfo> partitions;
     try {
-      partitions = producer.partitionsFor(topic.name());
+      partitions = producer.partitionsFor(to.name());
     } catch (KafkaException e) { // no metadata within max.block.ms: the broker is away
       onFailure.onCompletion(null, e);
       return;
@@ -122,7 +159,7 @@ public final class KafkaEventPublisher implements EventPublisher {
     for (PartitionInfo p : partitions) {
       producer.send(
           new ProducerRecord<>(
-              topic.name(), p.partition(), h.eventTime().toEpochMilli(), h.sensorId(), h),
+              to.name(), p.partition(), h.eventTime().toEpochMilli(), h.sensorId(), h),
           onFailure);
     }
   }

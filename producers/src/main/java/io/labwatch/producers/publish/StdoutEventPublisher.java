@@ -2,14 +2,16 @@ package io.labwatch.producers.publish;
 
 import io.labwatch.events.ArpObservation;
 import io.labwatch.events.Heartbeat;
+import io.labwatch.events.InterfaceCounters;
 import io.labwatch.events.JsonSerde;
 import io.labwatch.events.SensorEvent;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Prints observations as JSON lines, exactly as they would be published (the topic's contract), so
- * a sensor can be used — and tested — without a broker. Heartbeats are not printed.
+ * Prints observations and interface counters as JSON lines, exactly as they would be published (the
+ * topics' contract), so a sensor can be used — and tested — without a broker. Heartbeats are not
+ * printed.
  */
 public final class StdoutEventPublisher implements EventPublisher {
 
@@ -23,6 +25,11 @@ public final class StdoutEventPublisher implements EventPublisher {
   @Override
   public synchronized void observation(ArpObservation observation) {
     out.println(new String(serde.serialize(null, observation), StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public synchronized void counters(InterfaceCounters counters) {
+    out.println(new String(serde.serialize(null, counters), StandardCharsets.UTF_8));
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.labwatch.producers.testing;
 import io.labwatch.events.ArpObservation;
 import io.labwatch.events.ArpProbe;
 import io.labwatch.events.Heartbeat;
+import io.labwatch.events.InterfaceCounters;
 import io.labwatch.producers.publish.EventPublisher;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,6 +14,7 @@ public final class RecordingPublisher implements EventPublisher {
   public final List<ArpObservation> observations = new CopyOnWriteArrayList<>();
   public final List<Heartbeat> heartbeats = new CopyOnWriteArrayList<>();
   public final List<ArpProbe> probes = new CopyOnWriteArrayList<>();
+  public final List<InterfaceCounters> counters = new CopyOnWriteArrayList<>();
 
   /** Observations and probes, in the order they were handed over. */
   public final List<Object> sequence = new CopyOnWriteArrayList<>();
@@ -29,6 +31,11 @@ public final class RecordingPublisher implements EventPublisher {
   public void probe(ArpProbe probe) {
     probes.add(probe);
     sequence.add(probe);
+  }
+
+  @Override
+  public void counters(InterfaceCounters c) {
+    counters.add(c);
   }
 
   @Override
