@@ -190,6 +190,13 @@ public final class DiskGuard implements AutoCloseable {
         }
       }
 
+      @Override
+      public void counters(io.labwatch.events.InterfaceCounters counters) {
+        if (!blocked) {
+          publisher.counters(counters);
+        }
+      }
+
       // heartbeats are writes too; and a gap in them tells the truth: nothing was watched
       @Override
       public void heartbeat(Heartbeat heartbeat) {

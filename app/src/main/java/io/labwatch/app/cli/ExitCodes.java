@@ -23,6 +23,10 @@ final class ExitCodes {
       ExitCode.SOFTWARE
           + ":failed, or the capture was not read whole: damage nothing after could be read (the"
           + " summary gives its offset)";
+  static final String SNMP_ONCE_FAILED =
+      ExitCode.SOFTWARE
+          + ":failed; with --once also when a device did not answer or answered with a problem"
+          + " (its line on stderr says which)";
   static final String USAGE = ExitCode.USAGE + ":bad usage or configuration";
   static final String NEEDS_A_LOOK =
       ATTENTION

@@ -12,6 +12,8 @@ import io.labwatch.producers.arp.ArpSensor;
 import io.labwatch.producers.arp.ProbeRequestReader;
 import io.labwatch.producers.publish.EventPublisher;
 import io.labwatch.producers.publish.KafkaEventPublisher;
+import io.labwatch.producers.snmp.SnmpSensor;
+import io.labwatch.producers.snmp.SnmpSensorConfig;
 import io.labwatch.sinks.ConsoleSink;
 import io.labwatch.sinks.Health;
 import io.labwatch.sinks.prometheus.LabwatchMetrics;
@@ -34,7 +36,8 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code labwatch run}: the whole pipeline in one JVM — the embedded broker (unless an external
  * cluster is configured), the topics, the sinks (Slack or the console, and Prometheus), the
- * detection, and the ARP sensor. Parts are stopped in reverse: the sensor first, the broker last.
+ * detection, the ARP sensor, and the SNMP sensor when devices are configured. Parts are stopped in
+ * reverse: the sensors first, the broker last.
  */
 @Command(
     name = "run",
@@ -52,6 +55,8 @@ import picocli.CommandLine.ParentCommand;
           + " suspects, two requests a second apart from the capture interface's address in that"
           + " subnet (at most once per IP per 10 s, 5 a second); --no-confirm"
           + " (sensor.arp.confirm.enabled: false) switches it off.",
+      "With devices under sensor.snmp.devices, the SNMP sensor polls their ARP tables and"
+          + " interface counters too (see labwatch sensor snmp --help).",
       "History is kept in the data dir and survives restarts."
     },
     exitCodeListHeading = ExitCodes.HEADING,
@@ -271,6 +276,36 @@ final class RunCommand implements Callable<Integer> {
       }
     }
 
+    String snmpLine = null;
+    SnmpSensorConfig snmp = config.sensor().snmp();
+    if (snmp.enabled()) {
+      EventPublisher kafkaPublisher =
+          shutdown.register(
+              "SNMP publisher",
+              new KafkaEventPublisher(
+                  config.catalogue().arp(),
+                  config.catalogue().snmp(),
+                  config.kafkaClientProperties(bootstrap)));
+      EventPublisher publisher = disk == null ? kafkaPublisher : disk.guard(kafkaPublisher);
+      try {
+        SnmpSensor sensor =
+            shutdown.register("SNMP sensor", SnmpSensor.start(snmp, publisher, Clock.systemUTC()));
+        health.register("SNMP sensor", sensor::problem);
+        snmpLine =
+            "polling "
+                + SensorSnmpCommand.devices(snmp)
+                + " every "
+                + io.labwatch.app.config.Durations.format(snmp.interval())
+                + " (ARP tables -> "
+                + config.catalogue().arp().name()
+                + ", counters -> "
+                + config.catalogue().snmp().name()
+                + ")";
+      } catch (LabwatchException e) {
+        snmpLine = "NOT polling: " + e.getMessage();
+      }
+    }
+
     out.printf("labwatch %s is running%n", CliText.version());
     out.printf("  broker   %s%n", brokerLine);
     out.printf(
@@ -279,6 +314,9 @@ final class RunCommand implements Callable<Integer> {
             .map(t -> t.topic().name() + (t.createdNow() ? " (new)" : ""))
             .collect(Collectors.joining(", ")));
     out.printf("  sensor   %s%n", sensorLine);
+    if (snmpLine != null) {
+      out.printf("  snmp     %s%n", snmpLine);
+    }
     out.printf(
         "  detect   %s -> %s; state in %s; %d protected address(es)%n",
         config.catalogue().arp().name(),

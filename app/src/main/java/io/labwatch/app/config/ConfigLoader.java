@@ -156,10 +156,35 @@ public final class ConfigLoader {
                                     : s.getValue().asText()));
                 out.put(key, shown.toString());
               } else {
-                String text = v.isNull() ? "" : v.isContainerNode() ? v.toString() : v.asText();
+                String text =
+                    v.isNull() ? "" : v.isContainerNode() ? hideSecrets(v).toString() : v.asText();
                 out.put(key, schema.isSecret(key) && !text.isEmpty() ? SECRET_SHOWN : text);
               }
             });
+  }
+
+  /** A copy of a list or section whose secret fields (by name) show as {@code [secret]}. */
+  private static JsonNode hideSecrets(JsonNode v) {
+    JsonNode copy = v.deepCopy();
+    hideIn(copy);
+    return copy;
+  }
+
+  private static void hideIn(JsonNode node) {
+    if (node instanceof ObjectNode o) {
+      List<String> names = new ArrayList<>();
+      o.fieldNames().forEachRemaining(names::add);
+      for (String name : names) {
+        JsonNode child = o.get(name);
+        if (ConfigSchema.isSecretName(name) && child.isValueNode() && !child.asText().isEmpty()) {
+          o.put(name, SECRET_SHOWN);
+        } else {
+          hideIn(child);
+        }
+      }
+    } else if (node instanceof ArrayNode a) {
+      a.forEach(ConfigLoader::hideIn);
+    }
   }
 
   // ---- file and defaults
@@ -421,13 +446,23 @@ public final class ConfigLoader {
         key = parent;
       }
       throw new ConfigException(key + ": " + message + from(sources, key));
+    } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+      String key = pathWithIndexes(e);
+      String known =
+          e.getKnownPropertyIds() == null
+              ? null
+              : closestName(
+                  e.getPropertyName(),
+                  e.getKnownPropertyIds().stream().map(Object::toString).toList());
+      throw new ConfigException(
+          key + ": unknown property" + suggestion(known) + from(sources, key));
     } catch (InvalidFormatException e) {
-      String key = path(e);
+      String key = pathWithIndexes(e);
       Object value = schema.isSecret(key) ? SECRET_SHOWN : e.getValue();
       throw new ConfigException(
           key + ": '" + value + "' is not " + describe(e.getTargetType()) + from(sources, key));
     } catch (MismatchedInputException e) {
-      String key = path(e);
+      String key = pathWithIndexes(e);
       throw new ConfigException(
           key + ": expected " + describe(e.getTargetType()) + from(sources, key));
     } catch (JsonMappingException e) {
@@ -442,8 +477,14 @@ public final class ConfigLoader {
     }
   }
 
+  /** Where a key's value came from; for a field of a list's entry, where the list came from. */
   private static String from(Map<String, String> sources, String key) {
-    String source = sources.get(key);
+    String k = key.replaceAll("\\[\\d+]", "");
+    String source = sources.get(k);
+    while (source == null && k.lastIndexOf('.') > 0) {
+      k = k.substring(0, k.lastIndexOf('.'));
+      source = sources.get(k);
+    }
     return source == null ? "" : " (from " + source + ")";
   }
 
@@ -467,6 +508,32 @@ public final class ConfigLoader {
       return "a section with keys";
     }
     return "a " + type.getSimpleName().toLowerCase(Locale.ROOT);
+  }
+
+  /** The key with list positions: {@code sensor.snmp.devices[0].comunity}. */
+  private static String pathWithIndexes(JsonMappingException e) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getFieldName() != null) {
+        sb.append(sb.length() == 0 ? "" : ".").append(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        sb.append('[').append(ref.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String closestName(String unknown, List<String> known) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String k : known) {
+      int d = Similar.distance(unknown.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = k;
+      }
+    }
+    return bestDistance <= Math.max(2, unknown.length() / 4) ? best : null;
   }
 
   private static String path(JsonMappingException e) {

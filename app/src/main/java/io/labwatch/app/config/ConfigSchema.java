@@ -16,7 +16,7 @@ final class ConfigSchema {
   /** Keys named like credentials are secret whether or not their record says so. */
   private static final java.util.regex.Pattern SECRET_NAME =
       java.util.regex.Pattern.compile(
-          "(?i).*(token|webhookurl|password|secret|community|authkey|privkey).*");
+          "(?i).*(token|webhookurl|password|passphrase|secret|community|authkey|privkey).*");
 
   private final Set<String> leaves = new TreeSet<>();
   private final Set<String> sections = new TreeSet<>();
@@ -140,7 +140,14 @@ final class ConfigSchema {
         return LabwatchConfig.isSecretKafkaKey(key.substring(map.length() + 1));
       }
     }
-    return false;
+    // a field of a list's entries (a device's community): secret by its name
+    int dot = key.lastIndexOf('.');
+    return dot > 0 && isSecretName(key.substring(dot + 1));
+  }
+
+  /** A field name that is secret wherever it is (a community, a passphrase, a token). */
+  static boolean isSecretName(String name) {
+    return SECRET_NAME.matcher(name).matches();
   }
 
   Set<String> maps() {

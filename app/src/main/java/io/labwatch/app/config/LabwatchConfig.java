@@ -2,6 +2,7 @@ package io.labwatch.app.config;
 
 import io.labwatch.events.Topics;
 import io.labwatch.producers.arp.ArpSensorConfig;
+import io.labwatch.producers.snmp.SnmpSensorConfig;
 import io.labwatch.sinks.prometheus.MetricsConfig;
 import io.labwatch.sinks.slack.SlackConfig;
 import io.labwatch.streams.DetectionConfig;
@@ -20,9 +21,9 @@ import java.util.regex.Pattern;
  *
  * <p>Each default is declared once, in code: {@link #defaults()} here for labwatch's own keys, and
  * each module's typed defaults for its section ({@link DetectionConfig#defaults()}, {@link
- * SlackConfig#off()}, the {@code null} fallbacks of {@link ArpSensorConfig} and {@link
- * MetricsConfig}). {@link ConfigLoader} starts from {@link #defaults()}, so what ships is what the
- * tests and benchmarks run.
+ * SlackConfig#off()}, {@link SnmpSensorConfig#defaults()}, the {@code null} fallbacks of {@link
+ * ArpSensorConfig} and {@link MetricsConfig}). {@link ConfigLoader} starts from {@link
+ * #defaults()}, so what ships is what the tests and benchmarks run.
  *
  * @param dataDir where labwatch keeps its state (the embedded broker's log, later streams state)
  * @param broker the embedded broker
@@ -83,7 +84,8 @@ public record LabwatchConfig(
                 null,
                 DEFAULT_HEARTBEAT_INTERVAL,
                 null,
-                ArpSensorConfig.Confirm.defaults())),
+                ArpSensorConfig.Confirm.defaults()),
+            SnmpSensorConfig.defaults()),
         DetectionConfig.defaults(),
         SlackConfig.off(),
         new Metrics(null, null));
@@ -111,12 +113,14 @@ public record LabwatchConfig(
    * The sensors, one section each.
    *
    * @param arp the ARP sensor
+   * @param snmp the SNMP sensor (polls nothing until it has devices)
    */
-  public record Sensors(ArpSensorConfig arp) {
+  public record Sensors(ArpSensorConfig arp, SnmpSensorConfig snmp) {
     public Sensors {
       if (arp == null) {
         throw new IllegalArgumentException("arp: is required");
       }
+      snmp = snmp == null ? SnmpSensorConfig.defaults() : snmp;
     }
   }
 

@@ -33,6 +33,7 @@ class CliHelpTest {
         "topics",
         "tail",
         "sensor arp",
+        "sensor snmp",
         "detect",
         "analyze",
         "inventory",

@@ -314,4 +314,96 @@ class ConfigLoaderTest {
         .hasMessageStartingWith(
             "sensor.arp.probe.ratePerSecond: 3 targets at 2/s take longer than the 1s interval");
   }
+
+  @Test
+  void snmpDevicesAreAddressesOrMappingsThatTakeTheSensorsSettingsForWhatTheyLeaveOut()
+      throws IOException {
+    String yaml =
+        String.join(
+            "\n",
+            "sensor:",
+            "  snmp:",
+            "    community: lab-community",
+            "    interval: 1m",
+            "    devices:",
+            "      - 10.77.0.1",
+            "      - {address: 'core-sw.lab:1161', name: core-sw, version: v3, user: labwatch,",
+            "         authProtocol: SHA-256, authPassphrase: auth-passphrase,",
+            "         privProtocol: AES-256, privPassphrase: priv-passphrase, tables: [interfaces]}",
+            "");
+    var devices = load(yaml, Map.of()).sensor().snmp().resolved();
+
+    assertThat(devices).hasSize(2);
+    assertThat(devices.get(0).name()).isEqualTo("10.77.0.1");
+    assertThat(devices.get(0).community()).isEqualTo("lab-community");
+    assertThat(devices.get(0).interval()).isEqualTo(java.time.Duration.ofMinutes(1));
+    assertThat(devices.get(1).name()).isEqualTo("core-sw");
+    assertThat(devices.get(1).address()).isEqualTo("core-sw.lab:1161");
+    assertThat(devices.get(1).securityLevel()).isEqualTo("authPriv");
+    assertThat(devices.get(1).tables())
+        .containsExactly(io.labwatch.producers.snmp.SnmpSensorConfig.Table.INTERFACES);
+  }
+
+  @Test
+  void snmpDevicesAndTheCommunityComeFromTheEnvironmentToo() throws IOException {
+    LabwatchConfig config =
+        load(
+            null,
+            Map.of(
+                "LABWATCH_SENSOR_SNMP_DEVICES", "10.77.0.1, 10.77.0.2:1161",
+                "LABWATCH_SENSOR_SNMP_COMMUNITY", "from-env"));
+    assertThat(config.sensor().snmp().resolved())
+        .extracting(d -> d.address() + " " + d.community())
+        .containsExactly("10.77.0.1:161 from-env", "10.77.0.2:1161 from-env");
+  }
+
+  @Test
+  void anUnknownKeyOfADeviceNamesItsPlaceASuggestionAndTheFile() {
+    assertThatThrownBy(
+            () ->
+                load(
+                    "sensor:\n  snmp:\n    devices:\n      - 10.77.0.1\n"
+                        + "      - {address: 10.77.0.2, comunity: public}\n",
+                    Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            "sensor.snmp.devices[1].comunity: unknown property (did you mean community?) (from ")
+        .hasMessageContaining("labwatch.yml");
+  }
+
+  @Test
+  void aV2cDeviceWithoutACommunityIsRefusedNamingTheKeyAndTheDevice() {
+    assertThatThrownBy(() -> load("sensor:\n  snmp:\n    devices: [10.77.0.1]\n", Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            "sensor.snmp.devices: 10.77.0.1: SNMP v2c needs a community (the device's community,"
+                + " sensor.snmp.community, or LABWATCH_SENSOR_SNMP_COMMUNITY)");
+  }
+
+  @Test
+  void snmpSecretsNeverShowInTheConfigsTextNorInItsErrors() throws IOException {
+    String yaml =
+        "sensor:\n  snmp:\n    community: top-community\n    devices:\n"
+            + "      - {address: 10.77.0.1, community: dev-community, authPassphrase: dev-auth-pass}\n";
+    LabwatchConfig config = load(yaml, Map.of());
+    String text = config.toString() + loader.keys(config);
+    assertThat(text)
+        .doesNotContain("top-community")
+        .doesNotContain("dev-community")
+        .doesNotContain("dev-auth-pass");
+    assertThat(loader.keys(config).get("sensor.snmp.devices"))
+        .contains("\"community\":\"[secret]\"");
+    assertThat(loader.keys(config).get("sensor.snmp.community")).isEqualTo("[secret]");
+
+    // a secret of the wrong kind is named by its key, never shown
+    assertThatThrownBy(
+            () ->
+                load(
+                    "sensor:\n  snmp:\n    devices:\n"
+                        + "      - {address: 10.77.0.1, community: [a-list-of-secret-things]}\n",
+                    Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("sensor.snmp.devices[0].community: ")
+        .hasMessageNotContaining("secret-things");
+  }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.snmp4j.CommunityTarget;
 import org.snmp4j.MessageDispatcherImpl;
 import org.snmp4j.PDU;
+import org.snmp4j.SNMP4JSettings;
 import org.snmp4j.ScopedPDU;
 import org.snmp4j.Snmp;
 import org.snmp4j.Target;
@@ -56,6 +57,12 @@ final class Snmp4jSession implements AutoCloseable {
 
   /** Opens the socket (an ephemeral UDP port on every interface) and starts listening. */
   static Snmp4jSession open() throws IOException {
+    // An agent refuses a v3 request it cannot authenticate (a wrong authentication passphrase)
+    // with an unauthenticated report (usmStatsWrongDigests), as RFC 3414 says it must; snmp4j
+    // drops such reports unless told to take them, and the refusal would look like no answer.
+    // (A forged report can at worst fail one poll, as a dropped packet can.)
+    SNMP4JSettings.setReportSecurityLevelStrategy(
+        SNMP4JSettings.ReportSecurityLevelStrategy.noAuthNoPrivIfNeeded);
     SecurityProtocols protocols = SecurityProtocols.getInstance();
     protocols.addAuthenticationProtocol(new AuthMD5());
     protocols.addAuthenticationProtocol(new AuthSHA());
@@ -234,7 +241,11 @@ final class Snmp4jSession implements AutoCloseable {
               ? waited
                   + ": is the agent running, and is the community right? (an agent ignores a"
                   + " wrong community)"
-              : waited + ": is the agent running there?");
+              : device.privPassphrase().isEmpty()
+                  ? waited + ": is the agent running there?"
+                  : waited
+                      + ": is the agent running, and are the privacy passphrase and protocol"
+                      + " right? (an agent ignores what it cannot decrypt)");
     }
 
     /** A v3 agent's refusal: what its report counter names, said so a person can fix it. */

@@ -322,7 +322,7 @@ public record SnmpSensorConfig(
           return v;
         }
       }
-      throw new IllegalArgumentException("version: must be v2c or v3, got " + text);
+      throw new IllegalArgumentException("must be v2c or v3, got " + text);
     }
   }
 
@@ -351,7 +351,7 @@ public record SnmpSensorConfig(
           return t;
         }
       }
-      throw new IllegalArgumentException("tables: must be arp or interfaces, got " + text);
+      throw new IllegalArgumentException("must be arp or interfaces, got " + text);
     }
   }
 
