@@ -76,13 +76,22 @@ public record ArpObservation(
     if (vlan != null && (vlan < 0 || vlan > 4095)) {
       throw new IllegalArgumentException(TYPE + ": 'vlan' must be 0..4095, got " + vlan);
     }
-    boolean v6 = packetClass.isIpv6();
-    if (senderIp.isV6() != v6 || targetIp.isV6() != v6) {
-      throw new IllegalArgumentException(
-          TYPE + ": " + packetClass + " needs " + (v6 ? "IPv6" : "IPv4") + " addresses");
-    }
-    if (!v6) {
+    if (packetClass == PacketClass.ROUTER_TABLE) {
+      // an entry of a router's neighbour table: IPv4 (ipNetToMediaTable) or IPv6
+      if (senderIp.isV6() != targetIp.isV6()) {
+        throw new IllegalArgumentException(
+            TYPE + ": ROUTER_TABLE needs its two addresses of one family");
+      }
       Schema.required(senderMac, TYPE, "senderMac");
+    } else {
+      boolean v6 = packetClass.isIpv6();
+      if (senderIp.isV6() != v6 || targetIp.isV6() != v6) {
+        throw new IllegalArgumentException(
+            TYPE + ": " + packetClass + " needs " + (v6 ? "IPv6" : "IPv4") + " addresses");
+      }
+      if (!v6) {
+        Schema.required(senderMac, TYPE, "senderMac");
+      }
     }
     if ((packetClass == PacketClass.ROUTER_TABLE) != (table != null)) {
       throw new IllegalArgumentException(

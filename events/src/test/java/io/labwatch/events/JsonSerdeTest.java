@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,28 @@ class JsonSerdeTest {
     assertThat(entry.subjectIp()).isEqualTo(Fixtures.SERVER_IP);
     assertThat(entry.etherMismatch()).isFalse();
     assertThat(entry.table().learned()).isTrue();
+  }
+
+  @Test
+  void anIpv6NeighbourOfARouterRoundTripsAndAFamilyMixIsRefused() {
+    ArpObservation entry =
+        ArpObservation.routerTable(
+            Instant.parse("2026-11-25T14:02:11Z"),
+            "10.77.0.1",
+            "eth1",
+            IpAddress.of("fd00:77::10"),
+            MacAddress.of("dc:9b:9c:77:00:10"),
+            ArpObservation.TableEntry.NEW);
+    byte[] bytes = sensorSerde.serialize("labwatch.arp", entry);
+    assertThat(sensorSerde.deserialize("labwatch.arp", bytes)).isEqualTo(entry);
+    assertThat(entry.subjectIp()).isEqualTo(IpAddress.of("fd00:77::10"));
+    String mixed =
+        new String(bytes, StandardCharsets.UTF_8)
+            .replace("\"targetIp\":\"fd00:77::10\"", "\"targetIp\":\"10.77.0.10\"");
+    assertThat(mixed).isNotEqualTo(new String(bytes, StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> sensorSerde.deserialize("t", mixed.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("ROUTER_TABLE needs its two addresses of one family");
   }
 
   @Test

@@ -28,6 +28,9 @@ public final class Lab implements AutoCloseable {
   public static final Instant T0 = Instant.parse("2026-11-25T14:02:11Z");
   public static final String SENSOR = "lab-sw1";
 
+  /** The SNMP sensor's name for the lab's router, whose ARP table it polls. */
+  public static final String ROUTER_TABLE = "10.77.0.1";
+
   public static final IpAddress GATEWAY_IP = IpAddress.of("10.77.0.1");
   public static final IpAddress SERVER_IP = IpAddress.of("10.77.0.10");
   public static final IpAddress CLIENT_IP = IpAddress.of("10.77.0.21");
@@ -169,6 +172,13 @@ public final class Lab implements AutoCloseable {
     ArpObservation o =
         new ArpObservation(now, SENSOR, "eth0", null, c, ip, mac, target, targetMac, ethSrc);
     arp.pipeInput(o.subjectIp().toString(), o, now);
+    return this;
+  }
+
+  /** The router's ARP table, as the SNMP sensor reads it: {@code ip} is at {@code mac}. */
+  public Lab routerTable(IpAddress ip, MacAddress mac, ArpObservation.TableEntry entry) {
+    arp.pipeInput(
+        ip.toString(), ArpObservation.routerTable(now, ROUTER_TABLE, "lan0", ip, mac, entry), now);
     return this;
   }
 

@@ -27,9 +27,11 @@ import org.snmp4j.smi.Variable;
  * index that is no ifIndex or no IPv4 address, a physical address that is not 6 bytes — each is
  * skipped and said in the poll's problem, the rest is used.
  *
- * <p>IPv4 only: {@code ipNetToPhysicalTable} (IPv6 too) is not read, because Debian 12's Net-SNMP
- * 5.9.3 reports a wrong {@code ipNetToPhysicalPhysAddress} after a MAC changes (only its first byte
- * is updated), and a wrong MAC is worse than none for an IP-conflict detector.
+ * <p>IPv4 bindings come from ipNetToMediaTable, never from {@code ipNetToPhysicalTable}: Debian
+ * 12's Net-SNMP 5.9.3 reports a wrong {@code ipNetToPhysicalPhysAddress} after a MAC changes (only
+ * its first byte new, until its cache expires about a minute later), and a wrong MAC is worse than
+ * none for an IP-conflict detector. IPv6 neighbours, which only ipNetToPhysicalTable has, are read
+ * from it when the device's tables include {@code ipv6} (for agents that get it right).
  */
 final class DevicePoller {
 
@@ -67,6 +69,12 @@ final class DevicePoller {
 
   private static final List<OID> ARP_COLUMNS =
       List.of(Mib.IP_NET_TO_MEDIA_PHYS_ADDRESS, Mib.IP_NET_TO_MEDIA_TYPE);
+
+  private static final List<OID> NEIGHBOUR6_COLUMNS =
+      List.of(
+          Mib.IP_NET_TO_PHYSICAL_PHYS_ADDRESS,
+          Mib.IP_NET_TO_PHYSICAL_TYPE,
+          Mib.IP_NET_TO_PHYSICAL_STATE);
 
   private final DeviceSettings device;
   private final SnmpClient client;
@@ -153,6 +161,34 @@ final class DevicePoller {
             throw f;
           }
           problems.add("ARP table: " + f.getMessage());
+        }
+      }
+      if (device.polls(Table.IPV6)) {
+        try {
+          if (!device.polls(Table.INTERFACES) && !device.polls(Table.ARP)) {
+            Walker.Table t = Walker.walk(client, NAME_COLUMNS, null, maxRepetitions);
+            requests += t.requests();
+            names = names(t);
+          }
+          Walker.Table t = Walker.walk(client, NEIGHBOUR6_COLUMNS, null, maxRepetitions);
+          requests += t.requests();
+          List<ArpEntry> v6 = neighbours6(t, problems);
+          if (arp == null && !device.polls(Table.ARP)) {
+            arp = v6;
+          } else if (arp != null) {
+            arp = new ArrayList<>(arp);
+            arp.addAll(v6);
+          }
+          // (the ARP table polled but unreadable: no neighbours either, so that the diff keeps
+          // both)
+        } catch (PollFailure f) {
+          if (deviceWide(f)) {
+            throw f;
+          }
+          problems.add("IPv6 neighbours: " + f.getMessage());
+          if (device.polls(Table.ARP)) {
+            arp = null; // a table read in part would look like IPv6 entries gone
+          }
         }
       }
     } catch (PollFailure f) {
@@ -378,6 +414,70 @@ final class DevicePoller {
       MacAddress mac = MacAddress.fromBytes(phys.getValue());
       if (!mac.isStation()) {
         continue; // incomplete (00:00:...) or a multicast mapping: nobody's binding
+      }
+      out.add(new ArpEntry(IpAddress.fromBytes(ip), mac, (int) ifIndex));
+    }
+    bad.report(problems);
+    return out;
+  }
+
+  /** ipNetToPhysicalTable's IPv6 rows (its IPv4 ones are ipNetToMediaTable's, read there). */
+  private List<ArpEntry> neighbours6(Walker.Table t, List<String> problems) {
+    Bad bad = new Bad("IPv6 neighbours");
+    List<ArpEntry> out = new ArrayList<>();
+    for (Map.Entry<OID, Variable[]> e : t.rows().entrySet()) {
+      OID index = e.getKey();
+      Variable[] r = e.getValue();
+      // ifIndex.addressType.length.address
+      if (index.size() < 3) {
+        bad.add("an index that is no ifIndex.type.address (" + index + ")");
+        continue;
+      }
+      if (index.get(1) != Mib.INET_ADDRESS_IPV6) {
+        continue; // IPv4 (ipNetToMediaTable's), or a type this sensor does not tell
+      }
+      long ifIndex = index.get(0) & 0xFFFF_FFFFL;
+      boolean ok = ifIndex >= 1 && ifIndex <= Integer.MAX_VALUE;
+      ok = ok && index.get(2) == 16 && index.size() == 3 + 16;
+      byte[] ip = new byte[16];
+      for (int i = 0; i < 16 && ok; i++) {
+        int b = index.get(3 + i);
+        ok = b >= 0 && b <= 255;
+        ip[i] = (byte) b;
+      }
+      if (!ok) {
+        bad.add("an index that is no ifIndex.ipv6.16.address (" + index + ")");
+        continue;
+      }
+      Integer type = integer(r[1], "ipNetToPhysicalType", index.toString(), bad);
+      if (type != null && (type == Mib.PHYSICAL_TYPE_INVALID || type == Mib.PHYSICAL_TYPE_LOCAL)) {
+        continue; // being removed, or the router's own address
+      }
+      Integer state = integer(r[2], "ipNetToPhysicalState", index.toString(), bad);
+      if (state != null && state == Mib.PHYSICAL_STATE_INCOMPLETE) {
+        continue; // the router is still asking
+      }
+      if (!(r[0] instanceof OctetString phys)) {
+        if (r[0] != null) {
+          bad.add("ipNetToPhysicalPhysAddress." + index + " is " + r[0].getSyntaxString());
+        }
+        continue;
+      }
+      if (phys.length() == 0) {
+        continue;
+      }
+      if (phys.length() != 6) {
+        bad.add(
+            "ipNetToPhysicalPhysAddress."
+                + index
+                + " is "
+                + phys.length()
+                + " bytes long, not a MAC address");
+        continue;
+      }
+      MacAddress mac = MacAddress.fromBytes(phys.getValue());
+      if (!mac.isStation()) {
+        continue;
       }
       out.add(new ArpEntry(IpAddress.fromBytes(ip), mac, (int) ifIndex));
     }

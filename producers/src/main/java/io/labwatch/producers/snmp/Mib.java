@@ -23,6 +23,30 @@ final class Mib {
 
   static final int MEDIA_TYPE_INVALID = 2;
 
+  /**
+   * IP-MIB ipNetToPhysicalEntry (RFC 4293): index ifIndex.addressType.length.address, IPv4 and
+   * IPv6.
+   */
+  static final OID IP_NET_TO_PHYSICAL = new OID("1.3.6.1.2.1.4.35.1");
+
+  /** ipNetToPhysicalPhysAddress (OCTET STRING). */
+  static final OID IP_NET_TO_PHYSICAL_PHYS_ADDRESS = column(IP_NET_TO_PHYSICAL, 4);
+
+  /** ipNetToPhysicalType: other(1), invalid(2), dynamic(3), static(4), local(5). */
+  static final OID IP_NET_TO_PHYSICAL_TYPE = column(IP_NET_TO_PHYSICAL, 6);
+
+  /** ipNetToPhysicalState: reachable(1) … incomplete(7). */
+  static final OID IP_NET_TO_PHYSICAL_STATE = column(IP_NET_TO_PHYSICAL, 7);
+
+  /** InetAddressType ipv6(2). */
+  static final int INET_ADDRESS_IPV6 = 2;
+
+  static final int PHYSICAL_TYPE_INVALID = 2;
+
+  static final int PHYSICAL_TYPE_LOCAL = 5;
+
+  static final int PHYSICAL_STATE_INCOMPLETE = 7;
+
   /** IF-MIB ifEntry: index ifIndex. */
   static final OID IF_ENTRY = new OID("1.3.6.1.2.1.2.2.1");
 

@@ -331,7 +331,13 @@ public record SnmpSensorConfig(
     /** The router's ARP table, ipNetToMediaTable: into {@code labwatch.arp}. */
     ARP("arp"),
     /** Interface counters, ifXTable (ifTable without it): into {@code labwatch.snmp}. */
-    INTERFACES("interfaces");
+    INTERFACES("interfaces"),
+    /**
+     * The router's IPv6 neighbours, ipNetToPhysicalTable's IPv6 rows: into {@code labwatch.arp}.
+     * Not polled unless asked for: Debian 12's Net-SNMP 5.9.3 answers a changed neighbour with a
+     * wrong MAC (only its first byte new) until its cache expires, about a minute.
+     */
+    IPV6("ipv6");
 
     private final String text;
 
@@ -351,7 +357,7 @@ public record SnmpSensorConfig(
           return t;
         }
       }
-      throw new IllegalArgumentException("must be arp or interfaces, got " + text);
+      throw new IllegalArgumentException("must be arp, interfaces or ipv6, got " + text);
     }
   }
 

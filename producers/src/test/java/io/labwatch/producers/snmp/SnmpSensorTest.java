@@ -144,6 +144,68 @@ class SnmpSensorTest {
   }
 
   @Test
+  void shouldReadIpv6NeighboursFromIpNetToPhysicalTableOnlyWhenAskedAndIpv4OnlyFromTheArpTable()
+      throws Exception {
+    IpAddress server6 = IpAddress.of("fd00:77::10");
+    IpAddress router6 = IpAddress.of("fd00:77::1");
+    MacAddress wrong = MacAddress.of("02:00:00:00:00:99");
+    // given a router whose ipNetToPhysicalTable holds an IPv6 neighbour, its own address, and an
+    // IPv4 row with another MAC than its ipNetToMediaTable (as Net-SNMP 5.9.3 may report)
+    FakeSnmpAgent router =
+        agent()
+            .ifEntry(2, "eth1", 0, 0)
+            .ifXEntry(2, "eth1", 0, 0)
+            .arp(2, SERVER_IP, SERVER)
+            .neighbour(2, SERVER_IP, wrong, 3)
+            .neighbour(2, server6, SERVER, 3)
+            .neighbour(2, router6, CLIENT, 5);
+    Device withIpv6 =
+        new Device(
+            router.address(),
+            "lab-router",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            List.of(
+                SnmpSensorConfig.Table.ARP,
+                SnmpSensorConfig.Table.INTERFACES,
+                SnmpSensorConfig.Table.IPV6));
+
+    // when polled with the shipped tables, then no IPv6 at all
+    SnmpSensor.pollOnce(
+        config(Duration.ofSeconds(1), named("lab-router", router.address())),
+        published,
+        Clock.systemUTC());
+    assertThat(published.observations)
+        .extracting(ArpObservation::senderIp, ArpObservation::senderMac)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(SERVER_IP, SERVER));
+
+    // when polled with ipv6 among its tables, then the IPv6 neighbour besides, the router's own
+    // address not, and the IPv4 binding still only from ipNetToMediaTable
+    published.observations.clear();
+    List<SnmpSensor.Outcome> outcomes =
+        SnmpSensor.pollOnce(config(Duration.ofSeconds(1), withIpv6), published, Clock.systemUTC());
+    assertThat(outcomes).singleElement().satisfies(o -> assertThat(o.problem()).isNull());
+    assertThat(published.observations)
+        .extracting(
+            ArpObservation::packetClass,
+            ArpObservation::iface,
+            ArpObservation::senderIp,
+            ArpObservation::senderMac)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                PacketClass.ROUTER_TABLE, "eth1", SERVER_IP, SERVER),
+            org.assertj.core.groups.Tuple.tuple(PacketClass.ROUTER_TABLE, "eth1", server6, SERVER));
+  }
+
+  @Test
   void shouldWalkAThousandEntryArpTableInAboutOneRequestPerMaxRepetitionsRows() throws Exception {
     FakeSnmpAgent router = agent();
     for (int i = 0; i < 1000; i++) {

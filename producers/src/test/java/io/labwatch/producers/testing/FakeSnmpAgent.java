@@ -103,6 +103,27 @@ public final class FakeSnmpAgent implements AutoCloseable {
     return put(new OID("1.3.6.1.2.1.4.22.1.4").append(index), new Integer32(3));
   }
 
+  /**
+   * An ipNetToPhysicalTable row, {@code ifIndex.type.length.address} → mac: dynamic and reachable
+   * ({@code type} 5, local, for the router's own address).
+   */
+  public FakeSnmpAgent neighbour(int ifIndex, IpAddress ip, MacAddress mac, int type) {
+    byte[] a = ip.toBytes();
+    int[] index = new int[3 + a.length];
+    index[0] = ifIndex;
+    index[1] = a.length == 16 ? 2 : 1;
+    index[2] = a.length;
+    for (int i = 0; i < a.length; i++) {
+      index[3 + i] = a[i] & 0xFF;
+    }
+    OID entry = new OID("1.3.6.1.2.1.4.35.1");
+    put(new OID(entry).append(4).append(new OID(index)), new OctetString(mac.toBytes()));
+    put(new OID(entry).append(5).append(new OID(index)), new TimeTicks(100));
+    put(new OID(entry).append(6).append(new OID(index)), new Integer32(type));
+    put(new OID(entry).append(7).append(new OID(index)), new Integer32(1));
+    return put(new OID(entry).append(8).append(new OID(index)), new Integer32(1));
+  }
+
   /** Removes an ipNetToMediaTable row. */
   public FakeSnmpAgent forget(int ifIndex, IpAddress ip) {
     OID index = new OID(new int[] {ifIndex}).append(ip.toString());

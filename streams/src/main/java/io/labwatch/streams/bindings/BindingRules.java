@@ -41,7 +41,12 @@ import java.util.function.Function;
  * <p>Which packets assert a binding: ARP requests and replies from a real address and announcements
  * (sender IP → sender MAC), neighbour solicitations with a source link-layer option (source → that
  * MAC) and advertisements with a target link-layer option (target → that MAC). RFC 5227 probes and
- * IPv6 duplicate address detection ask about an address but never claim it.
+ * IPv6 duplicate address detection ask about an address but never claim it. An entry of a router's
+ * ARP table (ROUTER_TABLE, polled by SNMP) asserts its binding with the router as sensor when the
+ * router learned it since the previous poll, or when it is what the address is known to be bound to
+ * already; a refresh of an older entry naming another MAC is the router's table lagging behind the
+ * wire, not a claim. A table entry is neither an answer (never half of a double answer) nor a use
+ * of the address by the MAC (it says what the router holds, not what the MAC sent).
  *
  * <p>An IP conflict needs evidence that two devices hold the address at the same time: a MAC claims
  * it again after another took it, within the conflict window (A→B→A); two MACs answer the same
@@ -147,6 +152,7 @@ public final class BindingRules {
         }
       }
       case REQUEST, REPLY, ANNOUNCEMENT -> assertion(s, o.senderMac(), o, ip, t, learning, out);
+      case ROUTER_TABLE -> routerTable(s, o, ip, t, learning, out);
     }
     schedule(s);
     return out;
@@ -309,6 +315,36 @@ public final class BindingRules {
   }
 
   // ---- binding assertions
+
+  /** At most this many routers' tables are named as a source of what is known of one IP. */
+  private static final int MAX_TABLES = 8;
+
+  /**
+   * An entry of a router's ARP table. One the router learned since its previous poll (new, or
+   * another MAC than before) is a claim like a packet's; a held one only confirms the binding the
+   * address is known to have (or teaches it to a detection that knows nothing of the address): an
+   * old entry that names another MAC than the wire's latest says only that the router has not asked
+   * since.
+   */
+  private void routerTable(
+      IpState s, ArpObservation o, IpAddress ip, long t, boolean learning, List<Object> out) {
+    MacAddress mac = o.senderMac();
+    if (!o.table().learned() && s.lastMac != null && !s.lastMac.equals(mac.toString())) {
+      return;
+    }
+    // the router's table is named as a source of what is known of the address once it told of
+    // another MAC than one already on it (a change it learned), not for confirming the only one
+    boolean another = false;
+    for (String m : s.macs.keySet()) {
+      another |= !m.equals(mac.toString());
+    }
+    if (o.table().learned() && another && s.routerTables.add(o.sensorId())) {
+      while (s.routerTables.size() > MAX_TABLES) {
+        s.routerTables.pollFirst();
+      }
+    }
+    assertion(s, mac, o, ip, t, learning, out);
+  }
 
   private void assertion(
       IpState s,
@@ -489,7 +525,8 @@ public final class BindingRules {
               + " and "
               + mac
               + " claimed it again at "
-              + clock(t);
+              + clock(t)
+              + (s.routerTables.isEmpty() ? "" : ", " + seenIn(s));
       proof = how;
     }
     i.alert = conflictFiring(s, i, how, proof, conflictStart(s, t));
@@ -563,9 +600,7 @@ public final class BindingRules {
       if (seen == null) {
         continue;
       }
-      int score =
-          (probed && !s.probeAnswered.contains(m) ? 2 : 0)
-              + (seen.classes.equals(ONLY_REPLIES) ? 1 : 0);
+      int score = (probed && !s.probeAnswered.contains(m) ? 2 : 0) + (onlyReplies(seen) ? 1 : 0);
       if (score > best || (score == best && seen.firstSeen >= bestFirst)) {
         best = score;
         bestFirst = seen.firstSeen;
@@ -580,8 +615,15 @@ public final class BindingRules {
     }
   }
 
-  private static final java.util.Set<PacketClass> ONLY_REPLIES =
-      java.util.EnumSet.of(PacketClass.REPLY);
+  /**
+   * The MAC asserted the address on the wire by ARP replies alone (what a router's table says of it
+   * is not something it sent).
+   */
+  private static boolean onlyReplies(MacSeen seen) {
+    return seen.classes.contains(PacketClass.REPLY)
+        && seen.classes.stream()
+            .allMatch(c -> c == PacketClass.REPLY || c == PacketClass.ROUTER_TABLE);
+  }
 
   private static String devices(int n) {
     return n == 2 ? "two devices" : n == 3 ? "three devices" : n + " devices";
@@ -630,9 +672,7 @@ public final class BindingRules {
   private long conflictResolveAt(IpState s) {
     Incident i = s.conflict;
     MacSeen claimer = i.claimer == null ? null : s.macs.get(i.claimer);
-    if (claimer != null
-        && i.probe != IpState.PROBE_ANSWERED
-        && claimer.classes.equals(ONLY_REPLIES)) {
+    if (claimer != null && i.probe != IpState.PROBE_ANSWERED && onlyReplies(claimer)) {
       return quietUntil(claimer.lastSeen);
     }
     long newest = Long.MIN_VALUE;
@@ -673,6 +713,7 @@ public final class BindingRules {
             .resolved(summary, end);
     s.conflict = null;
     s.recentFlips.clear();
+    s.routerTables.clear(); // a later incident names the tables that show it
     return conflictClaim(s, i, a);
   }
 
@@ -706,6 +747,9 @@ public final class BindingRules {
     facts.put("quietPeriod", format(config.quietPeriod()));
     if (proof != null) {
       facts.put("proof", proof);
+    }
+    if (!s.routerTables.isEmpty()) {
+      facts.put("routerTable", seenIn(s));
     }
     return new Evidence(macs, i.flips, facts);
   }
@@ -995,6 +1039,14 @@ public final class BindingRules {
     if (s.timerAt == 0 || next < s.timerAt) {
       s.timerAt = next;
     }
+  }
+
+  /** {@code seen in 10.77.0.1's ARP table}, {@code seen in r1's and r2's ARP tables}. */
+  static String seenIn(IpState s) {
+    List<String> owners = s.routerTables.stream().map(r -> r + "'s").toList();
+    return "seen in "
+        + String.join(" and ", owners)
+        + (owners.size() == 1 ? " ARP table" : " ARP tables");
   }
 
   /** A time of day in alerts' texts: {@code 14:02:11 UTC}. */

@@ -60,6 +60,9 @@ public final class IpState {
   /** The MACs that answered that probe (replies to the prober, and the sensor's own account). */
   public TreeSet<String> probeAnswered = new TreeSet<>();
 
+  /** The routers (SNMP sensor ids) whose ARP tables asserted a binding of this IP, a few. */
+  public TreeSet<String> routerTables = new TreeSet<>();
+
   public IpState() {}
 
   IpState(String ip) {

@@ -153,10 +153,16 @@ public final class ImpostorRules {
     return false;
   }
 
-  /** The MAC asserted the address only by ARP replies: never asked or announced from it. */
+  /**
+   * The MAC asserted the address only by ARP replies: never asked or announced from it (a router's
+   * ARP table naming it is not something it sent).
+   */
   private static boolean onlyReplies(MacState m, Impersonation i) {
     Evidence.MacEvidence self = own(m, i);
-    return self != null && self.classes().equals(List.of(PacketClass.REPLY));
+    return self != null
+        && self.classes().contains(PacketClass.REPLY)
+        && self.classes().stream()
+            .allMatch(c -> c == PacketClass.REPLY || c == PacketClass.ROUTER_TABLE);
   }
 
   private static Evidence.MacEvidence own(MacState m, Impersonation i) {

@@ -21,13 +21,17 @@ import org.apache.kafka.common.serialization.Serializer;
  * The per-IP state in a compact binary form: it is read and written for every observation, and JSON
  * made that the detection's largest cost. MACs are 6-byte numbers, times epoch ms; an incident's
  * alert keeps its JSON. The first byte is the format version: 2 writes answers, confirmation probes
- * and an incident's claimer besides what 1 did; a state of version 1 is read with those empty, so
- * stores of an older labwatch carry over.
+ * and an incident's claimer besides what 1 did, 3 the routers whose ARP tables told of the IP
+ * besides what 2 did; a state of an older version is read with what it lacks empty, so stores of an
+ * older labwatch carry over.
  */
 public final class IpStateSerde
     implements Serde<IpState>, Serializer<IpState>, Deserializer<IpState> {
 
-  private static final byte VERSION = 2;
+  private static final byte VERSION = 3;
+
+  /** Version 2 (labwatch before routers' ARP tables were polled) is still read. */
+  private static final byte VERSION_2 = 2;
 
   /** Version 1 (labwatch before answers, probes and claimers were kept) is still read. */
   private static final byte VERSION_1 = 1;
@@ -102,6 +106,10 @@ public final class IpStateSerde
       for (String m : s.probeAnswered) {
         out.writeLong(MacAddress.of(m).toLong());
       }
+      out.writeInt(s.routerTables.size());
+      for (String r : s.routerTables) {
+        out.writeUTF(r);
+      }
       return bytes.toByteArray();
     } catch (IOException e) {
       throw new SerializationException("cannot encode the state of " + s.ip, e);
@@ -152,7 +160,7 @@ public final class IpStateSerde
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
       byte version = in.readByte();
-      if (version != VERSION && version != VERSION_1) {
+      if (version != VERSION && version != VERSION_2 && version != VERSION_1) {
         throw new SerializationException(
             "per-IP state of format " + version + " is not readable by this labwatch");
       }
@@ -176,7 +184,7 @@ public final class IpStateSerde
             m.classes.add(c);
           }
         }
-        if (version >= VERSION) {
+        if (version >= VERSION_2) {
           m.lastAnswerAt = in.readLong();
           m.lastAnswerTo = readNullableUtf(in);
           int told = in.readInt();
@@ -210,13 +218,19 @@ public final class IpStateSerde
         s.mismatchesTold.add(in.readUTF());
       }
       s.timerAt = in.readLong();
-      if (version >= VERSION) {
+      if (version >= VERSION_2) {
         s.probeSentAt = in.readLong();
         s.prober = readMac(in);
         s.probeDoneAt = in.readLong();
         int answered = in.readInt();
         for (int i = 0; i < answered; i++) {
           s.probeAnswered.add(MacAddress.fromLong(in.readLong()).toString());
+        }
+      }
+      if (version >= VERSION) {
+        int tables = in.readInt();
+        for (int i = 0; i < tables; i++) {
+          s.routerTables.add(in.readUTF());
         }
       }
       return s;
@@ -256,7 +270,7 @@ public final class IpStateSerde
     i.macs = set;
     i.flips = in.readLong();
     i.lastOffendingAt = in.readLong();
-    if (version >= VERSION) {
+    if (version >= VERSION_2) {
       i.claimer = readMac(in);
       i.held = in.readBoolean();
       i.probe = in.readByte();

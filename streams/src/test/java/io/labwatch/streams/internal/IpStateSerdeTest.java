@@ -65,6 +65,7 @@ class IpStateSerdeTest {
     s.prober = "02:00:00:00:00:99";
     s.probeDoneAt = 15;
     s.probeAnswered.add("dc:9b:9c:77:00:10");
+    s.routerTables.addAll(List.of("10.77.0.1", "core-sw"));
 
     IpState back = serde.deserialize("t", serde.serialize("t", s));
 
@@ -95,6 +96,29 @@ class IpStateSerdeTest {
     assertThat(back.macs.get("dc:9b:9c:77:00:10").answeredTo).isEmpty();
     assertThat(back.probeSentAt).isZero();
     assertThat(back.probeAnswered).isEmpty();
+  }
+
+  /**
+   * A state written by labwatch before routers' ARP tables were polled (format 2): an answer and a
+   * confirmation probe in it.
+   */
+  static final String FORMAT_2_STATE =
+      "AgAKMTAuNzcuMC4xMAAAAZq2l+h7AAAAAQAA3JucdwAQAAAAAAAAAAMAAAGatpfoAAAAAZq2l+h7AAAAAQAHbGFiLXN3MQAAAAIAAAGatpfoeAEACjEwLjc3LjAuMjEAAAAAAADcm5x3ABAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA0AAAIAAAAAmQAAAAAAAAAPAAAAAQAA3JucdwAQ";
+
+  @Test
+  void aStateOfFormatTwoIsReadWithItsProbeAndNoRouterTables() {
+    IpState back = serde.deserialize("t", java.util.Base64.getDecoder().decode(FORMAT_2_STATE));
+    assertThat(back.ip).isEqualTo("10.77.0.10");
+    assertThat(back.macs.get("dc:9b:9c:77:00:10").lastAnswerTo).isEqualTo("10.77.0.21");
+    assertThat(back.prober).isEqualTo("02:00:00:00:00:99");
+    assertThat(back.probeSentAt).isEqualTo(13);
+    assertThat(back.probeDoneAt).isEqualTo(15);
+    assertThat(back.probeAnswered).containsExactly("dc:9b:9c:77:00:10");
+    assertThat(back.routerTables).isEmpty();
+    // and written again, it is format 3 and the same state
+    byte[] again = serde.serialize("t", back);
+    assertThat(again[0]).isEqualTo((byte) 3);
+    assertThat(serde.deserialize("t", again)).usingRecursiveComparison().isEqualTo(back);
   }
 
   @Test
