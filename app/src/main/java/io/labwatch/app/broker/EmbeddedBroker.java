@@ -62,6 +62,7 @@ public final class EmbeddedBroker implements AutoCloseable {
   private volatile String stoppedBecause;
 
   private Thread restarter;
+  private Thread repairer;
   private boolean closed;
 
   private EmbeddedBroker(
@@ -163,7 +164,10 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
     String bootstrap = advertised + ":" + brokerPort;
     log.info("embedded Kafka broker up at {}, data in {}", bootstrap, logDir);
-    return new EmbeddedBroker(config, server, bootstrap, logDir, formatted, reserveBytes);
+    EmbeddedBroker broker =
+        new EmbeddedBroker(config, server, bootstrap, logDir, formatted, reserveBytes);
+    broker.endDroppedTransactions();
+    return broker;
   }
 
   /**
@@ -237,6 +241,7 @@ public final class EmbeddedBroker implements AutoCloseable {
             stoppedBecause = null;
           }
           log.info("embedded Kafka broker up again at {}", bootstrapServers);
+          endDroppedTransactions();
           return;
         } catch (RuntimeException | InternalError e) {
           log.warn("the embedded Kafka broker did not start again: {}; trying again", e.toString());
@@ -250,6 +255,49 @@ public final class EmbeddedBroker implements AutoCloseable {
         return;
       }
     }
+  }
+
+  /** How long a start may spend ending the transactions Kafka left open (see below). */
+  static final Duration REPAIR_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * Writes, in the background, the markers of the transactions this broker decided during its start
+   * but left open: a transaction that was being committed when the broker died loses its markers at
+   * the restart (Kafka 4.3 on a single node; {@link TransactionRepair} says how), and its
+   * partitions stay blocked for every {@code read_committed} reader, the detection included, until
+   * a marker comes. (In the background: clients need not wait for it, only the blocked partitions
+   * do, for the second or so it takes.)
+   */
+  private void endDroppedTransactions() {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                TransactionRepair.Repaired r =
+                    TransactionRepair.run(bootstrapServers, REPAIR_TIMEOUT);
+                if (r.endedAny()) {
+                  log.warn(
+                      "the broker restarted with transactions it had decided but left open (Kafka"
+                          + " dropped their markers while the partitions had no leader yet): wrote"
+                          + " them, {} ({}){}",
+                      r.summary(),
+                      String.join(", ", r.transactions()),
+                      r.failures().isEmpty() ? "" : "; not on " + String.join(", ", r.failures()));
+                } else if (!r.failures().isEmpty() && !isClosed()) {
+                  log.warn(
+                      "could not end the transactions Kafka left open at the restart: {}",
+                      String.join(", ", r.failures()));
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "labwatch-broker-transaction-repair");
+    t.setDaemon(true);
+    synchronized (this) {
+      repairer = t;
+    }
+    t.start();
   }
 
   /** How long a failed server may take to stop before its stop is given up. */
@@ -353,6 +401,9 @@ public final class EmbeddedBroker implements AutoCloseable {
       }
       closed = true;
       waitFor = restarter;
+      if (repairer != null) {
+        repairer.interrupt();
+      }
     }
     log.info("stopping embedded Kafka broker at {}", bootstrapServers);
     if (waitFor != null) {
