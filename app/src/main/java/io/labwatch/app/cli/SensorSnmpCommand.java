@@ -155,8 +155,12 @@ final class SensorSnmpCommand implements Callable<Integer> {
 
   @Option(
       names = "--tables",
-      paramLabel = "arp,interfaces",
-      description = "What to poll (sensor.snmp.tables). Default: both.")
+      paramLabel = "arp,interfaces,ipv6",
+      description =
+          "What to poll (sensor.snmp.tables): arp (ipNetToMediaTable), interfaces (ifXTable,"
+              + " ifTable), ipv6 (IPv6 neighbours of ipNetToPhysicalTable; off by default, as"
+              + " Net-SNMP 5.9.3 reports a wrong MAC for about a minute after one changes)."
+              + " Default: arp,interfaces.")
   String tables;
 
   @Option(names = "--once", description = "Poll every device once, then exit.")
