@@ -6,7 +6,6 @@ import io.labwatch.events.MacAddress;
 import io.labwatch.events.PacketClass;
 import io.labwatch.streams.bindings.IpState;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -47,8 +46,7 @@ public final class IpStateSerde
       return null;
     }
     try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
-      DataOutputStream out = new DataOutputStream(bytes);
+      Out out = new Out(256);
       out.writeByte(VERSION);
       out.writeUTF(s.ip);
       out.writeLong(s.lastSeen);
@@ -110,13 +108,13 @@ public final class IpStateSerde
       for (String r : s.routerTables) {
         out.writeUTF(r);
       }
-      return bytes.toByteArray();
+      return out.toByteArray();
     } catch (IOException e) {
       throw new SerializationException("cannot encode the state of " + s.ip, e);
     }
   }
 
-  private void writeIncident(DataOutputStream out, IpState.Incident i) throws IOException {
+  private void writeIncident(Out out, IpState.Incident i) throws IOException {
     out.writeBoolean(i != null);
     if (i == null) {
       return;
@@ -136,10 +134,95 @@ public final class IpStateSerde
     out.writeByte(i.probe);
   }
 
-  private static void writeNullableUtf(DataOutputStream out, String s) throws IOException {
+  private static void writeNullableUtf(Out out, String s) throws IOException {
     out.writeBoolean(s != null);
     if (s != null) {
       out.writeUTF(s);
+    }
+  }
+
+  /**
+   * What {@link DataOutputStream} writes, byte for byte, into one growing array: the state is
+   * written for every observation, and DataOutputStream over a ByteArrayOutputStream takes a lock
+   * and a call per field.
+   */
+  static final class Out {
+    private byte[] buf;
+    private int n;
+
+    Out(int size) {
+      buf = new byte[size];
+    }
+
+    private void room(int k) {
+      if (n + k > buf.length) {
+        buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, n + k));
+      }
+    }
+
+    void writeByte(int v) {
+      room(1);
+      buf[n++] = (byte) v;
+    }
+
+    void writeBoolean(boolean v) {
+      writeByte(v ? 1 : 0);
+    }
+
+    void writeInt(int v) {
+      room(4);
+      buf[n++] = (byte) (v >>> 24);
+      buf[n++] = (byte) (v >>> 16);
+      buf[n++] = (byte) (v >>> 8);
+      buf[n++] = (byte) v;
+    }
+
+    void writeLong(long v) {
+      room(8);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        buf[n++] = (byte) (v >>> shift);
+      }
+    }
+
+    void write(byte[] b) {
+      room(b.length);
+      System.arraycopy(b, 0, buf, n, b.length);
+      n += b.length;
+    }
+
+    /** Modified UTF-8 with a 2-byte length, as {@link DataOutputStream#writeUTF}. */
+    void writeUTF(String str) throws IOException {
+      int len = str.length();
+      int bytes = len;
+      for (int i = 0; i < len; i++) {
+        char c = str.charAt(i);
+        if (c >= 0x80 || c == 0) {
+          bytes += c >= 0x800 ? 2 : 1;
+        }
+      }
+      if (bytes > 65535) {
+        throw new java.io.UTFDataFormatException("a text of " + bytes + " bytes is too long");
+      }
+      room(2 + bytes);
+      buf[n++] = (byte) (bytes >>> 8);
+      buf[n++] = (byte) bytes;
+      for (int i = 0; i < len; i++) {
+        char c = str.charAt(i);
+        if (c != 0 && c < 0x80) {
+          buf[n++] = (byte) c;
+        } else if (c >= 0x800) {
+          buf[n++] = (byte) (0xE0 | ((c >> 12) & 0x0F));
+          buf[n++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+          buf[n++] = (byte) (0x80 | (c & 0x3F));
+        } else {
+          buf[n++] = (byte) (0xC0 | ((c >> 6) & 0x1F));
+          buf[n++] = (byte) (0x80 | (c & 0x3F));
+        }
+      }
+    }
+
+    byte[] toByteArray() {
+      return java.util.Arrays.copyOf(buf, n);
     }
   }
 

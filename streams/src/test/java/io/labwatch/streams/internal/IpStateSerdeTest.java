@@ -122,6 +122,51 @@ class IpStateSerdeTest {
   }
 
   @Test
+  void itsWriterWritesWhatDataOutputStreamWritesByteForByte() throws Exception {
+    java.util.Random random = new java.util.Random(42);
+    for (int round = 0; round < 200; round++) {
+      java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+      java.io.DataOutputStream data = new java.io.DataOutputStream(expected);
+      IpStateSerde.Out out = new IpStateSerde.Out(1);
+      for (int field = 0; field < 20; field++) {
+        switch (random.nextInt(5)) {
+          case 0 -> {
+            long v = random.nextLong();
+            data.writeLong(v);
+            out.writeLong(v);
+          }
+          case 1 -> {
+            int v = random.nextInt();
+            data.writeInt(v);
+            out.writeInt(v);
+          }
+          case 2 -> {
+            boolean v = random.nextBoolean();
+            data.writeBoolean(v);
+            out.writeBoolean(v);
+          }
+          case 3 -> {
+            int v = random.nextInt(256);
+            data.writeByte(v);
+            out.writeByte(v);
+          }
+          default -> {
+            // ASCII, NUL, two- and three-byte characters, half a surrogate pair
+            char[] pool = {'a', '9', ':', '\0', 'é', 'ß', '\u07ff', '\u0800', '€', '\ud83d', 'z'};
+            StringBuilder sb = new StringBuilder();
+            for (int i = random.nextInt(12); i > 0; i--) {
+              sb.append(pool[random.nextInt(pool.length)]);
+            }
+            data.writeUTF(sb.toString());
+            out.writeUTF(sb.toString());
+          }
+        }
+      }
+      assertThat(out.toByteArray()).isEqualTo(expected.toByteArray());
+    }
+  }
+
+  @Test
   void anUnknownFormatIsRefusedClearly() {
     IpState s = new IpState();
     s.ip = "10.0.0.1";
