@@ -140,6 +140,11 @@ final class Snmp4jSession implements AutoCloseable {
           throw new PollFailure(
               PollFailure.Kind.GARBAGE, "its answer was not usable: " + oneLine(event.getError()));
         }
+        // An agent that comes back with another engine ID (reinstalled, reset, replaced, or a
+        // Net-SNMP without its persistent state) answers usmStatsUnknownEngineIDs from that ID,
+        // which snmp4j drops as not matching the request: it would be "no answer" for good.
+        // Discovering the engine again at the next poll finds it.
+        engineId = null;
         throw noAnswer();
       }
       responses.incrementAndGet();
