@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.labwatch.app.testing.NetnsLab;
+import io.labwatch.app.testing.SnmpLab;
 import io.labwatch.events.Alert;
 import io.labwatch.events.Evidence;
 import io.labwatch.events.IpAddress;
@@ -81,35 +82,12 @@ class SeedThroughSnmpNetnsIT {
     Path conf =
         Files.writeString(
             home.resolve("snmpd.conf"), "rocommunity lab-community " + lab.probeAddress() + "\n");
-    Path log = home.resolve("snmpd.log");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                "ip",
-                "netns",
-                "exec",
-                namespace,
-                "/usr/sbin/snmpd",
-                "-f",
-                "-Lo",
-                "-C", // no configuration but the test's (never /etc/snmp)
-                "-c",
-                conf.toString(),
-                "-p",
-                home.resolve("snmpd.pid").toString(),
-                "udp:" + lab.ip(1) + ":" + SNMP_PORT)
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    pb.environment()
-        .put("SNMP_PERSISTENT_DIR", Files.createDirectories(home.resolve("state")).toString());
-    pb.environment().put("MIBS", ""); // no MIB files: the agent needs none
-    pb.environment().put("MIBDIRS", home.resolve("no-mibs").toString());
-    Process p = pb.start();
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(50))
-        .failFast("snmpd exited", () -> !p.isAlive())
-        .until(() -> Files.readString(log).contains("NET-SNMP version"));
-    return p;
+    return SnmpLab.snmpd(
+        namespace,
+        "udp:" + lab.ip(1) + ":" + SNMP_PORT,
+        conf,
+        Files.createDirectories(home.resolve("state")),
+        home.resolve("snmpd.log"));
   }
 
   @AfterEach

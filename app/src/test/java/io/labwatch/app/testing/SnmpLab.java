@@ -232,38 +232,11 @@ public final class SnmpLab implements AutoCloseable {
     private void start() throws IOException, InterruptedException {
       starts++;
       Path log = home.resolve("snmpd-" + starts + ".log");
-      ProcessBuilder pb =
-          new ProcessBuilder(
-                  "ip",
-                  "netns",
-                  "exec",
-                  device.ns,
-                  SNMPD,
-                  "-f", // in the foreground: the process started here is snmpd itself
-                  "-Lo", // log to stdout: the log file
-                  "-C", // no configuration files but -c's (never /etc/snmp)
-                  "-c",
-                  conf.toString(),
-                  "-p",
-                  home.resolve("snmpd.pid").toString(),
-                  "udp:" + device.address + ":" + port)
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile());
-      // persistent state (engine ID, boots, users' keys) here, not in /var/lib/snmp; and no MIB
-      // files: the agent needs none, and without them it prints hundreds of lines of complaints
-      pb.environment().put("SNMP_PERSISTENT_DIR", state.toString());
-      pb.environment().put("MIBS", "");
-      pb.environment().put("MIBDIRS", home.resolve("no-mibs").toString());
-      process = pb.start();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      // snmpd logs its version once it has opened its port and serves requests
-      while (!Files.readString(log).contains("NET-SNMP version")) {
-        if (!process.isAlive() || System.nanoTime() > deadline) {
-          stop();
-          throw new IllegalStateException(
-              "snmpd did not start in " + device.ns + ": " + Files.readString(log));
-        }
-        Thread.sleep(20); // polling the log for the line above; nothing to wait on instead
+      try {
+        process = snmpd(device.ns, "udp:" + device.address + ":" + port, conf, state, log);
+      } catch (IllegalStateException e) {
+        process = null;
+        throw e;
       }
     }
 
@@ -291,6 +264,52 @@ public final class SnmpLab implements AutoCloseable {
       Files.writeString(conf, String.join("\n", configLines));
       start();
     }
+  }
+
+  /**
+   * Starts Debian's snmpd inside {@code namespace}, listening on {@code listen} ({@code
+   * udp:IP:PORT}), with the snmpd.conf {@code conf} only (never /etc/snmp), its persistent state
+   * (engine ID, boots, users' keys) in {@code state} (never /var/lib/snmp), no MIB files, and its
+   * log in {@code log}; returns it once it serves requests. Its PID is snmpd's own ({@code ip netns
+   * exec} execs it). Any namespace: a device of this lab, or a host of a {@link NetnsLab}.
+   */
+  public static Process snmpd(String namespace, String listen, Path conf, Path state, Path log)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "ip",
+                "netns",
+                "exec",
+                namespace,
+                SNMPD,
+                "-f", // in the foreground: the process started here is snmpd itself
+                "-Lo", // log to stdout: the log file
+                "-C", // no configuration files but -c's (never /etc/snmp)
+                "-c",
+                conf.toString(),
+                "-p",
+                state.resolveSibling(state.getFileName() + ".pid").toString(),
+                listen)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    // persistent state here, not in /var/lib/snmp; and no MIB files: the agent needs none, and
+    // without them it prints hundreds of lines of complaints
+    pb.environment().put("SNMP_PERSISTENT_DIR", state.toString());
+    pb.environment().put("MIBS", "");
+    pb.environment().put("MIBDIRS", state.resolveSibling("no-mibs").toString());
+    Process process = pb.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    // snmpd logs its version once it has opened its port and serves requests
+    while (!Files.readString(log).contains("NET-SNMP version")) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+        throw new IllegalStateException(
+            "snmpd did not start in " + namespace + ": " + Files.readString(log));
+      }
+      Thread.sleep(20); // polling the log for the line above; nothing to wait on instead
+    }
+    return process;
   }
 
   /** Runs a command inside a namespace of the lab (a host's, by its name); returns its output. */
