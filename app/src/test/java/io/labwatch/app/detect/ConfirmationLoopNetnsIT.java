@@ -3,6 +3,7 @@ package io.labwatch.app.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.labwatch.app.testing.LabwatchRun;
 import io.labwatch.app.testing.NetnsLab;
 import io.labwatch.events.IpAddress;
 import io.labwatch.events.MacAddress;
@@ -32,8 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConfirmationLoopNetnsIT {
 
-  static final Path JAR = Path.of("target", "labwatch.jar");
-
   static final MacAddress GATEWAY = MacAddress.of("00:1b:21:0a:00:01"); // Intel
   static final MacAddress CLIENT = MacAddress.of("52:54:00:0a:00:21"); // QEMU
   static final MacAddress MITM = MacAddress.of("08:00:27:0a:00:66"); // VirtualBox
@@ -46,7 +45,7 @@ class ConfirmationLoopNetnsIT {
 
   private NetnsLab lab;
   private FakeSlack slack;
-  private Process labwatch;
+  private LabwatchRun labwatch;
   private final List<Process> started = new ArrayList<>();
 
   @BeforeAll
@@ -57,7 +56,6 @@ class ConfirmationLoopNetnsIT {
     Requirements.command("ping", "iputils-ping");
     Requirements.command("arpspoof", "dsniff");
     Requirements.libpcap();
-    assertThat(JAR).as("the packaged jar (mvn package builds it)").exists();
     lab = NetnsLab.create();
     lab.host("gw", GATEWAY, lab.ip(1));
     lab.host("cl", CLIENT, lab.ip(21));
@@ -82,31 +80,20 @@ class ConfirmationLoopNetnsIT {
                 "  webhookUrl: " + slack.webhookUrl(),
                 ""));
     labwatch =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                JAR.toString(),
-                "run",
-                "--config",
-                config.toString(),
-                "--data-dir",
-                dir.resolve("data").toString(),
-                "--broker-port",
-                "0",
-                "--iface",
-                lab.probeInterface() + "," + lab.monitorInterface(),
-                "--metrics-listen",
-                "127.0.0.1:0")
-            .redirectOutput(dir.resolve("run.out").toFile())
-            .redirectError(dir.resolve("run.err").toFile())
-            .start();
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofMillis(200))
-        .failFast("labwatch exited", () -> !labwatch.isAlive())
-        .until(() -> Files.readString(dir.resolve("run.out")).contains("ready in"));
-    assertThat(Files.readString(dir.resolve("run.out")))
-        .contains("confirms suspected conflicts by ARP requests");
+        LabwatchRun.ready(
+            dir,
+            java.util.Map.of(),
+            "--config",
+            config.toString(),
+            "--data-dir",
+            dir.resolve("data").toString(),
+            "--broker-port",
+            "0",
+            "--iface",
+            lab.probeInterface() + "," + lab.monitorInterface(),
+            "--metrics-listen",
+            "127.0.0.1:0");
+    assertThat(labwatch.out()).contains("confirms suspected conflicts by ARP requests");
   }
 
   @AfterEach
@@ -123,10 +110,7 @@ class ConfirmationLoopNetnsIT {
   @AfterAll
   void stopLabwatch() throws Exception {
     if (labwatch != null) {
-      labwatch.destroy();
-      if (!labwatch.waitFor(60, TimeUnit.SECONDS)) {
-        labwatch.destroyForcibly();
-      }
+      labwatch.close();
     }
     if (slack != null) {
       slack.close();
@@ -150,7 +134,7 @@ class ConfirmationLoopNetnsIT {
   }
 
   private String log() throws IOException {
-    return Files.readString(dir.resolve("run.out")) + Files.readString(dir.resolve("run.err"));
+    return labwatch.log();
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.labwatch.app.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.labwatch.app.testing.LabwatchRun;
 import io.labwatch.app.testing.NetnsLab;
 import io.labwatch.app.testing.SnmpLab;
 import io.labwatch.events.Alert;
@@ -22,8 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,8 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SeedThroughSnmpNetnsIT {
 
-  static final Path JAR = Path.of("target", "labwatch.jar");
-
   static final MacAddress GATEWAY = MacAddress.of("00:1b:21:0b:00:01"); // Intel
   static final MacAddress SERVER = MacAddress.of("3c:fd:fe:0b:00:10"); // Intel
   static final MacAddress AP_ROUTER = MacAddress.of("00:a0:de:0b:00:10"); // YAMAHA
@@ -58,7 +55,7 @@ class SeedThroughSnmpNetnsIT {
   private NetnsLab lab;
   private FakeSlack slack;
   private Process snmpd;
-  private Process labwatch;
+  private LabwatchRun labwatch;
 
   @BeforeEach
   void buildTheLab() throws Exception {
@@ -67,7 +64,6 @@ class SeedThroughSnmpNetnsIT {
     Requirements.command("tc", "iproute2");
     Requirements.command("ping", "iputils-ping");
     Requirements.command("snmpd", "snmpd");
-    assertThat(JAR).as("the packaged jar (mvn package builds it)").exists();
     lab = NetnsLab.create();
     String router = lab.host("gw", GATEWAY, lab.ip(1));
     lab.host("srv", SERVER, lab.ip(10));
@@ -92,12 +88,13 @@ class SeedThroughSnmpNetnsIT {
 
   @AfterEach
   void tearDown() throws Exception {
-    for (Process p : new Process[] {labwatch, snmpd}) {
-      if (p != null) {
-        p.destroy();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-        }
+    if (labwatch != null) {
+      labwatch.close();
+    }
+    if (snmpd != null) {
+      snmpd.destroy();
+      if (!snmpd.waitFor(10, TimeUnit.SECONDS)) {
+        snmpd.destroyForcibly();
       }
     }
     if (slack != null) {
@@ -136,10 +133,6 @@ class SeedThroughSnmpNetnsIT {
     List<String> command =
         new ArrayList<>(
             List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                JAR.toString(),
-                "run",
                 "--config",
                 config.toString(),
                 "--data-dir",
@@ -149,27 +142,16 @@ class SeedThroughSnmpNetnsIT {
                 "--metrics-listen",
                 "127.0.0.1:0"));
     command.addAll(List.of(args));
-    ProcessBuilder pb =
-        new ProcessBuilder(command)
-            .redirectOutput(dir.resolve("run.out").toFile())
-            .redirectError(dir.resolve("run.err").toFile());
     // the community as a user should give it: not on the command line, not in the file
-    pb.environment().put("LABWATCH_SENSOR_SNMP_COMMUNITY", "lab-community");
-    labwatch = pb.start();
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofMillis(200))
-        .failFast("labwatch exited", () -> !labwatch.isAlive())
-        .until(() -> Files.readString(dir.resolve("run.out")).contains("ready in"));
-    Matcher broker =
-        Pattern.compile("broker\\s+(127\\.0\\.0\\.1:\\d+)")
-            .matcher(Files.readString(dir.resolve("run.out")));
-    assertThat(broker.find()).as("the broker line of %s", log()).isTrue();
-    return broker.group(1);
+    labwatch =
+        LabwatchRun.start(
+                dir, "run", Map.of("LABWATCH_SENSOR_SNMP_COMMUNITY", "lab-community"), command)
+            .awaitReady();
+    return labwatch.broker();
   }
 
   private String log() throws IOException {
-    return Files.readString(dir.resolve("run.out")) + Files.readString(dir.resolve("run.err"));
+    return labwatch.log();
   }
 
   /**
@@ -204,7 +186,7 @@ class SeedThroughSnmpNetnsIT {
   void theRoutersArpTableAloneShowsTheSeedConflictNamingBothMacsAndVendors() throws Exception {
     IpAddress ip = lab.ip(10);
     startLabwatch("--no-capture");
-    assertThat(Files.readString(dir.resolve("run.out"))).contains(ROUTER_NAME);
+    assertThat(labwatch.out()).contains(ROUTER_NAME);
 
     takeTurnsUntil(() -> !conflictTexts(ip).isEmpty());
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.labwatch.app.testing.Cli;
+import io.labwatch.app.testing.LabwatchRun;
 import io.labwatch.app.testing.SnmpLab;
 import io.labwatch.producers.testing.Requirements;
 import java.io.IOException;
@@ -19,9 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,10 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SnmpAgentOutageNetnsIT {
 
-  static final Path JAR = Path.of("target", "labwatch.jar");
-  static final Pattern BROKER = Pattern.compile("broker\\s+(127\\.0\\.0\\.1:\\d+)");
-  static final Pattern METRICS =
-      Pattern.compile("metrics\\s+(http://127\\.0\\.0\\.1:\\d+)/metrics");
   static final ObjectMapper JSON = new ObjectMapper();
 
   static final String COMMUNITY = "sw-ro-3b8e51";
@@ -51,16 +46,13 @@ class SnmpAgentOutageNetnsIT {
 
   @TempDir Path dir;
   private SnmpLab lab;
-  private Process labwatch;
+  private LabwatchRun labwatch;
   private final HttpClient http = HttpClient.newHttpClient();
 
   @AfterEach
   void stopEverything() throws Exception {
     if (labwatch != null) {
-      labwatch.destroy();
-      if (!labwatch.waitFor(60, TimeUnit.SECONDS)) {
-        labwatch.destroyForcibly();
-      }
+      labwatch.close();
     }
     if (lab != null) {
       lab.close();
@@ -72,7 +64,6 @@ class SnmpAgentOutageNetnsIT {
     Requirements.root("the network-namespace lab");
     Requirements.command("ip", "iproute2");
     Requirements.command("snmpd", "snmpd");
-    assertThat(JAR).as("the packaged jar (mvn package builds it)").exists();
     lab = SnmpLab.create(dir);
     SnmpLab.Device rtr = lab.device("rtr");
     SnmpLab.Device sw = lab.device("sw");
@@ -100,33 +91,25 @@ class SnmpAgentOutageNetnsIT {
                 "      - name: switch",
                 "        address: " + sw.address() + ":1161",
                 ""));
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                JAR.toString(),
+    labwatch =
+        LabwatchRun.start(
+                dir,
                 "run",
-                "--config",
-                config.toString(),
-                "--data-dir",
-                dir.resolve("data").toString(),
-                "--broker-port",
-                "0",
-                "--no-capture",
-                "--metrics-listen",
-                "127.0.0.1:0")
-            .redirectOutput(dir.resolve("run.out").toFile())
-            .redirectError(dir.resolve("run.err").toFile());
-    pb.environment().keySet().removeIf(k -> k.startsWith("LABWATCH_"));
-    pb.environment().put("LABWATCH_SENSOR_SNMP_COMMUNITY", COMMUNITY);
-    pb.environment().put("LABWATCH_SENSOR_SNMP_AUTH_PASSPHRASE", AUTH);
-    pb.environment().put("LABWATCH_SENSOR_SNMP_PRIV_PASSPHRASE", PRIV);
-    labwatch = pb.start();
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofMillis(200))
-        .failFast("labwatch exited", () -> !labwatch.isAlive())
-        .until(() -> out().contains("ready in"));
+                Map.of(
+                    "LABWATCH_SENSOR_SNMP_COMMUNITY", COMMUNITY,
+                    "LABWATCH_SENSOR_SNMP_AUTH_PASSPHRASE", AUTH,
+                    "LABWATCH_SENSOR_SNMP_PRIV_PASSPHRASE", PRIV),
+                List.of(
+                    "--config",
+                    config.toString(),
+                    "--data-dir",
+                    dir.resolve("data").toString(),
+                    "--broker-port",
+                    "0",
+                    "--no-capture",
+                    "--metrics-listen",
+                    "127.0.0.1:0"))
+            .awaitReady();
     assertThat(out())
         .contains(
             "snmp     polling router ("
@@ -134,8 +117,8 @@ class SnmpAgentOutageNetnsIT {
                 + ":161, v3 authPriv), switch ("
                 + sw.address()
                 + ":1161, v2c) every 2s");
-    String bootstrap = group(BROKER, out());
-    String metrics = group(METRICS, out());
+    String bootstrap = labwatch.broker();
+    String metrics = labwatch.metrics();
 
     // both devices answer; the router long enough that its restarted agent, polled within a
     // poll interval or two of its start, has a smaller sysUpTime than it had
@@ -213,8 +196,7 @@ class SnmpAgentOutageNetnsIT {
         .isEmpty();
 
     // one line when the problem started, one when it ended; nothing about the switch
-    labwatch.destroy();
-    assertThat(labwatch.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    labwatch.stop();
     String since = err().substring(logged);
     assertThat(since.lines().filter(l -> l.contains("SNMP router")).toList())
         .satisfiesExactly(
@@ -244,17 +226,11 @@ class SnmpAgentOutageNetnsIT {
   }
 
   private String out() throws IOException {
-    return Files.readString(dir.resolve("run.out"));
+    return labwatch.out();
   }
 
   private String err() throws IOException {
-    return Files.readString(dir.resolve("run.err"));
-  }
-
-  private static String group(Pattern p, String text) {
-    Matcher m = p.matcher(text);
-    assertThat(m.find()).as(text).isTrue();
-    return m.group(1);
+    return labwatch.err();
   }
 
   /** {@code /-/healthy}'s status code and body, as {@code 200 OK\n...}. */
