@@ -32,10 +32,12 @@ import java.util.concurrent.atomic.LongAdder;
  * inside a network namespace of its own).
  *
  * <ul>
- *   <li>{@code walltime ROUNDS REPS WORKDIR NAME=HOST:PORT:AGENT_PID...}: per agent, rounds that
- *       alternate Net-SNMP's {@code snmpbulkwalk} of ipNetToMediaTable, ifXTable and ifTable (three
- *       processes, as a user runs them) with one full poll of the sensor (both tables, as at each
- *       turn of a running sensor); the ratio of the two, per round.
+ *   <li>{@code walltime ROUNDS WORKDIR NAME=HOST:PORT:AGENT_PID...}: per agent, rounds that take in
+ *       turn Net-SNMP's {@code snmpbulkwalk} of ipNetToMediaTable, ifXTable and ifTable (three
+ *       processes, as a user runs them; A at the sensor's max-repetitions, B with the ARP walk's)
+ *       and one full poll of the sensor (both tables, as at each turn of a running sensor); the
+ *       ratios, per round.
+ *   <li>{@code polls N HOST:PORT}: N polls of one device in a loop, nothing else; for a profiler.
  *   <li>{@code cpu ROUNDS LIVE_SECONDS HOST:PORT,...}: the sensor's CPU for one device per agent
  *       port (20), per round of polls with nothing changed and per refresh round, and a running
  *       {@link SnmpSensor} at the shipped 30 s interval.
@@ -76,19 +78,18 @@ public final class SnmpBench {
       String address = spec[1] + ":" + spec[2];
       long agentPid = Long.parseLong(spec[3]);
       SnmpSensorConfig config = config(List.of(address));
-      List<Long> walkMs = new ArrayList<>();
-      List<Long> pollMs = new ArrayList<>();
+      // case 0: snmpbulkwalk as a user runs it; 1: with the sensor's max-repetitions per table;
+      // 2: the sensor
+      Case[] cases = {new Case(), new Case(), new Case()};
       List<Double> ratios = new ArrayList<>();
-      List<Long> walkCpu = new ArrayList<>();
-      List<Long> pollCpu = new ArrayList<>();
-      List<Long> walkAgentCpu = new ArrayList<>();
-      List<Long> pollAgentCpu = new ArrayList<>();
-      long walkLines = 0;
+      List<Double> matchedRatios = new ArrayList<>();
       BenchPollers.Poll poll = null;
-      java.util.Set<Long> walked = new java.util.TreeSet<>();
       java.util.Set<String> served = new java.util.TreeSet<>();
       SerializingPublisher publisher = new SerializingPublisher();
+      int arpReps;
       try (BenchPollers pollers = BenchPollers.open(config)) {
+        arpReps = pollers.arpRepetitions();
+        int[][] tableReps = {{reps, reps, reps}, {arpReps, reps, reps}};
         BenchPollers.Poller poller = pollers.pollers().get(0);
         Instant at = Instant.parse("2026-12-03T00:00:00Z");
         // warm-up: the first poll learns that ifXTable is there and publishes the whole table
@@ -96,97 +97,112 @@ public final class SnmpBench {
           poller.poll(at, publisher);
           at = at.plusSeconds(30);
         }
-        snmpbulkwalk(address, reps, work);
+        snmpbulkwalk(address, tableReps[0], work);
         for (int r = 0; r < rounds; r++) {
-          long w = 0;
-          long p = 0;
-          for (int order = 0; order < 2; order++) {
-            if ((order == 0) == (r % 2 == 0)) {
-              long cpu0 = childrenCpuMs();
-              long agent0 = processCpuMs(agentPid);
-              long t0 = System.nanoTime();
-              walkLines = snmpbulkwalk(address, reps, work);
-              w = (System.nanoTime() - t0) / 1_000_000;
-              walked.add(walkLines);
-              walkCpu.add(childrenCpuMs() - cpu0);
-              walkAgentCpu.add(processCpuMs(agentPid) - agent0);
-            } else {
-              long cpu0 = OS.getProcessCpuTime();
-              long agent0 = processCpuMs(agentPid);
-              long t0 = System.nanoTime();
+          long[] ms = new long[3];
+          for (int k = 0; k < 3; k++) {
+            int c = (r + k) % 3; // each case first, second and third in turn
+            Case x = cases[c];
+            long cpu0 = c == 2 ? OS.getProcessCpuTime() / 1_000_000 : childrenCpuMs();
+            long agent0 = processCpuMs(agentPid);
+            long t0 = System.nanoTime();
+            if (c == 2) {
               poll = poller.poll(at, publisher);
-              p = (System.nanoTime() - t0) / 1_000_000;
+              at = at.plusSeconds(30);
               if (poll.problem() != null) {
                 throw new IllegalStateException(poll.problem());
               }
+              x.values.add((long) poll.varbinds());
               served.add(poll.arpEntries() + " ARP entries, " + poll.interfaces() + " interfaces");
-              pollCpu.add((OS.getProcessCpuTime() - cpu0) / 1_000_000);
-              pollAgentCpu.add(processCpuMs(agentPid) - agent0);
-              at = at.plusSeconds(30);
+            } else {
+              x.values.add(snmpbulkwalk(address, tableReps[c], work));
             }
+            ms[c] = (System.nanoTime() - t0) / 1_000_000;
+            x.wall.add(ms[c]);
+            long cpu1 = c == 2 ? OS.getProcessCpuTime() / 1_000_000 : childrenCpuMs();
+            x.cpu.add(cpu1 - cpu0);
+            x.agentCpu.add(processCpuMs(agentPid) - agent0);
           }
-          walkMs.add(w);
-          pollMs.add(p);
-          ratios.add((double) p / Math.max(1, w));
+          ratios.add((double) ms[2] / Math.max(1, ms[0]));
+          matchedRatios.add((double) ms[2] / Math.max(1, ms[1]));
         }
       }
       System.out.println();
       System.out.printf(
           Locale.ROOT,
-          "### %s: wall time per full poll of both tables, %d alternating rounds%n%n",
+          "### %s: wall time per full poll of both tables, %d rounds (cases in turn)%n%n",
           name,
           rounds);
       System.out.printf(
           Locale.ROOT,
-          "| %-72s | %8s | %8s | %21s | %13s | %12s | %24s |%n",
+          "| %-66s | %8s | %8s | %20s | %10s | %10s | %18s | %18s |%n",
           "case",
-          "varbinds",
+          "values",
           "requests",
           "wall ms med (min–max)",
-          "client CPU ms",
-          "agent CPU ms",
-          "× baseline med (min–max)");
+          "client CPU",
+          "agent CPU",
+          "× A med (min–max)",
+          "× B med (min–max)");
       System.out.println(
           "|"
-              + "-".repeat(74)
-              + "|---------:|---------:|----------------------:|--------------:|-------------:|-------------------------:|");
-      System.out.printf(
-          Locale.ROOT,
-          "| %-72s | %8d | %8s | %21s | %13d | %12d | %24s |%n",
-          "baseline: snmpbulkwalk -v2c -Cr" + reps + " ipNetToMediaTable; ifXTable; ifTable",
-          walkLines,
-          "~" + (walkLines + reps - 1) / reps,
-          spread(walkMs),
-          median(walkCpu),
-          median(walkAgentCpu),
-          "1.00");
-      System.out.printf(
-          Locale.ROOT,
-          "| %-72s | %8d | %8d | %21s | %13d | %12d | %24s |%n",
-          "sensor: one poll, ARP " + poll.arpEntries() + " + " + poll.interfaces() + " interfaces",
-          poll.varbinds(),
-          poll.requests(),
-          spread(pollMs),
-          median(pollCpu),
-          median(pollAgentCpu),
-          spreadRatio(ratios));
-      if (walked.size() > 1 || served.size() > 1) {
-        // an agent whose tables changed size between rounds (a cache refilled half-way)
-        System.out.println();
-        System.out.println(
-            "NOT THE SAME TABLES IN EVERY ROUND: walks " + walked + "; polls " + served);
+              + "-".repeat(68)
+              + "|---------:|---------:|---------------------:|-----------:|-----------:"
+              + "|-------------------:|-------------------:|");
+      String[] names = {
+        "A: snmpbulkwalk -Cr" + reps + " ipNetToMediaTable; ifXTable; ifTable",
+        "B: the same, ipNetToMediaTable -Cr" + arpReps + " (the sensor's)",
+        "sensor: a full poll (ARP -Cr" + arpReps + ", 2 columns; interfaces -Cr" + reps + ")"
+      };
+      for (int c = 0; c < 3; c++) {
+        Case x = cases[c];
+        long values = median(x.values);
+        String requests =
+            c == 2
+                ? Integer.toString(poll.requests())
+                : "~" + (c == 0 ? values / reps : 40_000 / arpReps + (values - 40_000) / reps);
+        System.out.printf(
+            Locale.ROOT,
+            "| %-66s | %8d | %8s | %20s | %10d | %10d | %18s | %18s |%n",
+            names[c],
+            values,
+            requests,
+            spread(x.wall),
+            median(x.cpu),
+            median(x.agentCpu),
+            c == 0 ? "1.00" : c == 2 ? spreadRatio(ratios) : "",
+            c == 1 ? "1.00" : c == 2 ? spreadRatio(matchedRatios) : "");
       }
+      System.out.println();
+      System.out.println(
+          "The sensor's poll read "
+              + String.join(" / ", served)
+              + "; snmpbulkwalk printed "
+              + new java.util.TreeSet<>(cases[0].values)
+              + " lines (A) and "
+              + new java.util.TreeSet<>(cases[1].values)
+              + " (B). CPU in ms, medians.");
     }
   }
 
-  /** The three tables walked one after the other; the lines they printed. */
-  private static long snmpbulkwalk(String address, int reps, Path work)
+  /** One case's measurements, a value per round. */
+  private static final class Case {
+    final List<Long> values = new ArrayList<>();
+    final List<Long> wall = new ArrayList<>();
+    final List<Long> cpu = new ArrayList<>();
+    final List<Long> agentCpu = new ArrayList<>();
+  }
+
+  /** The three tables walked one after the other, each with its -Cr; the lines they printed. */
+  private static long snmpbulkwalk(String address, int[] reps, Path work)
       throws IOException, InterruptedException {
     long lines = 0;
-    for (String table : TABLES) {
+    for (int t = 0; t < TABLES.length; t++) {
+      String table = TABLES[t];
       File out = work.resolve("walk.out").toFile();
       Process p =
-          new ProcessBuilder("snmpbulkwalk", "-v2c", "-c", "public", "-Cr" + reps, address, table)
+          new ProcessBuilder(
+                  "snmpbulkwalk", "-v2c", "-c", "public", "-Cr" + reps[t], address, table)
               .redirectOutput(out)
               .redirectError(ProcessBuilder.Redirect.INHERIT)
               .start();
@@ -218,10 +234,12 @@ public final class SnmpBench {
       }
     }
     List<Long> last = cpu.subList(n / 2, n);
-    System.out.println(
-        n
-            + " polls, process CPU ms per poll over the second half: "
-            + spread(new ArrayList<>(last)));
+    System.out.printf(
+        Locale.ROOT,
+        "%d polls; the second half: process CPU %.1f ms per poll on average, %s%n",
+        n,
+        last.stream().mapToLong(Long::longValue).sum() / (double) last.size(),
+        spread(new ArrayList<>(last)));
   }
 
   // ---- CPU of the sensor with 20 devices

@@ -29,6 +29,11 @@ public final class BenchPollers implements AutoCloseable {
     return new BenchPollers(Snmp4jSession.open(), config);
   }
 
+  /** The max-repetitions the sensor asks the ARP table with. */
+  public int arpRepetitions() {
+    return DevicePoller.arpRepetitions(config.maxRepetitions());
+  }
+
   /** A poller per configured device, in the configured order. */
   public List<Poller> pollers() {
     List<Poller> out = new ArrayList<>();
