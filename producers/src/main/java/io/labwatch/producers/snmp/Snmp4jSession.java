@@ -47,6 +47,9 @@ import org.snmp4j.transport.DefaultUdpTransportMapping;
  */
 final class Snmp4jSession implements AutoCloseable {
 
+  /** The UDP socket's receive buffer asked for. */
+  static final int RECEIVE_BUFFER_BYTES = 4 << 20;
+
   private final Snmp snmp;
   private final USM usm;
 
@@ -80,6 +83,15 @@ final class Snmp4jSession implements AutoCloseable {
     dispatcher.addMessageProcessingModel(new MPv3(usm));
     DefaultUdpTransportMapping transport = new DefaultUdpTransportMapping();
     transport.setThreadName("labwatch-snmp-receive");
+    // Answers are decoded on the receiving thread (MessageDispatcherImpl), into values of their
+    // own, so one receive buffer serves every datagram; by default snmp4j allocates a fresh 64 KiB
+    // buffer per datagram in case another thread decodes it later (three quarters of what a poll
+    // of a big table allocated).
+    transport.setAsyncMsgProcessingSupported(false);
+    // Every device's answers arrive on this one socket, up to tens of KiB each: with 20 routers
+    // answering at once the kernel's default buffer overflowed and answers were lost (each then
+    // waited out its timeout). The kernel caps this at net.core.rmem_max.
+    transport.setReceiveBufferSize(RECEIVE_BUFFER_BYTES);
     Snmp snmp = new Snmp(dispatcher, transport);
     snmp.listen();
     return new Snmp4jSession(snmp, usm);

@@ -29,7 +29,9 @@ import java.util.Set;
  * @param interval how often each device is polled
  * @param timeout how long to wait for an answer to one request
  * @param retries how many times an unanswered request is sent again
- * @param maxRepetitions GETBULK max-repetitions: rows asked for per column in one request
+ * @param maxRepetitions GETBULK max-repetitions: rows asked for per column in one request of the
+ *     interface walk (19 columns or more); the ARP table's walk (2 columns) asks for as many values
+ *     per request, i.e. about ten times the rows (at most 1000)
  * @param tables what to poll: {@code arp} (ipNetToMediaTable), {@code interfaces} (ifXTable,
  *     ifTable)
  * @param refreshInterval every ARP-table entry is published again this often, changed or not, so a

@@ -206,7 +206,7 @@ class SnmpSensorTest {
   }
 
   @Test
-  void shouldWalkAThousandEntryArpTableInAboutOneRequestPerMaxRepetitionsRows() throws Exception {
+  void shouldWalkAThousandEntryArpTableAsManyValuesPerRequestAsTheInterfaceWalk() throws Exception {
     FakeSnmpAgent router = agent();
     for (int i = 0; i < 1000; i++) {
       router.arp(
@@ -237,9 +237,10 @@ class SnmpSensorTest {
 
     assertThat(published.observations).hasSize(1000);
     assertThat(published.observations).extracting(ArpObservation::senderIp).doesNotHaveDuplicates();
-    int perRequest = config.maxRepetitions();
-    // the interface names (one request) and the table: 1000 rows, 25 per request, and the last
+    // the interface names (one request) and the table: 1000 rows, as many values per request as
+    // the interface walk's 25 rows of 19 columns (237 rows of the ARP table's 2), and the last
     // request that finds the end
+    int perRequest = config.maxRepetitions() * 19 / 2;
     assertThat(outcomes.get(0).requests()).isBetween(1000 / perRequest, 1000 / perRequest + 3);
   }
 
