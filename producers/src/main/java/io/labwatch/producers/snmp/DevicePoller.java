@@ -420,27 +420,9 @@ final class DevicePoller {
           continue; // an entry being removed
         }
       }
-      if (!(r[0] instanceof OctetString phys)) {
-        if (r[0] != null) {
-          bad.add("ipNetToMediaPhysAddress." + index + " is " + r[0].getSyntaxString());
-        }
+      MacAddress mac = stationMac(r[0], "ipNetToMediaPhysAddress." + index, bad);
+      if (mac == null) {
         continue;
-      }
-      if (phys.length() == 0) {
-        continue; // an incomplete entry: the router is still asking
-      }
-      if (phys.length() != 6) {
-        bad.add(
-            "ipNetToMediaPhysAddress."
-                + index
-                + " is "
-                + phys.length()
-                + " bytes long, not a MAC address");
-        continue;
-      }
-      MacAddress mac = MacAddress.fromBytes(phys.getValue());
-      if (!mac.isStation()) {
-        continue; // incomplete (00:00:...) or a multicast mapping: nobody's binding
       }
       out.add(new ArpEntry(IpAddress.fromBytes(ip), mac, (int) ifIndex));
     }
@@ -484,26 +466,8 @@ final class DevicePoller {
       if (state != null && state == Mib.PHYSICAL_STATE_INCOMPLETE) {
         continue; // the router is still asking
       }
-      if (!(r[0] instanceof OctetString phys)) {
-        if (r[0] != null) {
-          bad.add("ipNetToPhysicalPhysAddress." + index + " is " + r[0].getSyntaxString());
-        }
-        continue;
-      }
-      if (phys.length() == 0) {
-        continue;
-      }
-      if (phys.length() != 6) {
-        bad.add(
-            "ipNetToPhysicalPhysAddress."
-                + index
-                + " is "
-                + phys.length()
-                + " bytes long, not a MAC address");
-        continue;
-      }
-      MacAddress mac = MacAddress.fromBytes(phys.getValue());
-      if (!mac.isStation()) {
+      MacAddress mac = stationMac(r[0], "ipNetToPhysicalPhysAddress." + index, bad);
+      if (mac == null) {
         continue;
       }
       out.add(new ArpEntry(IpAddress.fromBytes(ip), mac, (int) ifIndex));
@@ -557,25 +521,46 @@ final class DevicePoller {
     return null;
   }
 
-  private static Long c32(Variable v, String column, String where, Bad bad) {
-    if (v == null) {
+  /**
+   * A neighbour table's physical address as a station's MAC; null for an entry that names none (an
+   * incomplete one: empty, 00:00:…, or a multicast mapping), and for a value that is no MAC, which
+   * is counted in {@code bad} as {@code what}.
+   */
+  private static MacAddress stationMac(Variable v, String what, Bad bad) {
+    if (!(v instanceof OctetString phys)) {
+      if (v != null) {
+        bad.add(what + " is " + v.getSyntaxString());
+      }
       return null;
     }
-    if (v instanceof UnsignedInteger32 c && !(v instanceof TimeTicks)) {
-      return c.getValue();
+    if (phys.length() == 0) {
+      return null; // the router is still asking
     }
-    bad.add(column + " of " + where + " is " + v.getSyntaxString() + ", not a Counter32");
-    return null;
+    if (phys.length() != 6) {
+      bad.add(what + " is " + phys.length() + " bytes long, not a MAC address");
+      return null;
+    }
+    MacAddress mac = MacAddress.fromBytes(phys.getValue());
+    return mac.isStation() ? mac : null;
+  }
+
+  private static Long c32(Variable v, String column, String where, Bad bad) {
+    return unsigned32(v, column, where, bad, "a Counter32");
   }
 
   private static Long gauge(Variable v, String column, String where, Bad bad) {
+    return unsigned32(v, column, where, bad, "a Gauge32");
+  }
+
+  /** A Counter32 or Gauge32 (one encoding in SNMP): any unsigned 32-bit value but TimeTicks. */
+  private static Long unsigned32(Variable v, String column, String where, Bad bad, String kind) {
     if (v == null) {
       return null;
     }
-    if (v instanceof UnsignedInteger32 g && !(v instanceof TimeTicks)) {
-      return g.getValue();
+    if (v instanceof UnsignedInteger32 u && !(v instanceof TimeTicks)) {
+      return u.getValue();
     }
-    bad.add(column + " of " + where + " is " + v.getSyntaxString() + ", not a Gauge32");
+    bad.add(column + " of " + where + " is " + v.getSyntaxString() + ", not " + kind);
     return null;
   }
 
