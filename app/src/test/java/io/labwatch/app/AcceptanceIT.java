@@ -120,11 +120,23 @@ class AcceptanceIT {
   /** Waits for the banner; returns the broker's address. */
   private String awaitReady(Process p, int round) throws IOException {
     Path out = dir.resolve("run" + round + ".out");
-    await()
-        .atMost(Duration.ofSeconds(90))
-        .pollInterval(Duration.ofMillis(200))
-        .failFast("labwatch exited", () -> !p.isAlive())
-        .until(() -> Files.readString(out).contains("ready in"));
+    try {
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .pollInterval(Duration.ofMillis(200))
+          .failFast("labwatch exited", () -> !p.isAlive())
+          .until(() -> Files.readString(out).contains("ready in"));
+    } catch (RuntimeException e) {
+      // (a restart that failed once in CI said only "labwatch exited": say what it said)
+      throw new AssertionError(
+          e.getMessage()
+              + " (round "
+              + round
+              + "); its output:\n"
+              + Files.readString(out)
+              + Files.readString(dir.resolve("run" + round + ".err")),
+          e);
+    }
     String banner = Files.readString(out);
     assertThat(banner).contains("capturing on " + lab.monitorInterface());
     Matcher m = BROKER.matcher(banner);
