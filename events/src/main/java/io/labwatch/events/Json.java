@@ -31,6 +31,7 @@ public final class Json {
             .build();
     return JsonMapper.builder(factory)
         .addModule(new JavaTimeModule())
+        .addModule(IsoInstants.module()) // (after JavaTimeModule: the later one wins)
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -93,10 +92,10 @@ final class DetectionProcessor implements Processor<String, SensorEvent, String,
 
   /**
    * The latest state of recently seen IPs as objects, so that the next packet of an address does
-   * not decode what the last one encoded. The store stays the truth: {@link #load} takes a state
-   * out of here and only {@link #save} puts it back, after writing the store — so a state changed
-   * by processing that failed half-way is never seen again; {@link #init} and {@link #close} (a
-   * task closed, suspended or revived after an aborted transaction) empty it.
+   * not decode what the last one encoded. The store stays the truth: a state is put here only after
+   * it was written to the store, and one that processing failed half-way through changing is taken
+   * out (so it is read from the store again); {@link #init} and {@link #close} (a task closed,
+   * suspended or revived after an aborted transaction) empty it.
    */
   private final Map<String, IpState> recent =
       new LinkedHashMap<>(1024, 0.75f, true) {
@@ -186,34 +185,37 @@ final class DetectionProcessor implements Processor<String, SensorEvent, String,
     }
     boolean learning = t < learningSince + config.learningPeriod().toMillis();
     String ip = record.key();
-    IpState state = load(ip);
+    IpState cached = recent.get(ip); // (access order: now the most recent)
+    IpState state = cached != null ? cached : ipStates.get(ip);
     List<Object> out = new ArrayList<>();
-    long oldTimer = 0;
-    if (state == null) {
-      state = BindingRules.newState(ip);
-    } else {
-      oldTimer = state.timerAt;
-      if (state.timerAt != 0 && state.timerAt <= t) {
-        BindingRules.Tick tick = rules.onTime(state, t);
-        out.addAll(tick.out());
-        if (tick.expired()) {
-          state = BindingRules.newState(ip);
+    try {
+      long oldTimer = 0;
+      if (state == null) {
+        state = BindingRules.newState(ip);
+      } else {
+        oldTimer = state.timerAt;
+        if (state.timerAt != 0 && state.timerAt <= t) {
+          BindingRules.Tick tick = rules.onTime(state, t);
+          out.addAll(tick.out());
+          if (tick.expired()) {
+            state = BindingRules.newState(ip);
+          }
         }
       }
+      if (event instanceof ArpObservation o) {
+        out.addAll(rules.onObservation(state, o, t, learning));
+      } else {
+        out.addAll(rules.onProbe(state, (ArpProbe) event, t));
+      }
+      save(ip, state, oldTimer, false);
+      if (state != cached) {
+        recent.put(ip, state);
+      }
+    } catch (RuntimeException e) {
+      recent.remove(ip); // (it may be half-changed: the store has what counts)
+      throw e;
     }
-    if (event instanceof ArpObservation o) {
-      out.addAll(rules.onObservation(state, o, t, learning));
-    } else {
-      out.addAll(rules.onProbe(state, (ArpProbe) event, t));
-    }
-    save(ip, state, oldTimer, false);
     out.forEach(this::emit);
-  }
-
-  /** The state of {@code ip}, taken out of {@link #recent} (until saved) or read from the store. */
-  private IpState load(String ip) {
-    IpState state = recent.remove(ip);
-    return state != null ? state : ipStates.get(ip);
   }
 
   @Override
@@ -275,12 +277,23 @@ final class DetectionProcessor implements Processor<String, SensorEvent, String,
     }
     for (KeyValue<String, String> d : due) {
       timers.delete(d.key);
-      IpState state = load(d.value);
+      String ip = d.value;
+      IpState cached = recent.get(ip);
+      IpState state = cached != null ? cached : ipStates.get(ip);
       if (state == null || state.timerAt > now) {
         continue;
       }
-      BindingRules.Tick tick = rules.onTime(state, now);
-      save(d.value, state, -1, tick.expired()); // its timer key is deleted already
+      BindingRules.Tick tick;
+      try {
+        tick = rules.onTime(state, now);
+        save(ip, state, -1, tick.expired()); // its timer key is deleted already
+        if (!tick.expired() && state != cached) {
+          recent.put(ip, state);
+        }
+      } catch (RuntimeException e) {
+        recent.remove(ip);
+        throw e;
+      }
       tick.out().forEach(this::emit);
     }
     checkSensors(now);
@@ -333,11 +346,11 @@ final class DetectionProcessor implements Processor<String, SensorEvent, String,
       timers.delete(timerKey(oldTimer, ip));
     }
     if (delete) {
-      ipStates.delete(ip); // (not in recent: load took it out)
+      ipStates.delete(ip);
+      recent.remove(ip);
       return;
     }
     ipStates.put(ip, state);
-    recent.put(ip, state);
     if (state.timerAt > 0 && state.timerAt != oldTimer) {
       timers.put(timerKey(state.timerAt, ip), ip);
     }
@@ -345,7 +358,12 @@ final class DetectionProcessor implements Processor<String, SensorEvent, String,
 
   /** Timer keys sort by due time: zero-padded epoch ms, then the IP. */
   static String timerKey(long at, String ip) {
-    return String.format(Locale.ROOT, "%015d|%s", Math.max(0, at), ip);
+    String digits = Long.toString(Math.max(0, at));
+    StringBuilder key = new StringBuilder(16 + ip.length());
+    for (int i = digits.length(); i < 15; i++) {
+      key.append('0');
+    }
+    return key.append(digits).append('|').append(ip).toString();
   }
 
   /**

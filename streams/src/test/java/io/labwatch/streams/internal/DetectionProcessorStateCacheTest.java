@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The processor's cache of recent states never hands out a state that a failed record changed: a
- * state is out of the cache while its record is processed and goes back only once it is stored. So
- * a record whose processing fails half-way (here: the state store refuses the write, after the
- * rules changed the state) leaves no trace, and the next record sees what the store holds.
+ * state goes into the cache only once it is stored, and one whose record failed is taken out. So a
+ * record whose processing fails half-way (here: the state store refuses the write, after the rules
+ * changed the state) leaves no trace, and the next record sees what the store holds.
  */
 class DetectionProcessorStateCacheTest {
 
