@@ -47,17 +47,20 @@ public final class DetectionSupplier
 
   @Override
   public Set<StoreBuilder<?>> stores() {
-    // Caching on for the two written per packet: an address seen many times between two commits is
-    // written to RocksDB and its changelog once per commit, not once per packet (Processor API
-    // stores have it off by default); commits come every commit.interval.ms, and sooner for live
-    // alerts (DetectionProcessor.emit). In a fixed order, so the topology is the same every run.
+    // The ip-state store, written for every packet, holds its writes as objects until the task
+    // commits (WriteBehindStore); the timers with Kafka's record cache (Processor API stores have
+    // it off by default): either way an address seen many times between two commits is written to
+    // RocksDB and its changelog once per commit, not once per packet. Commits come every
+    // commit.interval.ms, and sooner for live alerts (DetectionProcessor.emit). In a fixed order,
+    // so the topology is the same every run.
     return new LinkedHashSet<>(
         List.of(
-            Stores.keyValueStoreBuilder(
-                    Stores.persistentKeyValueStore(IP_STATE_STORE),
-                    Serdes.String(),
-                    new IpStateSerde())
-                .withCachingEnabled(),
+            WriteBehindStore.builder(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(IP_STATE_STORE),
+                        Serdes.String(),
+                        new IpStateSerde())
+                    .withCachingDisabled()),
             Stores.keyValueStoreBuilder(
                     Stores.persistentKeyValueStore(TIMER_STORE), Serdes.String(), Serdes.String())
                 .withCachingEnabled(),
