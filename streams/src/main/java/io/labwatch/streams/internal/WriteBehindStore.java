@@ -37,11 +37,25 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
 final class WriteBehindStore<K extends Comparable<K>, V>
     extends WrappedStateStore<KeyValueStore<K, V>, K, V> implements KeyValueStore<K, V> {
 
+  /**
+   * At most this many keys are buffered; one more writes the buffer below at once (inside the open
+   * transaction, as Kafka's cache does when it evicts), so that the heap does not grow with the
+   * number of addresses a backlog touches between two commits.
+   */
+  static final int MAX_BUFFERED = 8192;
+
   /** Buffered writes since the last flush; a null value is a buffered delete. */
   private final Map<K, V> buffer = new HashMap<>();
 
+  private final int maxBuffered;
+
   WriteBehindStore(KeyValueStore<K, V> below) {
+    this(below, MAX_BUFFERED);
+  }
+
+  WriteBehindStore(KeyValueStore<K, V> below, int maxBuffered) {
     super(below);
+    this.maxBuffered = maxBuffered;
   }
 
   @Override
@@ -55,6 +69,9 @@ final class WriteBehindStore<K extends Comparable<K>, V>
   @Override
   public synchronized void put(K key, V value) {
     buffer.put(key, value);
+    if (buffer.size() > maxBuffered) {
+      writeBuffer();
+    }
   }
 
   @Override
@@ -74,7 +91,7 @@ final class WriteBehindStore<K extends Comparable<K>, V>
   @Override
   public synchronized V delete(K key) {
     V old = get(key);
-    buffer.put(key, null);
+    put(key, null);
     return old;
   }
 
@@ -119,17 +136,19 @@ final class WriteBehindStore<K extends Comparable<K>, V>
   /** Writes the buffer to the store below; Kafka Streams calls it before every commit. */
   @Override
   public synchronized void flushCache() {
-    if (!buffer.isEmpty()) {
-      for (Map.Entry<K, V> e : buffer.entrySet()) {
-        if (e.getValue() == null) {
-          wrapped().delete(e.getKey());
-        } else {
-          wrapped().put(e.getKey(), e.getValue());
-        }
-      }
-      buffer.clear();
-    }
+    writeBuffer();
     super.flushCache();
+  }
+
+  private void writeBuffer() {
+    for (Map.Entry<K, V> e : buffer.entrySet()) {
+      if (e.getValue() == null) {
+        wrapped().delete(e.getKey());
+      } else {
+        wrapped().put(e.getKey(), e.getValue());
+      }
+    }
+    buffer.clear();
   }
 
   @Override

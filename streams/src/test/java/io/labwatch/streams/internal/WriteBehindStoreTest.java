@@ -66,6 +66,18 @@ class WriteBehindStoreTest {
   }
 
   @Test
+  void aFullBufferIsWrittenBelowAtOnceSoTheHeapDoesNotGrowWithTheAddresses() {
+    WriteBehindStore<String, String> small = new WriteBehindStore<>(below, 100);
+    for (int i = 0; i < 1000; i++) {
+      small.put("10.0." + i / 256 + "." + i % 256, "v");
+    }
+    assertThat(below.writes).isEqualTo(909); // nine full buffers of 101; 91 still buffered
+    assertThat(list(small.all())).hasSize(1000);
+    small.flushCache();
+    assertThat(below.writes).isEqualTo(1000);
+  }
+
+  @Test
   void deletesAreBufferedToo() {
     below.put("10.0.0.1", "old");
     below.writes = 0;
