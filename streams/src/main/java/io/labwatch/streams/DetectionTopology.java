@@ -135,7 +135,9 @@ public final class DetectionTopology {
     p.putIfAbsent(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 20);
     // every partition's addresses are independent: never hold one back waiting for another's data
     p.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
-    p.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 64L * 1024 * 1024);
+    // (no store uses Kafka Streams' record cache: the two written often buffer on their own,
+    // WriteBehindStore)
+    p.putIfAbsent(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
     Properties props = new Properties();
     props.putAll(p);
     return props;
