@@ -125,6 +125,10 @@ public final class DetectionTopology {
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.dlq().name());
     // Kafka 4.x's opt-in (default from 5.0; the constant itself is already deprecated)
     p.put("processing.exception.handler.global.enabled", true);
+    // ... and again for the main consumer: its partition assignor reads the Streams settings from
+    // the consumer's, and Kafka 4.3 warns there, unconditionally, when the key is missing (a WARN
+    // at every start otherwise)
+    p.put(StreamsConfig.mainConsumerPrefix("processing.exception.handler.global.enabled"), true);
     // Exactly-once commits cost a transaction each and end the record cache's deduplication of
     // state writes; live alerts ask for a commit of their own at once (DetectionProcessor.emit)
     p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 1000);
