@@ -85,6 +85,45 @@ final class Libpcap {
     }
   }
 
+  /**
+   * Opens {@code iface} to send frames and read back the ones {@code filter} passes: not
+   * promiscuous, immediate delivery, reads that return empty after {@code readTimeoutMs}.
+   *
+   * @throws LabwatchException when libpcap is missing, the interface cannot be opened (no
+   *     CAP_NET_RAW) or is not Ethernet
+   */
+  static PcapHandle openForAsking(String iface, String filter, int readTimeoutMs) {
+    version();
+    PcapHandle handle;
+    try {
+      handle =
+          new PcapHandle.Builder(iface)
+              .snaplen(128)
+              .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
+              .timeoutMillis(readTimeoutMs)
+              .immediateMode(true)
+              .build();
+    } catch (PcapNativeException e) {
+      throw explain(e, iface);
+    } catch (LinkageError e) {
+      throw missing(e);
+    }
+    try {
+      if (!org.pcap4j.packet.namednumber.DataLinkType.EN10MB.equals(handle.getDlt())) {
+        throw new LabwatchException(
+            "cannot send ARP on " + iface + ": it is not Ethernet (" + handle.getDlt() + ")");
+      }
+      handle.setFilter(filter, org.pcap4j.core.BpfProgram.BpfCompileMode.OPTIMIZE);
+      return handle;
+    } catch (PcapNativeException | org.pcap4j.core.NotOpenException | RuntimeException e) {
+      handle.close();
+      throw e instanceof LabwatchException l
+          ? l
+          : new LabwatchException(
+              "cannot set the filter '" + filter + "' on " + iface + ": " + e.getMessage(), e);
+    }
+  }
+
   static LabwatchException explain(PcapNativeException e, String iface) {
     String m = String.valueOf(e.getMessage());
     String lower = m.toLowerCase(Locale.ROOT);
