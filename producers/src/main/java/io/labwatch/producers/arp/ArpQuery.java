@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
@@ -25,8 +26,8 @@ import org.pcap4j.core.PcapNativeException;
  */
 public final class ArpQuery {
 
-  /** pcap's read timeout: how often the listening loop looks at the clock. */
-  private static final int READ_TIMEOUT_MS = 20;
+  /** How long the listening loop sleeps when there is nothing to read. */
+  private static final long IDLE_NANOS = 1_000_000;
 
   private ArpQuery() {}
 
@@ -94,7 +95,7 @@ public final class ArpQuery {
    *     permission (CAP_NET_RAW), the interface gone or not Ethernet
    */
   public static Answer ask(Route route, IpAddress target, Duration timeout, Duration settle) {
-    PcapHandle handle = Libpcap.openForAsking(route.iface(), filter(target), READ_TIMEOUT_MS);
+    PcapHandle handle = Libpcap.openForAsking(route.iface(), filter(target));
     try {
       byte[] request = Prober.request(route.mac(), route.senderIp(), target);
       long start = System.nanoTime();
@@ -119,7 +120,11 @@ public final class ArpQuery {
         } catch (NotOpenException e) {
           break;
         }
-        MacAddress sender = frame == null ? null : replySender(frame, target);
+        if (frame == null) {
+          LockSupport.parkNanos(IDLE_NANOS); // nothing yet (the handle does not block)
+          continue;
+        }
+        MacAddress sender = replySender(frame, target);
         if (sender != null && !macs.contains(sender)) {
           macs.add(sender);
           if (firstAt < 0) {

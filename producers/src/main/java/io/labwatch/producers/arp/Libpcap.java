@@ -87,12 +87,13 @@ final class Libpcap {
 
   /**
    * Opens {@code iface} to send frames and read back the ones {@code filter} passes: not
-   * promiscuous, immediate delivery, reads that return empty after {@code readTimeoutMs}.
+   * promiscuous, immediate delivery, non-blocking (a read with nothing to read returns empty at
+   * once: on Linux a blocking read's timeout does not end a read while no packet arrives).
    *
    * @throws LabwatchException when libpcap is missing, the interface cannot be opened (no
    *     CAP_NET_RAW) or is not Ethernet
    */
-  static PcapHandle openForAsking(String iface, String filter, int readTimeoutMs) {
+  static PcapHandle openForAsking(String iface, String filter) {
     version();
     PcapHandle handle;
     try {
@@ -100,7 +101,7 @@ final class Libpcap {
           new PcapHandle.Builder(iface)
               .snaplen(128)
               .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
-              .timeoutMillis(readTimeoutMs)
+              .timeoutMillis(10)
               .immediateMode(true)
               .build();
     } catch (PcapNativeException e) {
@@ -109,6 +110,7 @@ final class Libpcap {
       throw missing(e);
     }
     try {
+      handle.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
       if (!org.pcap4j.packet.namednumber.DataLinkType.EN10MB.equals(handle.getDlt())) {
         throw new LabwatchException(
             "cannot send ARP on " + iface + ": it is not Ethernet (" + handle.getDlt() + ")");
