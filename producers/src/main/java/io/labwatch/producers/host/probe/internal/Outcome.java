@@ -33,7 +33,7 @@ public record Outcome(
     return new Outcome(false, latencyUs, error, oneLine(text), List.of());
   }
 
-  /** The first line of a message, at most 200 characters; the class name when it has none. */
+  /** The first line of a message, at most 200 characters; null when it has none. */
   static String oneLine(String text) {
     if (text == null || text.isBlank()) {
       return null;
