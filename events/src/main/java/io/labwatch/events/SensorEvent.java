@@ -7,16 +7,18 @@ import java.time.Instant;
 /**
  * What a sensor publishes to its topic: observations, and heartbeats that say the sensor is alive
  * and advance stream time on a quiet network. The JSON carries a {@code type} field naming the
- * record ({@code arp}, {@code heartbeat}, {@code probe}, {@code counters}).
+ * record ({@code arp}, {@code heartbeat}, {@code probe}, {@code counters}, {@code probe-result}).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
   @JsonSubTypes.Type(value = ArpObservation.class, name = "arp"),
   @JsonSubTypes.Type(value = Heartbeat.class, name = "heartbeat"),
   @JsonSubTypes.Type(value = ArpProbe.class, name = "probe"),
-  @JsonSubTypes.Type(value = InterfaceCounters.class, name = "counters")
+  @JsonSubTypes.Type(value = InterfaceCounters.class, name = "counters"),
+  @JsonSubTypes.Type(value = ProbeResult.class, name = "probe-result")
 })
-public sealed interface SensorEvent permits ArpObservation, Heartbeat, ArpProbe, InterfaceCounters {
+public sealed interface SensorEvent
+    permits ArpObservation, Heartbeat, ArpProbe, InterfaceCounters, ProbeResult {
 
   /** Schema major version, see {@link Schema}. */
   int v();

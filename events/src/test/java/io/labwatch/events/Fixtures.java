@@ -63,6 +63,35 @@ final class Fixtures {
             4_294_967_295L));
   }
 
+  /** ssh to the server went to the router, which refused it. */
+  static ProbeResult sshRefusedByRouter() {
+    return ProbeResult.failed(
+        T0,
+        "lab-ws1",
+        "tcp://yamato:22?timeout=1s",
+        ProbeResult.Kind.TCP,
+        SERVER_IP,
+        22,
+        187,
+        ProbeResult.ErrorClass.REFUSED,
+        "Connection refused",
+        YAMAHA_MAC);
+  }
+
+  /** An ARP request for the server's IP answered by both devices that hold it. */
+  static ProbeResult arpAnsweredByBoth() {
+    return ProbeResult.answered(
+        T0,
+        "lab-ws1",
+        "arp://10.77.0.10",
+        ProbeResult.Kind.ARP,
+        SERVER_IP,
+        null,
+        412,
+        SERVER_MAC,
+        List.of(SERVER_MAC, YAMAHA_MAC));
+  }
+
   static Heartbeat heartbeat() {
     return new Heartbeat(T0, "lab-sw1", 10_000, new Heartbeat.Capture(1234, 2, 0));
   }

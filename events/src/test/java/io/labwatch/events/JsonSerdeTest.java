@@ -165,6 +165,93 @@ class JsonSerdeTest {
   }
 
   @Test
+  void aFailedProbeRoundTripsNamingTheMacItWentTo() {
+    ProbeResult refused = Fixtures.sshRefusedByRouter();
+    byte[] bytes = sensorSerde.serialize("labwatch.host", refused);
+    assertThat(new String(bytes, StandardCharsets.UTF_8))
+        .contains("\"type\":\"probe-result\"")
+        .contains("\"v\":1")
+        .contains("\"target\":\"tcp://yamato:22?timeout=1s\"")
+        .contains("\"kind\":\"TCP\"")
+        .contains("\"ip\":\"10.77.0.10\"")
+        .contains("\"port\":22")
+        .contains("\"ok\":false")
+        .contains("\"latencyUs\":187")
+        .contains("\"error\":\"REFUSED\"")
+        .contains("\"errorText\":\"Connection refused\"")
+        .contains("\"mac\":\"00:a0:de:12:34:56\"")
+        .doesNotContain("vendor");
+    assertThat(sensorSerde.deserialize("labwatch.host", bytes)).isEqualTo(refused);
+    assertThat(Vendors.describe(refused.mac())).containsIgnoringCase("yamaha");
+  }
+
+  @Test
+  void anArpProbeAnsweredByTwoMacsRoundTripsWithoutPortOrError() {
+    ProbeResult both = Fixtures.arpAnsweredByBoth();
+    byte[] bytes = sensorSerde.serialize("labwatch.host", both);
+    assertThat(new String(bytes, StandardCharsets.UTF_8))
+        .contains("\"ok\":true")
+        .contains("\"answeredBy\":[\"dc:9b:9c:01:02:03\",\"00:a0:de:12:34:56\"]")
+        .doesNotContain("\"port\"")
+        .doesNotContain("\"error");
+    assertThat(sensorSerde.deserialize("labwatch.host", bytes)).isEqualTo(both);
+  }
+
+  @Test
+  void anUnresolvedTargetHasNoIpAndNoMac() {
+    ProbeResult unresolved =
+        ProbeResult.failed(
+            T0,
+            "lab-ws1",
+            "icmp://no-such-host.lab",
+            ProbeResult.Kind.ICMP,
+            null,
+            null,
+            3_000,
+            ProbeResult.ErrorClass.UNRESOLVED,
+            "no-such-host.lab: Name or service not known",
+            null);
+    byte[] bytes = sensorSerde.serialize("labwatch.host", unresolved);
+    assertThat(new String(bytes, StandardCharsets.UTF_8))
+        .doesNotContain("\"ip\"")
+        .doesNotContain("\"mac\"");
+    assertThat(sensorSerde.deserialize("labwatch.host", bytes)).isEqualTo(unresolved);
+  }
+
+  @Test
+  void probeResultsThatContradictThemselvesAreRefusedByName() {
+    String json =
+        new String(
+            sensorSerde.serialize("t", Fixtures.sshRefusedByRouter()), StandardCharsets.UTF_8);
+    assertRefused(json.replace("\"port\":22,", ""), "ProbeResult: 'port' is required");
+    assertRefused(json.replace("\"port\":22", "\"port\":65536"), "'port' must be 1..65535");
+    assertRefused(
+        json.replace("\"ok\":false", "\"ok\":true"), "an ok probe has no 'error' or 'errorText'");
+    assertRefused(json.replace("\"error\":\"REFUSED\",", ""), "ProbeResult: 'error' is required");
+    assertRefused(json.replace("\"ip\":\"10.77.0.10\",", ""), "'ip' is required unless");
+    assertRefused(
+        json.replace("\"latencyUs\":187", "\"latencyUs\":-1"), "'latencyUs' must be >= 0");
+    assertRefused(json.replace("\"kind\":\"TCP\"", "\"kind\":\"ICMP\""), "'port' is only for TCP");
+    String arp =
+        new String(
+            sensorSerde.serialize("t", Fixtures.arpAnsweredByBoth()), StandardCharsets.UTF_8);
+    assertRefused(
+        arp.replace("\"10.77.0.10\"", "\"fd00::10\""), "ARP needs an IPv4 address, got fd00::10");
+    assertRefused(
+        arp.replaceAll("\"answeredBy\":\\[[^]]*]", "\"answeredBy\":[]"),
+        "an ARP probe is ok exactly when someone answered");
+    assertRefused(
+        arp.replace("\"kind\":\"ARP\"", "\"kind\":\"ICMP\""), "'answeredBy' is only for ARP");
+  }
+
+  private void assertRefused(String json, String reason) {
+    assertThatThrownBy(() -> sensorSerde.deserialize("t", json.getBytes(StandardCharsets.UTF_8)))
+        .as(json)
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining(reason);
+  }
+
+  @Test
   void heartbeatRoundTrips() {
     Heartbeat hb = Fixtures.heartbeat();
     assertThat(sensorSerde.deserialize("t", sensorSerde.serialize("t", hb))).isEqualTo(hb);

@@ -19,6 +19,9 @@ import java.util.concurrent.TimeUnit;
  * where a sensor sees unicast replies too. {@link #probeInterface()} is a plain bridge port in this
  * namespace, with an address, for sending.
  *
+ * <p>{@link #isolated()} makes the bridge alone: no link or address in this namespace, no mirror;
+ * every host, the prober included, is a namespace of its own.
+ *
  * <p>The subnet is a free 10.213.N.0/24; nothing is sent outside it. {@link #close()} removes every
  * namespace and link it made, and a JVM shutdown hook does too if a test dies first.
  */
@@ -29,16 +32,31 @@ public final class NetnsLab implements AutoCloseable {
   private final List<String> namespaces = new ArrayList<>();
   private final List<String> rootLinks = new ArrayList<>();
   private final Thread cleanupHook = new Thread(this::cleanup, "netns-lab-cleanup");
+  private final boolean mirrored;
 
-  private NetnsLab(String prefix, String subnet) {
+  private NetnsLab(String prefix, String subnet, boolean mirrored) {
     this.prefix = prefix;
     this.subnet = subnet;
+    this.mirrored = mirrored;
   }
 
   /** A bridge with its mirror port and probe port; hosts are added with {@link #host}. */
   public static NetnsLab create() throws IOException, InterruptedException {
+    return create(true);
+  }
+
+  /**
+   * A bridge in a namespace and nothing in this one: no mirror port, no probe port ({@link
+   * #monitorInterface()} and {@link #probeInterface()} do not exist); hosts are added with {@link
+   * #host}.
+   */
+  public static NetnsLab isolated() throws IOException, InterruptedException {
+    return create(false);
+  }
+
+  private static NetnsLab create(boolean mirrored) throws IOException, InterruptedException {
     String prefix = "lw" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xFFFF));
-    NetnsLab lab = new NetnsLab(prefix, freeSubnet());
+    NetnsLab lab = new NetnsLab(prefix, freeSubnet(), mirrored);
     Runtime.getRuntime().addShutdownHook(lab.cleanupHook);
     try {
       lab.build();
@@ -56,6 +74,9 @@ public final class NetnsLab implements AutoCloseable {
     run("ip", "-n", br, "link", "add", "br0", "type", "bridge");
     run("ip", "-n", br, "link", "set", "br0", "up");
     run("ip", "netns", "exec", br, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1");
+    if (!mirrored) {
+      return;
+    }
 
     run(
         "ip",
@@ -141,7 +162,10 @@ public final class NetnsLab implements AutoCloseable {
     return IpAddress.of(subnet + "." + host);
   }
 
-  /** Adds a host: a namespace with eth0 (this MAC, this address/24) on the bridge, mirrored, up. */
+  /**
+   * Adds a host: a namespace with eth0 (this MAC, this address/24) on the bridge, mirrored (unless
+   * {@link #isolated()}), up.
+   */
   public String host(String name, MacAddress mac, IpAddress address)
       throws IOException, InterruptedException {
     String ns = ns(name);
@@ -166,14 +190,23 @@ public final class NetnsLab implements AutoCloseable {
     run("ip", "link", "set", tmp, "netns", ns);
     run("ip", "-n", ns, "link", "set", tmp, "name", "eth0");
     run("ip", "-n", br, "link", "set", name, "master", "br0", "up");
-    run("ip", "netns", "exec", br, "tc", "qdisc", "add", "dev", name, "clsact");
-    run(
-        "ip", "netns", "exec", br, "tc", "filter", "add", "dev", name, "ingress", "u32", "match",
-        "u32", "0", "0", "action", "mirred", "egress", "mirror", "dev", "mon");
+    if (mirrored) {
+      run("ip", "netns", "exec", br, "tc", "qdisc", "add", "dev", name, "clsact");
+      run(
+          "ip", "netns", "exec", br, "tc", "filter", "add", "dev", name, "ingress", "u32", "match",
+          "u32", "0", "0", "action", "mirred", "egress", "mirror", "dev", "mon");
+    }
     run("ip", "-n", ns, "addr", "add", address + "/24", "dev", "eth0");
     run("ip", "-n", ns, "link", "set", "lo", "up");
     run("ip", "-n", ns, "link", "set", "eth0", "up");
     return ns;
+  }
+
+  /** The command line that runs {@code command} inside a host's namespace. */
+  public List<String> inNamespace(String host, String... command) {
+    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns(host)));
+    full.addAll(List.of(command));
+    return full;
   }
 
   /** Runs a command inside a host's namespace; returns its exit code. */

@@ -85,6 +85,47 @@ final class Libpcap {
     }
   }
 
+  /**
+   * Opens {@code iface} to send frames and read back the ones {@code filter} passes: not
+   * promiscuous, immediate delivery, non-blocking (a read with nothing to read returns empty at
+   * once: on Linux a blocking read's timeout does not end a read while no packet arrives).
+   *
+   * @throws LabwatchException when libpcap is missing, the interface cannot be opened (no
+   *     CAP_NET_RAW) or is not Ethernet
+   */
+  static PcapHandle openForAsking(String iface, String filter) {
+    version();
+    PcapHandle handle;
+    try {
+      handle =
+          new PcapHandle.Builder(iface)
+              .snaplen(128)
+              .promiscuousMode(PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
+              .timeoutMillis(10)
+              .immediateMode(true)
+              .build();
+    } catch (PcapNativeException e) {
+      throw explain(e, iface);
+    } catch (LinkageError e) {
+      throw missing(e);
+    }
+    try {
+      handle.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
+      if (!org.pcap4j.packet.namednumber.DataLinkType.EN10MB.equals(handle.getDlt())) {
+        throw new LabwatchException(
+            "cannot send ARP on " + iface + ": it is not Ethernet (" + handle.getDlt() + ")");
+      }
+      handle.setFilter(filter, org.pcap4j.core.BpfProgram.BpfCompileMode.OPTIMIZE);
+      return handle;
+    } catch (PcapNativeException | org.pcap4j.core.NotOpenException | RuntimeException e) {
+      handle.close();
+      throw e instanceof LabwatchException l
+          ? l
+          : new LabwatchException(
+              "cannot set the filter '" + filter + "' on " + iface + ": " + e.getMessage(), e);
+    }
+  }
+
   static LabwatchException explain(PcapNativeException e, String iface) {
     String m = String.valueOf(e.getMessage());
     String lower = m.toLowerCase(Locale.ROOT);

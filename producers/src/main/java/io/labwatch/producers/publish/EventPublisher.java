@@ -4,6 +4,7 @@ import io.labwatch.events.ArpObservation;
 import io.labwatch.events.ArpProbe;
 import io.labwatch.events.Heartbeat;
 import io.labwatch.events.InterfaceCounters;
+import io.labwatch.events.ProbeResult;
 
 /** Where a sensor's events go: a Kafka topic, or standard output. */
 public interface EventPublisher extends AutoCloseable {
@@ -23,6 +24,13 @@ public interface EventPublisher extends AutoCloseable {
    * device/ifIndex}. Publishers without that topic drop them.
    */
   default void counters(InterfaceCounters counters) {}
+
+  /**
+   * A reachability probe's result ({@code host.probe.ProbeScheduler}): to {@code labwatch.host},
+   * keyed by the sensor's host name (its {@code sensorId}). Publishers without that topic drop it.
+   * Called from the probing threads, for several targets at once.
+   */
+  default void probeResult(ProbeResult result) {}
 
   /** Blocks until everything handed over so far is delivered (or has failed). */
   default void flush() {}

@@ -1,0 +1,66 @@
+package io.labwatch.producers.host.probe.internal;
+
+import io.labwatch.events.IpAddress;
+import io.labwatch.events.MacAddress;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The MAC the kernel has for an IPv4 neighbour right now, from {@code /proc/net/arp}.
+ *
+ * <p>Why {@code /proc/net/arp} and not netlink ({@code ip -j neigh show IP}): it is one small file
+ * read, no process per probe, no dependency on an iproute2 new enough for JSON, readable by any
+ * user, and it is the table of the network namespace the sensor runs in — the one its probes went
+ * out of. What it lacks is the entry's NUD state: it shows an entry as complete (flag ATF_COM:
+ * REACHABLE, STALE, DELAY, PROBE, PERMANENT) or not (INCOMPLETE, FAILED, with a zero MAC). A STALE
+ * entry is still where the kernel sends frames for the IP, so "complete" is the question that
+ * matters; an incomplete or failed entry, or none, is "no MAC". It holds IPv4 only: an IPv6
+ * target's MAC is not read.
+ */
+public interface NeighbourTable {
+
+  /** The MAC of a complete entry for {@code ip}; empty when there is none. */
+  Optional<MacAddress> lookup(IpAddress ip);
+
+  /** The kernel's IPv4 neighbour table of this network namespace. */
+  static NeighbourTable proc() {
+    Path file = Path.of("/proc/net/arp");
+    return ip -> {
+      if (!ip.isV4()) {
+        return Optional.empty();
+      }
+      try {
+        return find(Files.readString(file, StandardCharsets.US_ASCII), ip);
+      } catch (IOException e) {
+        return Optional.empty();
+      }
+    };
+  }
+
+  /**
+   * The MAC of the first complete entry for {@code ip} in the text of {@code /proc/net/arp} ({@code
+   * IP address, HW type, Flags, HW address, Mask, Device}); lines it cannot read are skipped.
+   */
+  static Optional<MacAddress> find(String procNetArp, IpAddress ip) {
+    String wanted = ip.toString();
+    for (String line : procNetArp.lines().skip(1).toList()) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length < 4 || !f[0].equals(wanted)) {
+        continue;
+      }
+      try {
+        int flags = Integer.decode(f[2]);
+        MacAddress mac = MacAddress.of(f[3]);
+        if ((flags & 0x2) != 0 && !mac.isZero()) { // ATF_COM: it has a link-layer address
+          return Optional.of(mac);
+        }
+      } catch (IllegalArgumentException e) {
+        // not an Ethernet entry (another hardware type), or a line this reader does not know
+      }
+    }
+    return Optional.empty();
+  }
+}
