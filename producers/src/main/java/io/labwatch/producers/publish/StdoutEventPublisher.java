@@ -2,6 +2,7 @@ package io.labwatch.producers.publish;
 
 import io.labwatch.events.ArpObservation;
 import io.labwatch.events.Heartbeat;
+import io.labwatch.events.HostMetrics;
 import io.labwatch.events.InterfaceCounters;
 import io.labwatch.events.JsonSerde;
 import io.labwatch.events.SensorEvent;
@@ -9,9 +10,9 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Prints observations and interface counters as JSON lines, exactly as they would be published (the
- * topics' contract), so a sensor can be used — and tested — without a broker. Heartbeats are not
- * printed.
+ * Prints observations, interface counters and host metrics as JSON lines, exactly as they would be
+ * published (the topics' contract), so a sensor can be used — and tested — without a broker.
+ * Heartbeats are not printed.
  */
 public final class StdoutEventPublisher implements EventPublisher {
 
@@ -30,6 +31,11 @@ public final class StdoutEventPublisher implements EventPublisher {
   @Override
   public synchronized void counters(InterfaceCounters counters) {
     out.println(new String(serde.serialize(null, counters), StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public synchronized void hostMetrics(HostMetrics metrics) {
+    out.println(new String(serde.serialize(null, metrics), StandardCharsets.UTF_8));
   }
 
   @Override
