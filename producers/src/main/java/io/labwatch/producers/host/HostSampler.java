@@ -249,14 +249,15 @@ final class HostSampler {
   // ---- disks, file systems, interfaces
 
   private List<HostMetrics.Disk> disks() {
-    if (disks == null) {
+    boolean fresh = disks == null; // a new list holds this moment's values already
+    if (fresh) {
       disks = need(hal).getDiskStores();
       sinceDiscovery = 0;
     }
     List<HostMetrics.Disk> out = new ArrayList<>();
     boolean gone = false;
     for (HWDiskStore d : disks) {
-      if (!d.updateAttributes()) {
+      if (!fresh && !d.updateAttributes()) {
         gone = true;
         continue;
       }
@@ -307,14 +308,15 @@ final class HostSampler {
   }
 
   private List<HostMetrics.NetInterface> interfaces() {
-    if (interfaces == null) {
+    boolean fresh = interfaces == null;
+    if (fresh) {
       interfaces = need(hal).getNetworkIFs(true);
       sinceDiscovery = 0;
     }
     List<HostMetrics.NetInterface> out = new ArrayList<>();
     boolean gone = false;
     for (NetworkIF n : interfaces) {
-      if (!n.updateAttributes()) {
+      if (!fresh && !n.updateAttributes()) {
         gone = true;
         continue;
       }
