@@ -7,7 +7,8 @@ import java.time.Instant;
 /**
  * What a sensor publishes to its topic: observations, and heartbeats that say the sensor is alive
  * and advance stream time on a quiet network. The JSON carries a {@code type} field naming the
- * record ({@code arp}, {@code heartbeat}, {@code probe}, {@code counters}, {@code probe-result}).
+ * record ({@code arp}, {@code heartbeat}, {@code probe}, {@code counters}, {@code probe-result},
+ * {@code host}).
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
@@ -15,15 +16,19 @@ import java.time.Instant;
   @JsonSubTypes.Type(value = Heartbeat.class, name = "heartbeat"),
   @JsonSubTypes.Type(value = ArpProbe.class, name = "probe"),
   @JsonSubTypes.Type(value = InterfaceCounters.class, name = "counters"),
-  @JsonSubTypes.Type(value = ProbeResult.class, name = "probe-result")
+  @JsonSubTypes.Type(value = ProbeResult.class, name = "probe-result"),
+  @JsonSubTypes.Type(value = HostMetrics.class, name = "host")
 })
 public sealed interface SensorEvent
-    permits ArpObservation, Heartbeat, ArpProbe, InterfaceCounters, ProbeResult {
+    permits ArpObservation, Heartbeat, ArpProbe, InterfaceCounters, ProbeResult, HostMetrics {
 
   /** Schema major version, see {@link Schema}. */
   int v();
 
-  /** When it happened: capture time for packets, poll time for SNMP, send time for heartbeats. */
+  /**
+   * When it happened: capture time for packets, poll time for SNMP, sample time for host metrics,
+   * send time for heartbeats.
+   */
   Instant eventTime();
 
   String sensorId();

@@ -16,6 +16,8 @@ import org.apache.kafka.common.serialization.Serdes;
  *   <li>{@link #snmp()} — key: {@code device/ifIndex} for {@link InterfaceCounters}, the sensor id
  *       for {@link Heartbeat}s (one copy to every partition); value: a {@link SensorEvent}; 30
  *       days. (The SNMP sensor's router ARP tables go to {@link #arp()}.)
+ *   <li>{@link #host()} — key: the host name, for {@link HostMetrics} and the host sensor's {@link
+ *       Heartbeat}s (one copy to every partition); value: a {@link SensorEvent}; 30 days.
  *   <li>{@link #alerts()} — key: the alert fingerprint {@code KIND:subject}; value: {@link Alert};
  *       compacted, and deleted after 365 days.
  *   <li>{@link #dlq()} — key and value: the original bytes of a record that could not be used, with
@@ -42,6 +44,7 @@ public final class Topics {
   private final Topic<String, SlackThread> slackThreads;
   private final Topic<String, ProbeRequest> probeRequests;
   private final Topic<String, SensorEvent> snmp;
+  private final Topic<String, SensorEvent> host;
 
   private Topics(String prefix) {
     this.prefix = prefix;
@@ -116,6 +119,17 @@ public final class Topics {
             Topic.Cleanup.DELETE,
             "interface counters polled by SNMP, keyed by device/ifIndex, and the SNMP sensor's"
                 + " heartbeats");
+    this.host =
+        new Topic<>(
+            prefix + "host",
+            "host",
+            Serdes.String(),
+            JsonSerde.of(SensorEvent.class),
+            3,
+            MONTH,
+            Topic.Cleanup.DELETE,
+            "servers' own metrics (CPU, memory, disks, network, TCP, GPUs) and the host sensors'"
+                + " heartbeats, keyed by host name");
   }
 
   /**
@@ -169,8 +183,12 @@ public final class Topics {
     return snmp;
   }
 
+  public Topic<String, SensorEvent> host() {
+    return host;
+  }
+
   public List<Topic<?, ?>> all() {
-    return List.of(arp, alerts, dlq, inventory, slackThreads, probeRequests, snmp);
+    return List.of(arp, alerts, dlq, inventory, slackThreads, probeRequests, snmp, host);
   }
 
   /** The topic called {@code name}, given in full ({@code labwatch.alerts}) or short. */

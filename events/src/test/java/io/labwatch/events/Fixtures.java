@@ -92,6 +92,61 @@ final class Fixtures {
         List.of(SERVER_MAC, YAMAHA_MAC));
   }
 
+  /** The GPU server's sample: two GPUs, one of which does not report its power (null). */
+  static HostMetrics yamatoMetrics() {
+    return new HostMetrics(
+        T0,
+        "yamato",
+        1_234_567L,
+        412,
+        new HostMetrics.Cpu(
+            10_000,
+            new HostMetrics.Usage(0.5, 0.375, 0.0625, 0.0625, 0.0),
+            List.of(
+                new HostMetrics.Usage(1.0, 0.75, 0.25, 0.0, 0.0),
+                new HostMetrics.Usage(0.0, 0.0, 0.0, 0.125, 0.0))),
+        new HostMetrics.Load(2.5, 1.75, 0.5),
+        new HostMetrics.Memory(
+            68_719_476_736L, 34_359_738_368L, 8_589_934_592L, 1_048_576L, 12L, 345L),
+        List.of(
+            new HostMetrics.Disk(
+                "/dev/nvme0n1", 460_464, 7_483_646_976L, 2_829_806, 46_166_413_312L, 469_728, 2)),
+        List.of(
+            new HostMetrics.FileSystem(
+                "/",
+                "/dev/nvme0n1p2",
+                "ext4",
+                270_553_174_016L,
+                67_849_650_176L,
+                54_000_000_000L,
+                16_777_216L,
+                15_000_000L)),
+        List.of(
+            new HostMetrics.NetInterface("eth0", 189_718_030, 607_572, 7675, 5000, 0, 1, 3, null)),
+        new HostMetrics.Tcp(5_429_411L, 11_861L, 0L, 7L, 9L),
+        List.of(
+            new HostMetrics.Gpu(
+                0,
+                "NVIDIA RTX A6000",
+                "GPU-5f3c9a4e-1d2b-4c8e-9a7f-0b1c2d3e4f50",
+                0.97,
+                47_244_640_256L,
+                51_527_024_640L,
+                81.0,
+                287.45,
+                0L),
+            new HostMetrics.Gpu(
+                1,
+                "NVIDIA GeForce GTX 1080 Ti",
+                "GPU-0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9",
+                0.0,
+                1_048_576L,
+                11_811_160_064L,
+                34.0,
+                null,
+                null)));
+  }
+
   static Heartbeat heartbeat() {
     return new Heartbeat(T0, "lab-sw1", 10_000, new Heartbeat.Capture(1234, 2, 0));
   }

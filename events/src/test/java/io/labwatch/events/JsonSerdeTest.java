@@ -252,6 +252,59 @@ class JsonSerdeTest {
   }
 
   @Test
+  void hostMetricsRoundTripWithTheirTypeAndWithoutWhatWasNotRead() {
+    HostMetrics m = Fixtures.yamatoMetrics();
+    byte[] bytes = sensorSerde.serialize("labwatch.host", m);
+    assertThat(sensorSerde.deserialize("labwatch.host", bytes)).isEqualTo(m);
+    String json = new String(bytes, StandardCharsets.UTF_8);
+    assertThat(json)
+        .startsWith("{\"type\":\"host\",\"v\":1,\"eventTime\":\"2026-11-25T14:02:11.123456Z\"")
+        .contains("\"sensorId\":\"yamato\"")
+        .contains("\"cpu\":{\"windowMs\":10000,\"total\":{\"busy\":0.5,\"user\":0.375,")
+        .contains("\"load\":{\"one\":2.5,\"five\":1.75,\"fifteen\":0.5}")
+        .contains("\"availableBytes\":34359738368")
+        .contains("\"busyMs\":469728")
+        .contains("\"listenOverflows\":7")
+        .contains("\"utilization\":0.97")
+        .contains("\"temperatureC\":34.0}]")
+        .contains("\"rxDrops\":3}");
+  }
+
+  @Test
+  void hostMetricsWithNothingReadButTheirHostAreStillAValue() {
+    HostMetrics bare =
+        new HostMetrics(T0, "yamato", null, null, null, null, null, null, null, null, null, null);
+    byte[] bytes = sensorSerde.serialize("labwatch.host", bare);
+    assertThat(sensorSerde.deserialize("labwatch.host", bytes)).isEqualTo(bare);
+    assertThat(bare.disks()).isEmpty();
+    assertThat(bare.gpus()).isEmpty();
+  }
+
+  @Test
+  void hostMetricsOutOfTheirRangeAreRefusedNamingTheField() {
+    String json =
+        new String(sensorSerde.serialize("t", Fixtures.yamatoMetrics()), StandardCharsets.UTF_8);
+    byte[] share = json.replace("\"busy\":0.5", "\"busy\":1.5").getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> sensorSerde.deserialize("t", share))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("HostMetrics: 'busy' must be a share of 0..1, got 1.5");
+    byte[] negative =
+        json.replace("\"busyMs\":469728", "\"busyMs\":-1").getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> sensorSerde.deserialize("t", negative))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("HostMetrics.disks: 'busyMs' must be >= 0, got -1");
+    byte[] noHost = json.replace("\"sensorId\":\"yamato\",", "").getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> sensorSerde.deserialize("t", noHost))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("HostMetrics: 'sensorId' is required");
+    byte[] noWindow =
+        json.replace("\"windowMs\":10000", "\"windowMs\":0").getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> sensorSerde.deserialize("t", noWindow))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageContaining("HostMetrics.cpu: 'windowMs' must be > 0, got 0");
+  }
+
+  @Test
   void heartbeatRoundTrips() {
     Heartbeat hb = Fixtures.heartbeat();
     assertThat(sensorSerde.deserialize("t", sensorSerde.serialize("t", hb))).isEqualTo(hb);

@@ -20,12 +20,16 @@ class TopicsTest {
             "labwatch.inventory",
             "labwatch.slack-threads",
             "labwatch.probe-requests",
-            "labwatch.snmp");
+            "labwatch.snmp",
+            "labwatch.host");
     assertThat(topics.arp().retention()).isEqualTo(Duration.ofDays(30));
     assertThat(topics.probeRequests().partitions()).isEqualTo(1);
     assertThat(topics.probeRequests().retention()).isEqualTo(Duration.ofDays(1));
     assertThat(topics.snmp().retention()).isEqualTo(Duration.ofDays(30));
     assertThat(topics.snmp().partitions()).isEqualTo(3);
+    assertThat(topics.host().retention()).isEqualTo(Duration.ofDays(30));
+    assertThat(topics.host().cleanup()).isEqualTo(Topic.Cleanup.DELETE);
+    assertThat(topics.find("host")).contains(topics.host());
     assertThat(topics.alerts().cleanup()).isEqualTo(Topic.Cleanup.COMPACT_DELETE);
     assertThat(topics.alerts().configs())
         .containsEntry("cleanup.policy", "compact,delete")

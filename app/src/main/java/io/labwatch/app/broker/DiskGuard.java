@@ -197,6 +197,13 @@ public final class DiskGuard implements AutoCloseable {
         }
       }
 
+      @Override
+      public void hostMetrics(io.labwatch.events.HostMetrics metrics) {
+        if (!blocked) {
+          publisher.hostMetrics(metrics);
+        }
+      }
+
       // heartbeats are writes too; and a gap in them tells the truth: nothing was watched
       @Override
       public void heartbeat(Heartbeat heartbeat) {

@@ -10,6 +10,8 @@ import io.labwatch.app.kafka.TopicManager;
 import io.labwatch.events.LabwatchException;
 import io.labwatch.producers.arp.ArpSensor;
 import io.labwatch.producers.arp.ProbeRequestReader;
+import io.labwatch.producers.host.HostSensor;
+import io.labwatch.producers.host.HostSensorConfig;
 import io.labwatch.producers.publish.EventPublisher;
 import io.labwatch.producers.publish.KafkaEventPublisher;
 import io.labwatch.producers.snmp.SnmpSensor;
@@ -36,8 +38,8 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code labwatch run}: the whole pipeline in one JVM — the embedded broker (unless an external
  * cluster is configured), the topics, the sinks (Slack or the console, and Prometheus), the
- * detection, the ARP sensor, and the SNMP sensor when devices are configured. Parts are stopped in
- * reverse: the sensors first, the broker last.
+ * detection, the ARP sensor, the host sensor (this box's own metrics), and the SNMP sensor when
+ * devices are configured. Parts are stopped in reverse: the sensors first, the broker last.
  */
 @Command(
     name = "run",
@@ -57,6 +59,9 @@ import picocli.CommandLine.ParentCommand;
           + " (sensor.arp.confirm.enabled: false) switches it off.",
       "With devices under sensor.snmp.devices, the SNMP sensor polls their ARP tables and"
           + " interface counters too (see labwatch sensor snmp --help).",
+      "The host sensor samples this box's own CPU, memory, disks, network, TCP and GPU metrics"
+          + " into labwatch.host every 10 s (see labwatch sensor host --help);"
+          + " sensor.host.enabled: false switches it off.",
       "History is kept in the data dir and survives restarts."
     },
     exitCodeListHeading = ExitCodes.HEADING,
@@ -306,6 +311,8 @@ final class RunCommand implements Callable<Integer> {
       }
     }
 
+    String hostLine = startHostSensor(config, bootstrap, disk, health, shutdown);
+
     out.printf("labwatch %s is running%n", CliText.version());
     out.printf("  broker   %s%n", brokerLine);
     out.printf(
@@ -317,6 +324,7 @@ final class RunCommand implements Callable<Integer> {
     if (snmpLine != null) {
       out.printf("  snmp     %s%n", snmpLine);
     }
+    out.printf("  host     %s%n", hostLine);
     out.printf(
         "  detect   %s -> %s; state in %s; %d protected address(es)%n",
         config.catalogue().arp().name(),
@@ -348,5 +356,34 @@ final class RunCommand implements Callable<Integer> {
     shutdown.awaitStopRequest();
     shutdown.closeAll();
     return ExitCode.OK;
+  }
+
+  /** The host sensor on this box, unless switched off: the banner's line for it. */
+  private static String startHostSensor(
+      LabwatchConfig config, String bootstrap, DiskGuard disk, Health health, Shutdown shutdown) {
+    HostSensorConfig host = config.sensor().host();
+    if (!host.enabled()) {
+      return "off (sensor.host.enabled: false)";
+    }
+    EventPublisher kafkaPublisher =
+        shutdown.register(
+            "host publisher",
+            new KafkaEventPublisher(
+                config.catalogue().host(), config.kafkaClientProperties(bootstrap)));
+    EventPublisher publisher = disk == null ? kafkaPublisher : disk.guard(kafkaPublisher);
+    try {
+      HostSensor sensor =
+          shutdown.register("host sensor", HostSensor.start(host, publisher, Clock.systemUTC()));
+      health.register("host sensor", sensor::problem);
+      return "sampling "
+          + sensor.sensorId()
+          + " every "
+          + io.labwatch.app.config.Durations.format(host.interval())
+          + " -> "
+          + config.catalogue().host().name();
+    } catch (RuntimeException e) {
+      // the sampler guards each metric; this is OSHI failing as a whole, never a reason to stop
+      return "NOT sampling this box: " + e.getMessage();
+    }
   }
 }

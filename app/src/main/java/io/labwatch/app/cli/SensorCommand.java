@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
     name = "sensor",
     mixinStandardHelpOptions = true,
     description = "Run one sensor on its own, publishing to Kafka (or printing with --stdout).",
-    subcommands = {SensorArpCommand.class, SensorSnmpCommand.class})
+    subcommands = {SensorArpCommand.class, SensorSnmpCommand.class, SensorHostCommand.class})
 final class SensorCommand implements Callable<Integer> {
 
   @ParentCommand Labwatch labwatch;

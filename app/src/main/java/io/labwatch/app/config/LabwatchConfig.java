@@ -2,6 +2,7 @@ package io.labwatch.app.config;
 
 import io.labwatch.events.Topics;
 import io.labwatch.producers.arp.ArpSensorConfig;
+import io.labwatch.producers.host.HostSensorConfig;
 import io.labwatch.producers.snmp.SnmpSensorConfig;
 import io.labwatch.sinks.prometheus.MetricsConfig;
 import io.labwatch.sinks.slack.SlackConfig;
@@ -21,9 +22,10 @@ import java.util.regex.Pattern;
  *
  * <p>Each default is declared once, in code: {@link #defaults()} here for labwatch's own keys, and
  * each module's typed defaults for its section ({@link DetectionConfig#defaults()}, {@link
- * SlackConfig#off()}, {@link SnmpSensorConfig#defaults()}, the {@code null} fallbacks of {@link
- * ArpSensorConfig} and {@link MetricsConfig}). {@link ConfigLoader} starts from {@link
- * #defaults()}, so what ships is what the tests and benchmarks run.
+ * SlackConfig#off()}, {@link SnmpSensorConfig#defaults()}, {@link HostSensorConfig#defaults()}, the
+ * {@code null} fallbacks of {@link ArpSensorConfig} and {@link MetricsConfig}). {@link
+ * ConfigLoader} starts from {@link #defaults()}, so what ships is what the tests and benchmarks
+ * run.
  *
  * @param dataDir where labwatch keeps its state (the embedded broker's log, later streams state)
  * @param broker the embedded broker
@@ -85,7 +87,8 @@ public record LabwatchConfig(
                 DEFAULT_HEARTBEAT_INTERVAL,
                 null,
                 ArpSensorConfig.Confirm.defaults()),
-            SnmpSensorConfig.defaults()),
+            SnmpSensorConfig.defaults(),
+            HostSensorConfig.defaults()),
         DetectionConfig.defaults(),
         SlackConfig.off(),
         new Metrics(null, null));
@@ -114,13 +117,15 @@ public record LabwatchConfig(
    *
    * @param arp the ARP sensor
    * @param snmp the SNMP sensor (polls nothing until it has devices)
+   * @param host the host sensor (this box's own metrics; on in {@code labwatch run} by default)
    */
-  public record Sensors(ArpSensorConfig arp, SnmpSensorConfig snmp) {
+  public record Sensors(ArpSensorConfig arp, SnmpSensorConfig snmp, HostSensorConfig host) {
     public Sensors {
       if (arp == null) {
         throw new IllegalArgumentException("arp: is required");
       }
       snmp = snmp == null ? SnmpSensorConfig.defaults() : snmp;
+      host = host == null ? HostSensorConfig.defaults() : host;
     }
   }
 

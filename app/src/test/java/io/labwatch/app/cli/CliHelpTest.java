@@ -34,6 +34,7 @@ class CliHelpTest {
         "tail",
         "sensor arp",
         "sensor snmp",
+        "sensor host",
         "detect",
         "analyze",
         "inventory",

@@ -316,6 +316,43 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theHostSensorIsOnByDefaultAndItsKeysComeFromFileEnvironmentAndFlags() throws IOException {
+    assertThat(load(null, Map.of()).sensor().host())
+        .isEqualTo(io.labwatch.producers.host.HostSensorConfig.defaults());
+
+    LabwatchConfig config =
+        load(
+            "sensor:\n  host:\n    enabled: false\n    interval: 30s\n    gpus: false\n",
+            Map.of("LABWATCH_SENSOR_HOST_HOST_NAME", "yamato"),
+            new ConfigLoader.FlagValue("sensor.host.interval", "1m", "--interval"));
+
+    assertThat(config.sensor().host().enabled()).isFalse();
+    assertThat(config.sensor().host().gpus()).isFalse();
+    assertThat(config.sensor().host().resolvedHostName()).isEqualTo("yamato");
+    assertThat(config.sensor().host().interval()).isEqualTo(java.time.Duration.ofMinutes(1));
+  }
+
+  @Test
+  void aBadHostSensorValueOrKeyIsOneLineNamingTheKey() {
+    assertThatThrownBy(() -> load("sensor:\n  host:\n    interval: 100ms\n", Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("sensor.host.interval: must be between 1s and 1h, got 0.1s (from ");
+    assertThatThrownBy(() -> load("sensor:\n  host:\n    intervall: 30s\n", Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            "sensor.host.intervall: unknown property (did you mean sensor.host.interval?)");
+    assertThatThrownBy(() -> load("sensor:\n  host:\n    enabled: maybe\n", Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("sensor.host.enabled: ")
+        .hasMessageContaining("true or false");
+    assertThatThrownBy(() -> load("", Map.of("LABWATCH_SENSOR_HOST_HOST_NAME", "two words")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            "sensor.host.hostName: must not contain spaces or control characters, got 'two"
+                + " words' (from environment variable LABWATCH_SENSOR_HOST_HOST_NAME)");
+  }
+
+  @Test
   void snmpDevicesAreAddressesOrMappingsThatTakeTheSensorsSettingsForWhatTheyLeaveOut()
       throws IOException {
     String yaml =

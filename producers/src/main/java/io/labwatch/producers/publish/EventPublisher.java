@@ -3,6 +3,7 @@ package io.labwatch.producers.publish;
 import io.labwatch.events.ArpObservation;
 import io.labwatch.events.ArpProbe;
 import io.labwatch.events.Heartbeat;
+import io.labwatch.events.HostMetrics;
 import io.labwatch.events.InterfaceCounters;
 import io.labwatch.events.ProbeResult;
 
@@ -31,6 +32,12 @@ public interface EventPublisher extends AutoCloseable {
    * Called from the probing threads, for several targets at once.
    */
   default void probeResult(ProbeResult result) {}
+
+  /**
+   * A host's metrics sample: to {@code labwatch.host}, keyed by the host name. Publishers without
+   * that topic drop them.
+   */
+  default void hostMetrics(HostMetrics metrics) {}
 
   /** Blocks until everything handed over so far is delivered (or has failed). */
   default void flush() {}

@@ -3,7 +3,9 @@ package io.labwatch.producers.publish;
 import io.labwatch.events.ArpObservation;
 import io.labwatch.events.ArpProbe;
 import io.labwatch.events.Heartbeat;
+import io.labwatch.events.HostMetrics;
 import io.labwatch.events.InterfaceCounters;
+import io.labwatch.events.ProbeResult;
 import io.labwatch.events.SensorEvent;
 import io.labwatch.events.Topic;
 import java.time.Duration;
@@ -23,16 +25,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes a sensor's events to its topic ({@code labwatch.arp}), and the SNMP sensor's counters
- * to {@code labwatch.snmp}.
+ * Publishes a sensor's events to its topic ({@code labwatch.arp}, or {@code labwatch.host} for the
+ * host sensor), and the SNMP sensor's counters to {@code labwatch.snmp}.
  *
  * <p>Observations: key = the IP address they are about ({@link ArpObservation#subjectIp()}), so
  * every observation of one address lands in one partition in order; record timestamp = capture
  * time. Interface counters (when given the counters topic): key = {@code device/ifIndex}; record
- * timestamp = poll time. Heartbeats: to every partition of the topic (and of the counters topic,
- * when given), key = the sensor id, so that stream time advances in every partition on a quiet
- * network. Idempotent producer, {@code acks=all}, a 5 ms linger: a conflict reaches the detection
- * in milliseconds.
+ * timestamp = poll time. Host metrics (to this publisher's topic, which is then {@code
+ * labwatch.host}): key = the host name; record timestamp = sample time. Heartbeats: to every
+ * partition of the topic (and of the counters topic, when given), key = the sensor id, so that
+ * stream time advances in every partition on a quiet network. Idempotent producer, {@code
+ * acks=all}, a 5 ms linger: a conflict reaches the detection in milliseconds.
  */
 public final class KafkaEventPublisher implements EventPublisher {
 
@@ -137,6 +140,20 @@ public final class KafkaEventPublisher implements EventPublisher {
     }
     producer.send(
         new ProducerRecord<>(countersTopic.name(), null, c.eventTime().toEpochMilli(), c.key(), c),
+        onFailure);
+  }
+
+  @Override
+  public void hostMetrics(HostMetrics m) {
+    producer.send(
+        new ProducerRecord<>(topic.name(), null, m.eventTime().toEpochMilli(), m.sensorId(), m),
+        onFailure);
+  }
+
+  @Override
+  public void probeResult(ProbeResult r) {
+    producer.send(
+        new ProducerRecord<>(topic.name(), null, r.eventTime().toEpochMilli(), r.sensorId(), r),
         onFailure);
   }
 

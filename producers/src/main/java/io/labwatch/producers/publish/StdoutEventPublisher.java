@@ -2,6 +2,7 @@ package io.labwatch.producers.publish;
 
 import io.labwatch.events.ArpObservation;
 import io.labwatch.events.Heartbeat;
+import io.labwatch.events.HostMetrics;
 import io.labwatch.events.InterfaceCounters;
 import io.labwatch.events.JsonSerde;
 import io.labwatch.events.ProbeResult;
@@ -10,9 +11,9 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Prints observations, interface counters and probe results as JSON lines, exactly as they would be
- * published (the topics' contract), so a sensor can be used — and tested — without a broker.
- * Heartbeats are not printed.
+ * Prints observations, interface counters, host metrics and probe results as JSON lines, exactly as
+ * they would be published (the topics' contract), so a sensor can be used — and tested — without a
+ * broker. Heartbeats are not printed.
  */
 public final class StdoutEventPublisher implements EventPublisher {
 
@@ -36,6 +37,11 @@ public final class StdoutEventPublisher implements EventPublisher {
   @Override
   public synchronized void probeResult(ProbeResult result) {
     out.println(new String(serde.serialize(null, result), StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public synchronized void hostMetrics(HostMetrics metrics) {
+    out.println(new String(serde.serialize(null, metrics), StandardCharsets.UTF_8));
   }
 
   @Override

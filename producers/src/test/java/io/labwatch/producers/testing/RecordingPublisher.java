@@ -3,6 +3,7 @@ package io.labwatch.producers.testing;
 import io.labwatch.events.ArpObservation;
 import io.labwatch.events.ArpProbe;
 import io.labwatch.events.Heartbeat;
+import io.labwatch.events.HostMetrics;
 import io.labwatch.events.InterfaceCounters;
 import io.labwatch.events.ProbeResult;
 import io.labwatch.producers.publish.EventPublisher;
@@ -17,6 +18,7 @@ public final class RecordingPublisher implements EventPublisher {
   public final List<ArpProbe> probes = new CopyOnWriteArrayList<>();
   public final List<InterfaceCounters> counters = new CopyOnWriteArrayList<>();
   public final List<ProbeResult> probeResults = new CopyOnWriteArrayList<>();
+  public final List<HostMetrics> hostMetrics = new CopyOnWriteArrayList<>();
 
   /** Observations and probes, in the order they were handed over. */
   public final List<Object> sequence = new CopyOnWriteArrayList<>();
@@ -43,6 +45,11 @@ public final class RecordingPublisher implements EventPublisher {
   @Override
   public void probeResult(ProbeResult r) {
     probeResults.add(r);
+  }
+
+  @Override
+  public void hostMetrics(HostMetrics m) {
+    hostMetrics.add(m);
   }
 
   @Override
