@@ -204,6 +204,13 @@ public final class DiskGuard implements AutoCloseable {
         }
       }
 
+      @Override
+      public void probeResult(io.labwatch.events.ProbeResult result) {
+        if (!blocked) {
+          publisher.probeResult(result);
+        }
+      }
+
       // heartbeats are writes too; and a gap in them tells the truth: nothing was watched
       @Override
       public void heartbeat(Heartbeat heartbeat) {

@@ -12,6 +12,8 @@ import io.labwatch.producers.arp.ArpSensor;
 import io.labwatch.producers.arp.ProbeRequestReader;
 import io.labwatch.producers.host.HostSensor;
 import io.labwatch.producers.host.HostSensorConfig;
+import io.labwatch.producers.host.probe.ProbeScheduler;
+import io.labwatch.producers.host.probe.Probes;
 import io.labwatch.producers.publish.EventPublisher;
 import io.labwatch.producers.publish.KafkaEventPublisher;
 import io.labwatch.producers.snmp.SnmpSensor;
@@ -375,10 +377,30 @@ final class RunCommand implements Callable<Integer> {
       HostSensor sensor =
           shutdown.register("host sensor", HostSensor.start(host, publisher, Clock.systemUTC()));
       health.register("host sensor", sensor::problem);
+      String probing = "";
+      if (!host.probes().isEmpty()) {
+        try {
+          ProbeScheduler probes =
+              shutdown.register(
+                  "probes",
+                  ProbeScheduler.start(
+                      host.probeSpecs(), Probes.system(sensor.sensorId()), publisher::probeResult));
+          health.register(
+              "probes",
+              () ->
+                  probes.problems().isEmpty()
+                      ? null
+                      : "probes stopped: " + String.join("; ", probes.problems().values()));
+          probing = ", probing " + host.probes().size() + " target(s)";
+        } catch (RuntimeException e) { // a target that does not resolve: said, the rest runs
+          probing = ", NOT probing: " + e.getMessage();
+        }
+      }
       return "sampling "
           + sensor.sensorId()
           + " every "
           + io.labwatch.app.config.Durations.format(host.interval())
+          + probing
           + " -> "
           + config.catalogue().host().name();
     } catch (RuntimeException e) {

@@ -5,8 +5,13 @@ import io.labwatch.app.config.LabwatchConfig;
 import io.labwatch.app.kafka.KafkaAccess;
 import io.labwatch.app.kafka.TopicManager;
 import io.labwatch.events.HostMetrics;
+import io.labwatch.events.ProbeResult;
+import io.labwatch.events.Vendors;
 import io.labwatch.producers.host.HostSensor;
 import io.labwatch.producers.host.HostSensorConfig;
+import io.labwatch.producers.host.probe.ProbeScheduler;
+import io.labwatch.producers.host.probe.ProbeSpec;
+import io.labwatch.producers.host.probe.Probes;
 import io.labwatch.producers.publish.EventPublisher;
 import io.labwatch.producers.publish.KafkaEventPublisher;
 import io.labwatch.producers.publish.StdoutEventPublisher;
@@ -86,7 +91,18 @@ final class SensorHostCommand implements Callable<Integer> {
   @Option(names = "--stdout", description = "Print samples as JSON lines instead of publishing.")
   boolean stdout;
 
-  // the reachability probes of issue 15 (TCP, ICMP, ARP) get their --probe URI options here
+  @Option(
+      names = "--probe",
+      paramLabel = "URI",
+      split = ",",
+      description =
+          "Probe a service or host beside the samples (sensor.host.probes), every 10 s unless the"
+              + " URI says: tcp://HOST:PORT (a connect, e.g. ssh: tcp://10.77.0.10:22),"
+              + " icmp://HOST (one ping), arp://IPV4 (an ARP request: every MAC that answers;"
+              + " needs root). Options: ?interval=5s&timeout=1s (default timeout 2s). Each result"
+              + " says ok or how it failed (TIMEOUT, REFUSED, UNREACHABLE, …), its latency, and the"
+              + " MAC the target's IP resolved to at that moment. Repeat, or separate by commas.")
+  List<String> probes;
 
   @Override
   public Integer call() throws Exception {
@@ -95,26 +111,46 @@ final class SensorHostCommand implements Callable<Integer> {
         new CommonOptions.Overrides()
             .add("sensor.host.interval", interval, "--interval")
             .add("sensor.host.hostName", hostName, "--host-name")
-            .add("sensor.host.gpus", noGpus ? "false" : null, "--no-gpus");
+            .add("sensor.host.gpus", noGpus ? "false" : null, "--no-gpus")
+            .add("sensor.host.probes", probes == null ? null : String.join(",", probes), "--probe");
     kafka.addTo(overrides);
     LabwatchConfig config = parent.labwatch.loadConfig(common, overrides).config();
     HostSensorConfig host = config.sensor().host();
     Shutdown shutdown = ctx.shutdown();
     EventPublisher publisher = shutdown.register("publisher", publisher(config, ctx));
+    List<ProbeSpec> specs = host.probeSpecs();
     if (once) {
       HostMetrics m = HostSensor.sampleOnce(host, publisher, Clock.systemUTC());
+      List<ProbeResult> results = new ArrayList<>();
+      if (!specs.isEmpty()) {
+        Probes prober = Probes.system(m.sensorId());
+        for (ProbeSpec p : specs) {
+          ProbeResult r = prober.run(p);
+          publisher.probeResult(r);
+          results.add(r);
+        }
+      }
       shutdown.closeAll();
       ctx.err().println("labwatch sensor host: " + summary(m));
+      results.forEach(r -> ctx.err().println("labwatch sensor host: probe " + summary(r)));
       ctx.err().flush();
       return ExitCode.OK;
     }
     HostSensor sensor =
         shutdown.register("host sensor", HostSensor.start(host, publisher, Clock.systemUTC()));
+    if (!specs.isEmpty()) {
+      shutdown.register(
+          "probes",
+          ProbeScheduler.start(specs, Probes.system(sensor.sensorId()), publisher::probeResult));
+    }
     ctx.err()
         .printf(
-            "labwatch sensor host: sampling %s every %s, %s; Ctrl-C stops.%n",
+            "labwatch sensor host: sampling %s every %s%s, %s; Ctrl-C stops.%n",
             sensor.sensorId(),
             Durations.format(host.interval()),
+            specs.isEmpty()
+                ? ""
+                : ", probing " + specs.size() + " target" + (specs.size() == 1 ? "" : "s"),
             stdout
                 ? "printing JSON lines"
                 : "publishing to "
@@ -160,6 +196,24 @@ final class SensorHostCommand implements Callable<Integer> {
     parts.add(count(m.interfaces().size(), "interface"));
     parts.add(count(m.gpus().size(), "GPU"));
     return m.sensorId() + ": " + String.join(", ", parts);
+  }
+
+  /** One probe's result in one line: {@code tcp://10.77.0.10:22 REFUSED after 0.2 ms, MAC ...}. */
+  static String summary(ProbeResult r) {
+    String how =
+        r.ok()
+            ? String.format(Locale.ROOT, "ok in %.1f ms", r.latencyUs() / 1000.0)
+            : String.format(
+                Locale.ROOT,
+                "%s after %.1f ms%s",
+                r.error(),
+                r.latencyUs() / 1000.0,
+                r.errorText() == null ? "" : " (" + r.errorText() + ")");
+    String mac =
+        r.mac() == null
+            ? "no MAC known for it"
+            : "answered by " + r.mac() + " (" + Vendors.describe(r.mac()) + ")";
+    return r.target() + " " + how + ", " + mac;
   }
 
   private static final double GIB = 1024.0 * 1024 * 1024;

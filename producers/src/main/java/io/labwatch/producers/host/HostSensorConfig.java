@@ -1,7 +1,10 @@
 package io.labwatch.producers.host;
 
+import io.labwatch.events.LabwatchException;
 import io.labwatch.producers.arp.Interfaces;
+import io.labwatch.producers.host.probe.ProbeSpec;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -16,6 +19,9 @@ import java.util.Locale;
  * @param nvidiaSmi the {@code nvidia-smi} command: a name looked up on the PATH, or a path
  * @param nvidiaSmiTimeout how long {@code nvidia-smi} may take before it is killed (a hung driver
  *     makes it hang)
+ * @param probes reachability probes to run beside the samples, as URIs ({@code tcp://HOST:PORT},
+ *     {@code icmp://HOST}, {@code arp://IPV4}, each with optional {@code ?interval=…&timeout=…};
+ *     see {@link ProbeSpec}); checked when the settings are made, so a bad one is refused by name
  */
 public record HostSensorConfig(
     boolean enabled,
@@ -24,7 +30,8 @@ public record HostSensorConfig(
     Duration heartbeatInterval,
     boolean gpus,
     String nvidiaSmi,
-    Duration nvidiaSmiTimeout) {
+    Duration nvidiaSmiTimeout,
+    List<String> probes) {
 
   /** What ships: on, the kernel's host name, a sample every 10 s, GPUs when nvidia-smi is there. */
   public static HostSensorConfig defaults() {
@@ -35,7 +42,8 @@ public record HostSensorConfig(
         Duration.ofSeconds(10),
         true,
         "nvidia-smi",
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5),
+        List.of());
   }
 
   public HostSensorConfig {
@@ -55,6 +63,19 @@ public record HostSensorConfig(
     nvidiaSmiTimeout =
         between(
             nvidiaSmiTimeout, Duration.ofMillis(100), Duration.ofMinutes(1), "nvidiaSmiTimeout");
+    probes = probes == null ? List.of() : List.copyOf(probes);
+    for (String p : probes) {
+      try {
+        ProbeSpec.parse(p);
+      } catch (LabwatchException e) {
+        throw new IllegalArgumentException("probes: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** The probes, parsed. */
+  public List<ProbeSpec> probeSpecs() {
+    return probes.stream().map(ProbeSpec::parse).toList();
   }
 
   /** The name samples carry: {@link #hostName()}, else the kernel's host name. */
@@ -65,7 +86,13 @@ public record HostSensorConfig(
   /** These settings with another interval. */
   public HostSensorConfig withInterval(Duration every) {
     return new HostSensorConfig(
-        enabled, hostName, every, heartbeatInterval, gpus, nvidiaSmi, nvidiaSmiTimeout);
+        enabled, hostName, every, heartbeatInterval, gpus, nvidiaSmi, nvidiaSmiTimeout, probes);
+  }
+
+  /** These settings with other probes. */
+  public HostSensorConfig withProbes(List<String> specs) {
+    return new HostSensorConfig(
+        enabled, hostName, interval, heartbeatInterval, gpus, nvidiaSmi, nvidiaSmiTimeout, specs);
   }
 
   private static Duration between(Duration d, Duration min, Duration max, String key) {

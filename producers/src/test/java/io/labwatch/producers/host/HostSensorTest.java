@@ -26,7 +26,8 @@ class HostSensorTest {
           Duration.ofMillis(100),
           false,
           "nvidia-smi",
-          Duration.ofSeconds(5));
+          Duration.ofSeconds(5),
+          List.of());
 
   @BeforeAll
   static void linuxOnly() {
