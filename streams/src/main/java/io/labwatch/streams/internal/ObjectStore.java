@@ -1,6 +1,5 @@
 package io.labwatch.streams.internal;
 
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -99,32 +98,6 @@ public class ObjectStore<K extends Comparable<K>, V> implements KeyValueStore<K,
 
   private KeyValueIterator<K, V> iterator(Map<K, V> view) {
     // a copy: callers delete while iterating, as they may with Kafka's stores
-    Iterator<Map.Entry<K, V>> it = new TreeMap<>(view).entrySet().iterator();
-    return new KeyValueIterator<>() {
-      private Map.Entry<K, V> peeked;
-
-      @Override
-      public boolean hasNext() {
-        return peeked != null || it.hasNext();
-      }
-
-      @Override
-      public KeyValue<K, V> next() {
-        Map.Entry<K, V> e = peeked != null ? peeked : it.next();
-        peeked = null;
-        return KeyValue.pair(e.getKey(), e.getValue());
-      }
-
-      @Override
-      public K peekNextKey() {
-        if (peeked == null) {
-          peeked = it.next();
-        }
-        return peeked.getKey();
-      }
-
-      @Override
-      public void close() {}
-    };
+    return new EntryIterator<>(new TreeMap<>(view).entrySet().iterator());
   }
 }

@@ -1,7 +1,6 @@
 package io.labwatch.streams.internal;
 
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -166,33 +165,7 @@ final class WriteBehindStore<K extends Comparable<K>, V>
   /** Iterates over a copy, leaving out deletes. */
   private static <K, V> KeyValueIterator<K, V> iterator(NavigableMap<K, V> entries) {
     entries.values().removeIf(v -> v == null);
-    Iterator<Map.Entry<K, V>> it = entries.entrySet().iterator();
-    return new KeyValueIterator<>() {
-      private Map.Entry<K, V> peeked;
-
-      @Override
-      public boolean hasNext() {
-        return peeked != null || it.hasNext();
-      }
-
-      @Override
-      public KeyValue<K, V> next() {
-        Map.Entry<K, V> e = peeked != null ? peeked : it.next();
-        peeked = null;
-        return KeyValue.pair(e.getKey(), e.getValue());
-      }
-
-      @Override
-      public K peekNextKey() {
-        if (peeked == null) {
-          peeked = it.next();
-        }
-        return peeked.getKey();
-      }
-
-      @Override
-      public void close() {}
-    };
+    return new EntryIterator<>(entries.entrySet().iterator());
   }
 
   /** Builds a {@link WriteBehindStore} over what {@code below} builds (which should not cache). */
