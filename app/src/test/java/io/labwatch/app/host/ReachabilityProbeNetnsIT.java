@@ -70,7 +70,12 @@ class ReachabilityProbeNetnsIT {
     lab.host("rtr", ROUTER, serverIp);
     assertThat(lab.exec("rtr", "ip", "link", "set", "eth0", "down")).isZero(); // not yet in AP mode
     ProbeAgent sshd = listen(serverIp);
+    // the workstation lets every group open an ICMP datagram socket (as Ubuntu does): its echoes
+    // go out through one; this host's own (net.ipv4.ping_group_range "1 0", Debian's default)
+    // makes root's go out through a raw socket, which IcmpEchoTest covers
+    assertThat(lab.exec("ws", "sysctl", "-qw", "net.ipv4.ping_group_range=0 2147483647")).isZero();
     ProbeAgent ws = agent("ws", "probe", "lab-ws1");
+    assertThat(ws.await("ICMP ", 30)).isEqualTo("an ICMP datagram socket");
     String ssh = "tcp://" + serverIp + ":22?timeout=1s";
     String icmp = "icmp://" + serverIp + "?timeout=1s";
     String arp = "arp://" + serverIp + "?timeout=1s";
@@ -144,6 +149,10 @@ class ReachabilityProbeNetnsIT {
         .as(String.valueOf(unreachable))
         .isEqualTo(ErrorClass.UNREACHABLE);
     assertThat(unreachable.mac()).isNull();
+    ProbeResult noEcho = ws.probe("icmp://" + nobody + "?timeout=5s");
+    assertThat(noEcho.error()).as(String.valueOf(noEcho)).isEqualTo(ErrorClass.UNREACHABLE);
+    assertThat(noEcho.errorText()).isEqualTo("Destination Host Unreachable");
+    assertThat(noEcho.mac()).isNull();
     ProbeResult silent = ws.probe("arp://" + nobody + "?timeout=500ms");
     assertThat(silent.error()).isEqualTo(ErrorClass.TIMEOUT);
     assertThat(silent.mac()).isNull();

@@ -5,6 +5,7 @@ import io.labwatch.events.ProbeResult;
 import io.labwatch.events.SensorEvent;
 import io.labwatch.producers.host.probe.ProbeSpec;
 import io.labwatch.producers.host.probe.Probes;
+import io.labwatch.producers.host.probe.internal.IcmpProber;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -25,9 +26,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The two ends of a reachability test, each a JVM a test starts inside a network namespace (a JVM
  * cannot move into one): {@code listen IP PORT}, an ssh-like server that greets and closes every
- * connection; {@code probe SENSOR_ID}, the host sensor's probes ({@link Probes#system}), one run
- * per spec read from standard input, its {@link ProbeResult} printed as {@code RESULT <json>} (or
- * {@code ERROR <message>}). The test's side is {@link #start}.
+ * connection; {@code probe SENSOR_ID}, the host sensor's probes ({@link Probes#system}; first a
+ * line {@code ICMP how} saying how it sends ICMP echoes), one run per spec read from standard
+ * input, its {@link ProbeResult} printed as {@code RESULT <json>} (or {@code ERROR <message>}). The
+ * test's side is {@link #start}.
  */
 public final class ProbeAgent implements AutoCloseable {
 
@@ -161,6 +163,7 @@ public final class ProbeAgent implements AutoCloseable {
 
   private static void probe(String sensorId, PrintStream out) throws IOException {
     Probes probes = Probes.system(sensorId);
+    out.println("ICMP " + new IcmpProber().method());
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String spec;

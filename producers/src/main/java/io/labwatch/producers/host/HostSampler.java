@@ -1,5 +1,7 @@
 package io.labwatch.producers.host;
 
+import com.sun.jna.LastErrorException;
+import com.sun.jna.platform.linux.LibC;
 import io.labwatch.events.HostMetrics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -32,10 +34,10 @@ import oshi.software.os.OperatingSystem;
  * /sys/class/net/IF/statistics/tx_dropped} for the send drops (nor those), and {@code nvidia-smi}
  * for GPUs.
  *
- * <p>OSHI's objects are made once and kept: making them reads a lot of the system. The disk and
- * interface lists are refreshed every {@link #REDISCOVER_EVERY} samples (and when one disappears),
- * so hot-plugged devices show up. CPU utilisation is the difference between this sample's CPU ticks
- * and the previous sample's (or {@link #prime()}'s): the first sample has none.
+ * <p>OSHI's objects are made once and kept: making them reads a lot of the system. The disk,
+ * interface and file-system lists are refreshed every {@link #REDISCOVER_EVERY} samples (and when
+ * one disappears), so hot-plugged devices show up. CPU utilisation is the difference between this
+ * sample's CPU ticks and the previous sample's (or {@link #prime()}'s): the first sample has none.
  *
  * <p>Not thread-safe: one sensor thread samples.
  */
@@ -65,6 +67,7 @@ final class HostSampler {
 
   private List<HWDiskStore> disks;
   private List<NetworkIF> interfaces;
+  private List<HostMetrics.FileSystem> mounts;
   private int sinceDiscovery;
 
   private long[] lastTicks;
@@ -108,6 +111,7 @@ final class HostSampler {
     if (++sinceDiscovery >= REDISCOVER_EVERY) {
       disks = null;
       interfaces = null;
+      mounts = null;
     }
     return new HostMetrics(
         at,
@@ -281,12 +285,58 @@ final class HostSampler {
     return out;
   }
 
+  /**
+   * The file systems: listed by OSHI when the disk list is (it starts {@code lsblk} for the volume
+   * labels, which cost more CPU than the rest of a sample), their sizes read with {@code statvfs}
+   * at every sample in between. A mount point that no longer answers makes the list be made anew at
+   * the next sample.
+   */
   private List<HostMetrics.FileSystem> fileSystems() {
+    if (mounts == null) {
+      mounts = listFileSystems();
+      return mounts;
+    }
+    List<HostMetrics.FileSystem> out = new ArrayList<>(mounts.size());
+    for (HostMetrics.FileSystem fs : mounts) {
+      HostMetrics.FileSystem now = statvfs(fs);
+      if (now == null) {
+        mounts = null; // listed anew next sample
+        continue;
+      }
+      out.add(now);
+    }
+    return out;
+  }
+
+  /** {@code fs} with this moment's sizes; null when its mount point cannot be read. */
+  private static HostMetrics.FileSystem statvfs(HostMetrics.FileSystem fs) {
+    LibC.Statvfs v = new LibC.Statvfs();
+    try {
+      if (LibC.INSTANCE.statvfs(fs.mount(), v) != 0) {
+        return null;
+      }
+    } catch (LastErrorException | LinkageError e) {
+      return null;
+    }
+    long unit = v.f_frsize.longValue() > 0 ? v.f_frsize.longValue() : v.f_bsize.longValue();
+    long files = v.f_files.longValue();
+    return new HostMetrics.FileSystem(
+        fs.mount(),
+        fs.device(),
+        fs.type(),
+        Math.max(0, v.f_blocks.longValue() * unit),
+        Math.max(0, v.f_bfree.longValue() * unit),
+        Math.max(0, v.f_bavail.longValue() * unit),
+        files > 0 ? files : null,
+        files > 0 ? Math.max(0, v.f_ffree.longValue()) : null);
+  }
+
+  private List<HostMetrics.FileSystem> listFileSystems() {
     List<HostMetrics.FileSystem> out = new ArrayList<>();
-    Set<String> mounts = new HashSet<>();
+    Set<String> seen = new HashSet<>();
     for (OSFileStore fs : need(os).getFileSystem().getFileStores(true)) {
       String type = fs.getType() == null ? "" : fs.getType().toLowerCase(Locale.ROOT);
-      if (NOT_STORAGE.contains(type) || fs.getTotalSpace() <= 0 || !mounts.add(fs.getMount())) {
+      if (NOT_STORAGE.contains(type) || fs.getTotalSpace() <= 0 || !seen.add(fs.getMount())) {
         continue;
       }
       try {

@@ -1,6 +1,7 @@
 package io.labwatch.producers.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -168,6 +170,24 @@ class HostSamplerTest {
     assertThat(m.fileSystems())
         .extracting(HostMetrics.FileSystem::type)
         .doesNotContain("tmpfs", "proc", "sysfs");
+
+    // the next samples read the sizes of the same file systems with statvfs, not OSHI's listing
+    HostMetrics next = sampler.sample(Instant.now());
+    assertThat(next.fileSystems())
+        .extracting(HostMetrics.FileSystem::mount, HostMetrics.FileSystem::device)
+        .containsExactlyElementsOf(
+            m.fileSystems().stream().map(f -> tuple(f.mount(), f.device())).toList());
+    HostMetrics.FileSystem rootAgain =
+        next.fileSystems().stream().filter(f -> f.mount().equals("/")).findFirst().orElseThrow();
+    FileStore store = Files.getFileStore(Path.of("/"));
+    assertThat(rootAgain.totalBytes()).isEqualTo(store.getTotalSpace());
+    assertThat(rootAgain.type()).isEqualTo(root.type());
+    assertThat(rootAgain.totalInodes()).isEqualTo(root.totalInodes());
+    // builds write beside the test: within 1 % of the disk
+    assertThat(rootAgain.usableBytes())
+        .isCloseTo(store.getUsableSpace(), within(store.getTotalSpace() / 100));
+    assertThat(rootAgain.freeBytes())
+        .isCloseTo(store.getUnallocatedSpace(), within(store.getTotalSpace() / 100));
   }
 
   @Test

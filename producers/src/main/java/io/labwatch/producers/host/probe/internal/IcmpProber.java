@@ -14,16 +14,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * An ICMP echo probe: runs {@code ping -n -c 1 -W <timeout> <ip>} (iputils) and reads its exit code
- * and output.
+ * An ICMP echo probe: one echo request from this process ({@link IcmpEcho}, an ICMP socket) for an
+ * IPv4 target where the host allows it; otherwise — IPv6, or a user who may open neither an
+ * unprivileged ICMP socket nor a raw one — {@code ping -n -c 1 -W <timeout> <ip>} (iputils), its
+ * exit code and output read.
  *
- * <p>Why a process and not Java: Java has no ICMP socket, and {@link
- * java.net.InetAddress#isReachable} sends an ICMP echo only with CAP_NET_RAW; without it, it tries
- * a TCP connection to port 7 and calls a refusal "reachable" — a TCP probe under another name, and
- * which one the sensor did would depend on how it was started. iputils' {@code ping} sends a real
- * echo request as any user (an unprivileged ICMP socket where {@code net.ipv4.ping_group_range}
- * allows it, else its file capability), measures the round trip itself, and is in every
- * distribution's base system. A fork per probe every few seconds costs about a millisecond of CPU.
+ * <p>Why not Java: Java has no ICMP socket, and {@link java.net.InetAddress#isReachable} sends an
+ * ICMP echo only with CAP_NET_RAW; without it, it tries a TCP connection to port 7 and calls a
+ * refusal "reachable" — a TCP probe under another name, and which one the sensor did would depend
+ * on how it was started. The socket is opened through libc (JNA, which the host sensor loads for
+ * OSHI anyway): a {@code ping} process per probe cost about 0.6 % of a core per probe a second,
+ * more than all of the host sensor's sampling. iputils' {@code ping} remains the fallback because
+ * it sends a real echo as any user (its file capability) and is in every distribution's base
+ * system.
  *
  * <p>The process is bounded: if it has not ended {@link #GRACE} after the timeout it is killed and
  * the probe is a TIMEOUT, so a hanging {@code ping} never holds a probe thread.
@@ -36,19 +39,47 @@ public final class IcmpProber implements Prober {
   private static final Pattern TIME = Pattern.compile("time[=<]([0-9]+(?:\\.[0-9]+)?) ?ms");
 
   private final List<String> ping;
+  private final boolean inProcess;
 
-  /** Runs {@code ping} from the PATH. */
+  /** Echoes from this process where the host allows it, else {@code ping} from the PATH. */
   public IcmpProber() {
-    this(List.of("ping"));
+    this(List.of("ping"), true);
   }
 
-  /** Runs {@code command} (a test's stand-in for ping) with ping's arguments appended. */
+  /** Always runs {@code command} (ping, or a test's stand-in) with ping's arguments appended. */
   public IcmpProber(List<String> command) {
+    this(command, false);
+  }
+
+  private IcmpProber(List<String> command, boolean inProcess) {
     this.ping = List.copyOf(command);
+    this.inProcess = inProcess;
+  }
+
+  /**
+   * How this prober sends IPv4 echoes on this host: {@code "an ICMP datagram socket"}, {@code "a
+   * raw ICMP socket"}, or {@code "ping (why)"}; IPv6 always runs ping.
+   */
+  public String method() {
+    if (!inProcess) {
+      return "ping";
+    }
+    return switch (IcmpEcho.mode()) {
+      case DATAGRAM -> "an ICMP datagram socket";
+      case RAW -> "a raw ICMP socket";
+      case NONE -> "ping (" + IcmpEcho.whyUnavailable() + ")";
+    };
   }
 
   @Override
   public Outcome probe(IpAddress ip, Integer port, Duration timeout) {
+    if (inProcess && ip.isV4() && IcmpEcho.available()) {
+      return IcmpEcho.echo(ip, timeout);
+    }
+    return runPing(ip, timeout);
+  }
+
+  private Outcome runPing(IpAddress ip, Duration timeout) {
     List<String> command = new ArrayList<>(ping);
     command.addAll(
         List.of(
