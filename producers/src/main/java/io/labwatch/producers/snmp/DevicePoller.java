@@ -6,12 +6,16 @@ import io.labwatch.events.MacAddress;
 import io.labwatch.producers.snmp.SnmpSensorConfig.DeviceSettings;
 import io.labwatch.producers.snmp.SnmpSensorConfig.Table;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import org.snmp4j.PDU;
 import org.snmp4j.smi.Counter64;
 import org.snmp4j.smi.Integer32;
 import org.snmp4j.smi.OID;
@@ -19,6 +23,7 @@ import org.snmp4j.smi.OctetString;
 import org.snmp4j.smi.TimeTicks;
 import org.snmp4j.smi.UnsignedInteger32;
 import org.snmp4j.smi.Variable;
+import org.snmp4j.smi.VariableBinding;
 
 /**
  * Polls one device: its interface counters (ifXTable's 64-bit counters, ifTable's 32-bit ones where
@@ -70,6 +75,19 @@ final class DevicePoller {
   private static final List<OID> ARP_COLUMNS =
       List.of(Mib.IP_NET_TO_MEDIA_PHYS_ADDRESS, Mib.IP_NET_TO_MEDIA_TYPE);
 
+  /** The ARP walk between type walks: the MACs only. */
+  private static final List<OID> ARP_MAC_COLUMN = List.of(Mib.IP_NET_TO_MEDIA_PHYS_ADDRESS);
+
+  /**
+   * How often the ARP walk reads ipNetToMediaType for every entry (the first poll, then at this
+   * interval: the sensor's default refresh interval); in between, only the entries that are new or
+   * changed since the last poll have their type read, with GETs.
+   */
+  static final Duration TYPE_WALK_EVERY = Duration.ofMinutes(10);
+
+  /** Types asked for in one GET. */
+  static final int TYPES_PER_GET = 64;
+
   private static final List<OID> NEIGHBOUR6_COLUMNS =
       List.of(
           Mib.IP_NET_TO_PHYSICAL_PHYS_ADDRESS,
@@ -85,6 +103,15 @@ final class DevicePoller {
 
   /** Interface names by ifIndex, from the last poll that read them. */
   private Map<Integer, String> names = Map.of();
+
+  /** The IPv4 ARP table as the last poll that read it found it; null before. */
+  private Map<IpAddress, MacAddress> lastArp;
+
+  /** The addresses whose entries were {@code invalid} at the last poll. */
+  private Set<IpAddress> lastInvalid = Set.of();
+
+  /** When the ARP walk last read every entry's type. */
+  private Instant lastTypeWalk;
 
   DevicePoller(DeviceSettings device, SnmpClient client, int maxRepetitions) {
     this.device = device;
@@ -153,9 +180,9 @@ final class DevicePoller {
             requests += t.requests();
             names = names(t);
           }
-          Walker.Table t = Walker.walk(client, ARP_COLUMNS, null, repetitions(ARP_COLUMNS));
-          requests += t.requests();
-          arp = arpEntries(t, problems);
+          int[] asked = new int[1];
+          arp = readArp(at, problems, asked);
+          requests += asked[0];
         } catch (PollFailure f) {
           if (deviceWide(f)) {
             throw f;
@@ -389,7 +416,127 @@ final class DevicePoller {
 
   // ---- ARP
 
-  private List<ArpEntry> arpEntries(Walker.Table t, List<String> problems) {
+  /**
+   * The IPv4 ARP table. Each entry's ipNetToMediaType is read to leave out {@code invalid} ones
+   * (being removed): for every entry at the first poll and every {@link #TYPE_WALK_EVERY}, with the
+   * MACs in one walk of both columns; in between the walk reads the MACs alone, and the type of an
+   * entry that is new or whose MAC changed since the last poll is asked for with GETs. A steady
+   * table of 10,000 entries costs half the values a poll (and half the router's work); a binding
+   * that changes is still checked before it is told.
+   */
+  private List<ArpEntry> readArp(Instant at, List<String> problems, int[] requests)
+      throws PollFailure {
+    boolean everyType =
+        lastArp == null
+            || lastTypeWalk == null
+            || !at.isBefore(lastTypeWalk.plus(TYPE_WALK_EVERY))
+            || at.isBefore(lastTypeWalk);
+    List<OID> columns = everyType ? ARP_COLUMNS : ARP_MAC_COLUMN;
+    Walker.Table t = Walker.walk(client, columns, null, repetitions(columns));
+    requests[0] += t.requests();
+    Set<ArpEntry> invalid = new HashSet<>();
+    List<ArpEntry> walked = arpEntries(t, problems, invalid);
+    List<ArpEntry> entries = walked;
+    if (!everyType) {
+      // an entry as it was at the last poll keeps its verdict; the others are asked
+      List<ArpEntry> fresh = new ArrayList<>();
+      for (ArpEntry e : walked) {
+        if (!e.mac().equals(lastArp.get(e.ip()))) {
+          fresh.add(e);
+        } else if (lastInvalid.contains(e.ip())) {
+          invalid.add(e);
+        }
+      }
+      if (!fresh.isEmpty()) {
+        invalid.addAll(invalidOf(fresh, problems, requests));
+      }
+      if (!invalid.isEmpty()) {
+        entries = new ArrayList<>(walked);
+        entries.removeAll(invalid);
+      }
+    }
+    Map<IpAddress, MacAddress> table = new HashMap<>((walked.size() + invalid.size()) * 2);
+    for (ArpEntry e : walked) {
+      table.putIfAbsent(e.ip(), e.mac());
+    }
+    Set<IpAddress> invalidIps = new HashSet<>();
+    for (ArpEntry e : invalid) {
+      table.putIfAbsent(e.ip(), e.mac());
+      invalidIps.add(e.ip());
+    }
+    lastArp = table;
+    lastInvalid = invalidIps;
+    if (everyType) {
+      lastTypeWalk = at;
+    }
+    return entries;
+  }
+
+  /**
+   * Which of {@code entries} the agent calls {@code invalid}, asked with GETs of their
+   * ipNetToMediaType. An entry whose type cannot be read (an agent that refuses the GET, a row gone
+   * meanwhile) is kept, as a walk without the column would keep it; a refusal is said in the poll's
+   * problem.
+   */
+  private Set<ArpEntry> invalidOf(List<ArpEntry> entries, List<String> problems, int[] requests)
+      throws PollFailure {
+    Set<ArpEntry> invalid = new HashSet<>();
+    for (int from = 0; from < entries.size(); from += TYPES_PER_GET) {
+      List<ArpEntry> batch = entries.subList(from, Math.min(entries.size(), from + TYPES_PER_GET));
+      PDU get = client.newPdu();
+      get.setType(PDU.GET);
+      for (ArpEntry e : batch) {
+        get.add(new VariableBinding(typeOid(e)));
+      }
+      PDU answer;
+      try {
+        answer = client.send(get);
+        requests[0]++;
+      } catch (PollFailure f) {
+        if (deviceWide(f)) {
+          throw f;
+        }
+        problems.add("ARP table: the types of new entries cannot be read (" + f.getMessage() + ")");
+        return invalid;
+      }
+      if (answer.getErrorStatus() != PDU.noError) {
+        problems.add(
+            "ARP table: the types of new entries cannot be read ("
+                + answer.getErrorStatusText()
+                + ")");
+        return invalid;
+      }
+      Map<OID, ArpEntry> byOid = new HashMap<>();
+      batch.forEach(e -> byOid.put(typeOid(e), e));
+      for (VariableBinding vb : answer.getVariableBindings()) {
+        ArpEntry e = byOid.get(vb.getOid());
+        if (e != null
+            && vb.getVariable() instanceof Integer32 type
+            && type.getValue() == Mib.MEDIA_TYPE_INVALID) {
+          invalid.add(e);
+        }
+      }
+    }
+    return invalid;
+  }
+
+  private static OID typeOid(ArpEntry e) {
+    byte[] ip = e.ip().toBytes();
+    int[] sub = new int[Mib.IP_NET_TO_MEDIA_TYPE.size() + 5];
+    int[] column = Mib.IP_NET_TO_MEDIA_TYPE.getValue();
+    System.arraycopy(column, 0, sub, 0, column.length);
+    sub[column.length] = e.ifIndex();
+    for (int i = 0; i < 4; i++) {
+      sub[column.length + 1 + i] = ip[i] & 0xFF;
+    }
+    return new OID(sub);
+  }
+
+  /**
+   * The table's entries with a station's MAC; those the walk's type column calls {@code invalid} go
+   * to {@code invalid} instead.
+   */
+  private List<ArpEntry> arpEntries(Walker.Table t, List<String> problems, Set<ArpEntry> invalid) {
     Bad bad = new Bad("ARP table");
     List<ArpEntry> out = new ArrayList<>(t.rows().size());
     for (Map.Entry<OID, Variable[]> e : t.rows().entrySet()) {
@@ -411,20 +558,25 @@ final class DevicePoller {
         bad.add("an index that is no ifIndex.IPv4 (" + index + ")");
         continue;
       }
-      if (r[1] != null) {
+      boolean removing = false;
+      if (r.length > 1 && r[1] != null) {
         if (!(r[1] instanceof Integer32 type)) {
           bad.add("ipNetToMediaType." + index + " is " + r[1].getSyntaxString());
           continue;
         }
-        if (type.getValue() == Mib.MEDIA_TYPE_INVALID) {
-          continue; // an entry being removed
-        }
+        removing = type.getValue() == Mib.MEDIA_TYPE_INVALID; // an entry being removed
       }
-      MacAddress mac = stationMac(r[0], "ipNetToMediaPhysAddress." + index, bad);
+      MacAddress mac =
+          removing ? anyMac(r[0]) : stationMac(r[0], "ipNetToMediaPhysAddress." + index, bad);
       if (mac == null) {
         continue;
       }
-      out.add(new ArpEntry(IpAddress.fromBytes(ip), mac, (int) ifIndex));
+      ArpEntry entry = new ArpEntry(IpAddress.fromBytes(ip), mac, (int) ifIndex);
+      if (removing) {
+        invalid.add(entry);
+      } else {
+        out.add(entry);
+      }
     }
     bad.report(problems);
     return out;
@@ -526,6 +678,13 @@ final class DevicePoller {
    * incomplete one: empty, 00:00:…, or a multicast mapping), and for a value that is no MAC, which
    * is counted in {@code bad} as {@code what}.
    */
+  /** The MAC of an entry being removed, whatever it is (no problem said); null when none. */
+  private static MacAddress anyMac(Variable v) {
+    return v instanceof OctetString phys && phys.length() == 6
+        ? MacAddress.fromBytes(phys.getValue())
+        : null;
+  }
+
   private static MacAddress stationMac(Variable v, String what, Bad bad) {
     if (!(v instanceof OctetString phys)) {
       if (v != null) {

@@ -16,6 +16,7 @@ import io.labwatch.events.LabwatchException;
 import io.labwatch.events.MacAddress;
 import io.labwatch.events.PacketClass;
 import io.labwatch.producers.snmp.SnmpSensorConfig.Device;
+import io.labwatch.producers.snmp.SnmpSensorConfig.DeviceSettings;
 import io.labwatch.producers.testing.FakeSnmpAgent;
 import io.labwatch.producers.testing.RecordingPublisher;
 import java.time.Clock;
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.snmp4j.smi.Counter32;
 import org.snmp4j.smi.Counter64;
+import org.snmp4j.smi.Integer32;
+import org.snmp4j.smi.OID;
 import org.snmp4j.smi.OctetString;
 import org.snmp4j.smi.TimeTicks;
 
@@ -242,6 +245,72 @@ class SnmpSensorTest {
     // request that finds the end
     int perRequest = config.maxRepetitions() * 19 / 2;
     assertThat(outcomes.get(0).requests()).isBetween(1000 / perRequest, 1000 / perRequest + 3);
+  }
+
+  @Test
+  void shouldReadEveryEntrysTypeAtTheFirstPollThenOnlyTheTypesOfNewOrChangedEntries()
+      throws Exception {
+    // given a router whose table holds an entry being removed (type invalid)
+    IpAddress removed = IpAddress.of("10.77.0.30");
+    FakeSnmpAgent router =
+        agent()
+            .arp(2, SERVER_IP, SERVER)
+            .arp(2, CLIENT_IP, CLIENT)
+            .arp(2, removed, MacAddress.of("02:00:00:77:00:30"))
+            .put(typeOid(2, removed), new Integer32(Mib.MEDIA_TYPE_INVALID));
+    List<OID> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    router.rewrite(
+        (request, response) -> {
+          request.getVariableBindings().forEach(vb -> asked.add(vb.getOid()));
+          return response;
+        });
+    SnmpSensorConfig config = config(Duration.ofSeconds(1), named("lab-router", router.address()));
+    java.time.Instant t0 = java.time.Instant.parse("2026-11-10T09:00:00Z");
+    try (Snmp4jSession session = Snmp4jSession.open()) {
+      DeviceSettings settings = config.resolved().get(0);
+      DevicePoller poller = new DevicePoller(settings, session.client(settings), 25);
+
+      // when it is first polled: both columns walked, the invalid entry left out
+      DevicePoller.Result first = poller.poll(t0);
+      assertThat(first.arp())
+          .extracting(DevicePoller.ArpEntry::ip)
+          .containsExactlyInAnyOrder(SERVER_IP, CLIENT_IP);
+      assertThat(asked).contains(Mib.IP_NET_TO_MEDIA_TYPE);
+
+      // then, a poll later, a new invalid entry and a changed MAC: only their two types are asked
+      IpAddress late = IpAddress.of("10.77.0.40");
+      MacAddress other = MacAddress.of("00:a0:de:77:00:10");
+      router
+          .arp(2, late, MacAddress.of("02:00:00:77:00:40"))
+          .put(typeOid(2, late), new Integer32(Mib.MEDIA_TYPE_INVALID))
+          .arp(2, CLIENT_IP, other);
+      asked.clear();
+      DevicePoller.Result second = poller.poll(t0.plusSeconds(30));
+      assertThat(second.problem()).isNull();
+      assertThat(second.arp())
+          .extracting(DevicePoller.ArpEntry::ip, DevicePoller.ArpEntry::mac)
+          .containsExactlyInAnyOrder(
+              org.assertj.core.groups.Tuple.tuple(SERVER_IP, SERVER),
+              org.assertj.core.groups.Tuple.tuple(CLIENT_IP, other));
+      assertThat(asked)
+          .filteredOn(o -> o.startsWith(Mib.IP_NET_TO_MEDIA_TYPE))
+          .containsExactlyInAnyOrder(typeOid(2, late), typeOid(2, CLIENT_IP));
+
+      // nothing changed: no type asked at all
+      asked.clear();
+      poller.poll(t0.plusSeconds(60));
+      assertThat(asked).noneMatch(o -> o.startsWith(Mib.IP_NET_TO_MEDIA_TYPE));
+
+      // and every type again after the type-walk interval
+      asked.clear();
+      DevicePoller.Result later = poller.poll(t0.plus(DevicePoller.TYPE_WALK_EVERY));
+      assertThat(asked).contains(Mib.IP_NET_TO_MEDIA_TYPE);
+      assertThat(later.arp()).extracting(DevicePoller.ArpEntry::ip).doesNotContain(late, removed);
+    }
+  }
+
+  private static OID typeOid(int ifIndex, IpAddress ip) {
+    return new OID(Mib.IP_NET_TO_MEDIA_TYPE).append(ifIndex).append(ip.toString());
   }
 
   @Test
