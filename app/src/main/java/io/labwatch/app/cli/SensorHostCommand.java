@@ -17,10 +17,13 @@ import io.labwatch.producers.publish.KafkaEventPublisher;
 import io.labwatch.producers.publish.StdoutEventPublisher;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
@@ -222,6 +225,9 @@ final class SensorHostCommand implements Callable<Integer> {
     return n + " " + what + (n == 1 ? "" : "s");
   }
 
+  /** How long the agent's producer gathers records into one request. */
+  static final int LINGER_MS = 1000;
+
   private EventPublisher publisher(LabwatchConfig config, CliContext ctx) {
     if (stdout) {
       return new StdoutEventPublisher(ctx.out());
@@ -231,8 +237,12 @@ final class SensorHostCommand implements Callable<Integer> {
       new TopicManager(admin)
           .ensure(List.of(config.catalogue().host()), config.topics().replicationFactor());
     }
+    Map<String, Object> props = new HashMap<>(config.kafkaClientProperties());
+    // its records are not urgent (a sample every 10 s, probes every 10 s): one produce request a
+    // second at most instead of one per record; kafka.linger.ms in the config overrides it
+    props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, LINGER_MS);
     try {
-      return new KafkaEventPublisher(config.catalogue().host(), config.kafkaClientProperties());
+      return new KafkaEventPublisher(config.catalogue().host(), props);
     } catch (KafkaException e) {
       throw KafkaAccess.explainClientConfig(e, bootstrap);
     }

@@ -84,6 +84,30 @@ final class StatusCommand implements Callable<Integer> {
           h.problem() == null ? "" : " — " + h.problem());
     }
 
+    Map<String, Heartbeat> hosts = state.hostHeartbeats();
+    if (!hosts.isEmpty()) {
+      out.printf(
+          "%nhost sensors (heard from in the last %d min)%n",
+          MetricsFeed.HEARTBEAT_LOOKBACK.toMinutes());
+    }
+    for (Heartbeat h : hosts.values()) {
+      // silent after as many of its own heartbeat intervals as a capture sensor
+      Duration age = Duration.between(h.eventTime(), now);
+      boolean silent =
+          age.compareTo(
+                  Duration.ofMillis(h.intervalMs())
+                      .multipliedBy(config.detection().silentHeartbeats()))
+              > 0;
+      attention |= silent || h.problem() != null;
+      out.printf(
+          "  %-24s %-8s last heartbeat %s ago; %,d samples%s%n",
+          h.sensorId(),
+          silent ? "SILENT" : h.problem() != null ? "PROBLEM" : "ok",
+          AlertText.duration(age),
+          h.capture().received(),
+          h.problem() == null ? "" : " — " + h.problem());
+    }
+
     List<Alert> firing = state.firing();
     out.printf("%nincidents firing: %d%n", firing.size());
     for (Alert a : firing) {

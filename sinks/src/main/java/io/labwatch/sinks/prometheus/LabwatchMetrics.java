@@ -43,6 +43,7 @@ public final class LabwatchMetrics {
   private final Map<String, Alert> firingAlerts = new HashMap<>();
 
   private final Map<String, Heartbeat> heartbeats = new ConcurrentHashMap<>();
+  private final Map<String, Heartbeat> hostHeartbeats = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Long>> lag = new ConcurrentHashMap<>();
 
   public LabwatchMetrics(Health health) {
@@ -192,6 +193,11 @@ public final class LabwatchMetrics {
     return new java.util.TreeMap<>(heartbeats);
   }
 
+  /** Each host sensor's latest heartbeat (from {@code labwatch.host}), by host name. */
+  public Map<String, Heartbeat> hostHeartbeats() {
+    return new java.util.TreeMap<>(hostHeartbeats);
+  }
+
   /** Each consumer's lag, per topic. */
   public Map<String, Map<String, Long>> lag() {
     return new java.util.TreeMap<>(lag);
@@ -203,6 +209,12 @@ public final class LabwatchMetrics {
 
   public void heartbeat(Heartbeat h) {
     heartbeats.merge(
+        h.sensorId(), h, (old, now) -> now.eventTime().isBefore(old.eventTime()) ? old : now);
+  }
+
+  /** A host sensor's heartbeat: its samples in place of a capture's packets. */
+  public void hostHeartbeat(Heartbeat h) {
+    hostHeartbeats.merge(
         h.sensorId(), h, (old, now) -> now.eventTime().isBefore(old.eventTime()) ? old : now);
   }
 

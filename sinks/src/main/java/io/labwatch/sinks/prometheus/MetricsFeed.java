@@ -31,12 +31,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the alerts, ARP and dead-letter topics into {@link LabwatchMetrics}: the alerts topic (key:
- * the alert's fingerprint; value: {@link Alert}, null a tombstone) from its beginning, to rebuild
- * what fires; the ARP topic (key: IP address; value: {@link SensorEvent}) from {@link
- * #HEARTBEAT_LOOKBACK} ago, for each sensor's last heartbeat; the dead-letter topic (key and value:
- * the original bytes; why in its headers) from its end. Records that were there before the start
- * only rebuild state; counters count what comes after.
+ * Reads the alerts, ARP, host and dead-letter topics into {@link LabwatchMetrics}: the alerts topic
+ * (key: the alert's fingerprint; value: {@link Alert}, null a tombstone) from its beginning, to
+ * rebuild what fires; the ARP topic (key: IP address; value: {@link SensorEvent}) from {@link
+ * #HEARTBEAT_LOOKBACK} ago, for each sensor's last heartbeat; the host topic from as long ago, for
+ * each host sensor's; the dead-letter topic (key and value: the original bytes; why in its headers)
+ * from its end. Records that were there before the start only rebuild state; counters count what
+ * comes after.
  *
  * <p>It keeps no consumer group and commits nothing. Not thread-safe: one thread reads.
  */
@@ -88,10 +89,13 @@ public final class MetricsFeed implements AutoCloseable {
     List<TopicPartition> alerts = partitions(topics.alerts().name());
     List<TopicPartition> arp = partitions(topics.arp().name());
     List<TopicPartition> dlq = partitions(topics.dlq().name());
+    // the host sensors' heartbeats; a deployment made before the host topic existed has none
+    List<TopicPartition> host = partitionsIfAny(topics.host().name());
     List<TopicPartition> all = new ArrayList<>();
     all.addAll(alerts);
     all.addAll(arp);
     all.addAll(dlq);
+    all.addAll(host);
     Map<TopicPartition, Long> ends = consumer.endOffsets(all, Duration.ofSeconds(30));
     countFrom.putAll(ends);
     consumer.assign(all);
@@ -99,9 +103,10 @@ public final class MetricsFeed implements AutoCloseable {
     long since = Instant.now().minus(HEARTBEAT_LOOKBACK).toEpochMilli();
     Map<TopicPartition, Long> query = new HashMap<>();
     arp.forEach(p -> query.put(p, since));
+    host.forEach(p -> query.put(p, since));
     Map<TopicPartition, OffsetAndTimestamp> found =
         consumer.offsetsForTimes(query, Duration.ofSeconds(30));
-    for (TopicPartition p : arp) {
+    for (TopicPartition p : query.keySet()) {
       OffsetAndTimestamp at = found.get(p);
       consumer.seek(p, at == null ? ends.get(p) : at.offset());
     }
@@ -147,6 +152,13 @@ public final class MetricsFeed implements AutoCloseable {
     return true;
   }
 
+  private List<TopicPartition> partitionsIfAny(String topic) {
+    var info = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+    return info == null
+        ? List.of()
+        : info.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+  }
+
   private List<TopicPartition> partitions(String topic) {
     var info = consumer.partitionsFor(topic, Duration.ofSeconds(30));
     if (info == null || info.isEmpty()) {
@@ -185,6 +197,10 @@ public final class MetricsFeed implements AutoCloseable {
           metrics.heartbeat(h);
         } else if (e instanceof ArpObservation o && count) {
           metrics.observation(o);
+        }
+      } else if (topic.equals(topics.host().name())) {
+        if (sensorSerde.deserialize(topic, r.value()) instanceof Heartbeat h) {
+          metrics.hostHeartbeat(h);
         }
       } else if (topic.equals(topics.dlq().name()) && count) {
         metrics.deadLetter(header(r, DeadLetters.COMPONENT), header(r, DeadLetters.CODE));

@@ -1,8 +1,8 @@
 package io.labwatch.producers.host.probe.internal;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
 import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Platform;
 import io.labwatch.events.IpAddress;
@@ -54,21 +54,36 @@ final class IcmpEcho {
   /** Header and payload, as iputils' ping's default 56 data bytes. */
   private static final int REQUEST_BYTES = 64;
 
-  /** The C library's calls this uses. */
-  interface LibC extends Library {
-    int socket(int domain, int type, int protocol) throws LastErrorException;
+  /**
+   * The C library's calls this uses, bound directly (JNA's direct mapping: a JNI call each, not a
+   * proxy and reflection as an interface mapping costs on every call).
+   */
+  static final class LibC {
+    static {
+      Native.register(LibC.class, NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
+    }
 
-    int connect(int fd, byte[] address, int length) throws LastErrorException;
+    private LibC() {}
 
-    int setsockopt(int fd, int level, int name, int[] value, int length) throws LastErrorException;
+    static native int socket(int domain, int type, int protocol) throws LastErrorException;
 
-    NativeLong send(int fd, byte[] buffer, NativeLong length, int flags) throws LastErrorException;
+    static native int connect(int fd, byte[] address, int length) throws LastErrorException;
 
-    NativeLong recv(int fd, byte[] buffer, NativeLong length, int flags) throws LastErrorException;
+    static native int setsockopt(int fd, int level, int name, int[] value, int length)
+        throws LastErrorException;
 
-    int poll(byte[] fds, NativeLong count, int timeoutMs) throws LastErrorException;
+    static native NativeLong send(int fd, byte[] buffer, NativeLong length, int flags)
+        throws LastErrorException;
 
-    int close(int fd) throws LastErrorException;
+    static native NativeLong recv(int fd, byte[] buffer, NativeLong length, int flags)
+        throws LastErrorException;
+
+    static native int poll(byte[] fds, NativeLong count, int timeoutMs) throws LastErrorException;
+
+    static native int close(int fd) throws LastErrorException;
+
+    /** Binds the calls (the class's initialiser); throws when libc cannot be bound. */
+    static void bind() {}
   }
 
   /** How this host lets the process send ICMP echoes. */
@@ -85,7 +100,6 @@ final class IcmpEcho {
 
   private static volatile Mode mode;
   private static volatile String whyNone = "not yet tried";
-  private static LibC libc;
 
   private IcmpEcho() {}
 
@@ -120,14 +134,14 @@ final class IcmpEcho {
       return Mode.NONE;
     }
     try {
-      libc = Native.load("c", LibC.class);
-    } catch (UnsatisfiedLinkError | RuntimeException e) {
+      LibC.bind();
+    } catch (LinkageError | RuntimeException e) {
       whyNone = "libc cannot be called through JNA (" + e.getMessage() + ")";
       return Mode.NONE;
     }
     for (Mode m : new Mode[] {Mode.DATAGRAM, Mode.RAW}) {
       try {
-        libc.close(open(m));
+        LibC.close(open(m));
         return m;
       } catch (LastErrorException e) {
         whyNone =
@@ -139,8 +153,13 @@ final class IcmpEcho {
   }
 
   private static int open(Mode m) {
-    return libc.socket(
-        AF_INET, (m == Mode.DATAGRAM ? SOCK_DGRAM : SOCK_RAW) | SOCK_CLOEXEC, IPPROTO_ICMP);
+    int fd =
+        LibC.socket(
+            AF_INET, (m == Mode.DATAGRAM ? SOCK_DGRAM : SOCK_RAW) | SOCK_CLOEXEC, IPPROTO_ICMP);
+    if (fd < 0) {
+      throw new LastErrorException(Native.getLastError());
+    }
+    return fd;
   }
 
   /**
@@ -177,9 +196,9 @@ final class IcmpEcho {
     }
     try {
       // without it the kernel keeps a "host unreachable" (a soft error) from the socket
-      libc.setsockopt(fd, SOL_IP, IP_RECVERR, new int[] {1}, 4);
-      libc.connect(fd, sockaddr(ip), 16);
-      libc.send(fd, request, new NativeLong(request.length), 0);
+      LibC.setsockopt(fd, SOL_IP, IP_RECVERR, new int[] {1}, 4);
+      LibC.connect(fd, sockaddr(ip), 16);
+      LibC.send(fd, request, new NativeLong(request.length), 0);
       byte[] reply = new byte[1500];
       byte[] pollFd = pollFd(fd);
       while (true) {
@@ -191,7 +210,7 @@ final class IcmpEcho {
               "no echo reply within " + timeout.toMillis() + "ms");
         }
         try {
-          if (libc.poll(pollFd, new NativeLong(1), (int) Math.min(leftMs, Integer.MAX_VALUE))
+          if (LibC.poll(pollFd, new NativeLong(1), (int) Math.min(leftMs, Integer.MAX_VALUE))
               <= 0) {
             continue;
           }
@@ -203,7 +222,7 @@ final class IcmpEcho {
         }
         int n;
         try {
-          n = libc.recv(fd, reply, new NativeLong(reply.length), MSG_DONTWAIT).intValue();
+          n = LibC.recv(fd, reply, new NativeLong(reply.length), MSG_DONTWAIT).intValue();
         } catch (LastErrorException e) {
           if (e.getErrorCode() == EAGAIN || e.getErrorCode() == EINTR) {
             continue;
@@ -219,7 +238,7 @@ final class IcmpEcho {
       return failure(e, Outcome.microsSince(start));
     } finally {
       try {
-        libc.close(fd);
+        LibC.close(fd);
       } catch (LastErrorException e) {
         // nothing left to do with it
       }

@@ -46,7 +46,22 @@ public interface NeighbourTable {
    */
   static Optional<MacAddress> find(String procNetArp, IpAddress ip) {
     String wanted = ip.toString();
-    for (String line : procNetArp.lines().skip(1).toList()) {
+    int at = procNetArp.indexOf('\n') + 1; // past the header
+    while (at > 0 && at < procNetArp.length()) {
+      int end = procNetArp.indexOf('\n', at);
+      if (end < 0) {
+        end = procNetArp.length();
+      }
+      // the first column is the address: only its line is split (a lab's table has hundreds)
+      boolean mine =
+          procNetArp.startsWith(wanted, at)
+              && at + wanted.length() < end
+              && Character.isWhitespace(procNetArp.charAt(at + wanted.length()));
+      String line = mine ? procNetArp.substring(at, end) : null;
+      at = end + 1;
+      if (line == null) {
+        continue;
+      }
       String[] f = line.trim().split("\\s+");
       if (f.length < 4 || !f[0].equals(wanted)) {
         continue;
