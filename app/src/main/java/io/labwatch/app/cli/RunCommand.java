@@ -385,12 +385,8 @@ final class RunCommand implements Callable<Integer> {
                   "probes",
                   ProbeScheduler.start(
                       host.probeSpecs(), Probes.system(sensor.sensorId()), publisher::probeResult));
-          health.register(
-              "probes",
-              () ->
-                  probes.problems().isEmpty()
-                      ? null
-                      : "probes stopped: " + String.join("; ", probes.problems().values()));
+          health.register("probes", probes::problem);
+          sensor.alsoReporting(probes::problem); // labwatch status shows a stopped target
           probing = ", probing " + host.probes().size() + " target(s)";
         } catch (RuntimeException e) { // a target that does not resolve: said, the rest runs
           probing = ", NOT probing: " + e.getMessage();

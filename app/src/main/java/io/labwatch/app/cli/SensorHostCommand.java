@@ -142,9 +142,12 @@ final class SensorHostCommand implements Callable<Integer> {
     HostSensor sensor =
         shutdown.register("host sensor", HostSensor.start(host, publisher, Clock.systemUTC()));
     if (!specs.isEmpty()) {
-      shutdown.register(
-          "probes",
-          ProbeScheduler.start(specs, Probes.system(sensor.sensorId()), publisher::probeResult));
+      ProbeScheduler probes =
+          shutdown.register(
+              "probes",
+              ProbeScheduler.start(
+                  specs, Probes.system(sensor.sensorId()), publisher::probeResult));
+      sensor.alsoReporting(probes::problem); // labwatch status shows a stopped target
     }
     ctx.err()
         .printf(

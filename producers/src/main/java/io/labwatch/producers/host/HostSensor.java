@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,7 @@ public final class HostSensor implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final AtomicLong samples = new AtomicLong();
   private volatile String problem;
+  private volatile Supplier<String> more;
 
   private HostSensor(
       HostSampler sampler,
@@ -124,7 +126,7 @@ public final class HostSensor implements AutoCloseable {
               hostName,
               heartbeatMs,
               new Heartbeat.Capture(samples.get(), 0, 0),
-              problem));
+              heartbeatProblem()));
     } catch (RuntimeException e) {
       log.debug("heartbeat of {} not sent: {}", hostName, e.toString());
     }
@@ -143,6 +145,24 @@ public final class HostSensor implements AutoCloseable {
   /** Why the last sample failed, or null when it did not. */
   public String problem() {
     return problem;
+  }
+
+  /**
+   * Makes the heartbeats carry {@code more}'s problem too (the probes': targets stopped), so that
+   * {@code labwatch status} shows it; null from it is none.
+   */
+  public HostSensor alsoReporting(Supplier<String> more) {
+    this.more = more;
+    return this;
+  }
+
+  /** The heartbeat's problem: the sampler's and the others', joined; null when none. */
+  String heartbeatProblem() {
+    String other = more == null ? null : more.get();
+    if (problem == null) {
+      return other;
+    }
+    return other == null ? problem : problem + "; " + other;
   }
 
   /** Stops sampling (a sample in flight finishes), then delivers what was published. */

@@ -65,6 +65,29 @@ class HostSensorTest {
   }
 
   @Test
+  void heartbeatsCarryTheProbesProblemOnceATargetHasStopped() {
+    RecordingPublisher published = new RecordingPublisher();
+    java.util.concurrent.atomic.AtomicReference<String> probes =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    try (HostSensor sensor =
+        HostSensor.start(CONFIG, published, Clock.systemUTC()).alsoReporting(probes::get)) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> published.heartbeats.size() >= 1);
+      probes.set("probes stopped: ARP probes cannot run: no CAP_NET_RAW");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  published.heartbeats.stream()
+                      .anyMatch(
+                          h ->
+                              "probes stopped: ARP probes cannot run: no CAP_NET_RAW"
+                                  .equals(h.problem())));
+      assertThat(sensor.problem()).as("the sampler's own problem is none").isNull();
+    }
+    assertThat(published.heartbeats.get(0).problem()).isNull();
+  }
+
+  @Test
   void onceIsOneSampleWithCpuThenFlushed() throws InterruptedException {
     RecordingPublisher published = new RecordingPublisher();
 

@@ -145,6 +145,12 @@ public final class ProbeScheduler implements AutoCloseable {
   }
 
   /** Targets that stopped because this host cannot run them, with why; empty when none did. */
+  /** The stopped targets in one line ({@code probes stopped: why; why}), or null when none. */
+  public String problem() {
+    Map<String, String> p = problems();
+    return p.isEmpty() ? null : "probes stopped: " + String.join("; ", p.values());
+  }
+
   public Map<String, String> problems() {
     synchronized (problems) {
       Map<String, String> copy = new LinkedHashMap<>();

@@ -20,13 +20,19 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs one probe and makes its {@link ProbeResult}: resolves the target, probes it ({@code tcp}: a
- * TCP connect, {@code icmp}: iputils {@code ping}, {@code arp}: an ARP request through libpcap),
- * and for TCP and ICMP reads the kernel's neighbour entry for the address right after, so the
- * result names the MAC the probe's frames went to. Thread-safe: {@link ProbeScheduler} runs probes
- * of different targets at once.
+ * TCP connect, {@code icmp}: an ICMP echo ({@link IcmpProber}), {@code arp}: an ARP request through
+ * libpcap), and for TCP and ICMP reads the kernel's neighbour entry for the address right after, so
+ * the result names the MAC the probe's frames went to. Thread-safe: {@link ProbeScheduler} runs
+ * probes of different targets at once.
  */
 public final class Probes {
 
@@ -59,8 +65,8 @@ public final class Probes {
 
   /**
    * Probes from this host, as sensor {@code sensorId} (the host's name, the key its results are
-   * published under): the system's resolver, {@code ping} from the PATH, libpcap for ARP, {@code
-   * /proc/net/arp}.
+   * published under): the system's resolver, ICMP sockets (or {@code ping}), libpcap for ARP,
+   * {@code /proc/net/arp}.
    */
   public static Probes system(String sensorId) {
     return new Probes(
@@ -110,12 +116,7 @@ public final class Probes {
       }
       return literal;
     }
-    List<InetAddress> all;
-    try {
-      all = resolver.resolve(spec.host());
-    } catch (UnknownHostException e) {
-      throw new Unresolved("cannot resolve '" + spec.host() + "' (" + e.getMessage() + ")", e);
-    }
+    List<InetAddress> all = lookUp(spec);
     for (InetAddress a : all) {
       if (!arp || a instanceof Inet4Address) {
         return IpAddress.fromBytes(a.getAddress());
@@ -125,10 +126,50 @@ public final class Probes {
         "'" + spec.host() + "' resolves to no " + (arp ? "IPv4 " : "") + "address", null);
   }
 
+  /** Resolvers' threads: a lookup that outlives its probe's timeout is left to end on its own. */
+  private static final ExecutorService RESOLVING =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "labwatch-probe-resolve");
+            t.setDaemon(true);
+            return t;
+          });
+
   /**
-   * Runs {@code spec} once. Blocks for at most about its timeout (plus the time a host name takes
-   * to resolve: the system resolver's own timeouts). Whatever the target does, the result says it;
-   * a host name that does not resolve is an UNRESOLVED result.
+   * The resolver's answer for {@code spec}'s host within the probe's timeout: the system resolver
+   * can take its own timeouts several times over (a DNS server that does not answer), and a probe
+   * is bounded by its timeout, whatever stalls it.
+   */
+  private List<InetAddress> lookUp(ProbeSpec spec) throws Unresolved {
+    Future<List<InetAddress>> answer = RESOLVING.submit(() -> resolver.resolve(spec.host()));
+    try {
+      return answer.get(spec.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      answer.cancel(true);
+      throw new Unresolved(
+          "no answer from the resolver for '"
+              + spec.host()
+              + "' within "
+              + spec.timeout().toMillis()
+              + "ms",
+          null);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof UnknownHostException u) {
+        throw new Unresolved("cannot resolve '" + spec.host() + "' (" + u.getMessage() + ")", u);
+      }
+      throw new Unresolved(
+          "cannot resolve '" + spec.host() + "' (" + String.valueOf(cause) + ")", cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Unresolved("interrupted while resolving '" + spec.host() + "'", e);
+    }
+  }
+
+  /**
+   * Runs {@code spec} once. Blocks for at most about twice its timeout (resolving a host name, then
+   * the probe, each bounded by it). Whatever the target does, the result says it; a host name that
+   * does not resolve is an UNRESOLVED result.
    *
    * @throws ProbeUnavailable (a {@link LabwatchException}) when this host cannot run this kind of
    *     probe at all — ARP without CAP_NET_RAW, no {@code ping}: nothing was sent, so nothing is

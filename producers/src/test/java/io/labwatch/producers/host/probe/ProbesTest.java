@@ -139,6 +139,28 @@ class ProbesTest {
   }
 
   @Test
+  void aResolverThatHangsIsCutAtTheProbesTimeout() {
+    Probes stalled =
+        probes(
+            host -> {
+              try {
+                Thread.sleep(30_000); // a DNS server that never answers
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              throw new java.net.UnknownHostException(host);
+            });
+    long start = System.nanoTime();
+
+    ProbeResult r = stalled.run(ProbeSpec.parse("tcp://yamato:22?timeout=300ms"));
+
+    long tookMs = (System.nanoTime() - start) / 1_000_000;
+    assertThat(r.error()).isEqualTo(ErrorClass.UNRESOLVED);
+    assertThat(r.errorText()).isEqualTo("no answer from the resolver for 'yamato' within 300ms");
+    assertThat(tookMs).isBetween(250L, 10_000L);
+  }
+
+  @Test
   void resolvingForAStartNamesTheSpec() {
     assertThat(probes.resolve(ProbeSpec.parse("tcp://yamato:22"))).isEqualTo(SERVER_IP);
     assertThat(probes.resolve(ProbeSpec.parse("tcp://v6only:22")))
