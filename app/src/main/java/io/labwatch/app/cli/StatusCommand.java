@@ -71,17 +71,16 @@ final class StatusCommand implements Callable<Integer> {
       attention = true;
     }
     for (Heartbeat h : sensors.values()) {
-      Duration age = Duration.between(h.eventTime(), now);
-      boolean silent = age.compareTo(silentAfter) > 0;
-      attention |= silent || h.problem() != null;
-      out.printf(
-          "  %-24s %-8s last heartbeat %s ago; %,d packets, %,d dropped%s%n",
-          h.sensorId(),
-          silent ? "SILENT" : h.problem() != null ? "PROBLEM" : "ok",
-          AlertText.duration(age),
-          h.capture().received(),
-          h.capture().dropped() + h.capture().droppedByInterface(),
-          h.problem() == null ? "" : " — " + h.problem());
+      attention |=
+          sensorLine(
+              out,
+              h,
+              now,
+              silentAfter,
+              String.format(
+                  "%,d packets, %,d dropped",
+                  h.capture().received(),
+                  h.capture().dropped() + h.capture().droppedByInterface()));
     }
 
     Map<String, Heartbeat> hosts = state.hostHeartbeats();
@@ -92,20 +91,11 @@ final class StatusCommand implements Callable<Integer> {
     }
     for (Heartbeat h : hosts.values()) {
       // silent after as many of its own heartbeat intervals as a capture sensor
-      Duration age = Duration.between(h.eventTime(), now);
-      boolean silent =
-          age.compareTo(
-                  Duration.ofMillis(h.intervalMs())
-                      .multipliedBy(config.detection().silentHeartbeats()))
-              > 0;
-      attention |= silent || h.problem() != null;
-      out.printf(
-          "  %-24s %-8s last heartbeat %s ago; %,d samples%s%n",
-          h.sensorId(),
-          silent ? "SILENT" : h.problem() != null ? "PROBLEM" : "ok",
-          AlertText.duration(age),
-          h.capture().received(),
-          h.problem() == null ? "" : " — " + h.problem());
+      Duration hostSilentAfter =
+          Duration.ofMillis(h.intervalMs()).multipliedBy(config.detection().silentHeartbeats());
+      attention |=
+          sensorLine(
+              out, h, now, hostSilentAfter, String.format("%,d samples", h.capture().received()));
     }
 
     List<Alert> firing = state.firing();
@@ -132,5 +122,23 @@ final class StatusCommand implements Callable<Integer> {
             topics.forEach((topic, n) -> out.printf("  %-10s %-30s %,d%n", consumer, topic, n)));
     out.flush();
     return attention ? ExitCodes.ATTENTION : ExitCode.OK;
+  }
+
+  /**
+   * One sensor's line: ok, SILENT (no heartbeat for {@code silentAfter}) or PROBLEM, its last
+   * heartbeat's age and {@code counts}; whether it needs attention.
+   */
+  private static boolean sensorLine(
+      PrintWriter out, Heartbeat h, Instant now, Duration silentAfter, String counts) {
+    Duration age = Duration.between(h.eventTime(), now);
+    boolean silent = age.compareTo(silentAfter) > 0;
+    out.printf(
+        "  %-24s %-8s last heartbeat %s ago; %s%s%n",
+        h.sensorId(),
+        silent ? "SILENT" : h.problem() != null ? "PROBLEM" : "ok",
+        AlertText.duration(age),
+        counts,
+        h.problem() == null ? "" : " — " + h.problem());
+    return silent || h.problem() != null;
   }
 }

@@ -208,13 +208,19 @@ public final class LabwatchMetrics {
   }
 
   public void heartbeat(Heartbeat h) {
-    heartbeats.merge(
-        h.sensorId(), h, (old, now) -> now.eventTime().isBefore(old.eventTime()) ? old : now);
+    keepLatest(heartbeats, h);
   }
 
   /** A host sensor's heartbeat: its samples in place of a capture's packets. */
   public void hostHeartbeat(Heartbeat h) {
-    hostHeartbeats.merge(
+    keepLatest(hostHeartbeats, h);
+  }
+
+  /**
+   * Keeps the later of {@code h} and the sensor's heartbeat already there (records can be late).
+   */
+  private static void keepLatest(Map<String, Heartbeat> latest, Heartbeat h) {
+    latest.merge(
         h.sensorId(), h, (old, now) -> now.eventTime().isBefore(old.eventTime()) ? old : now);
   }
 

@@ -160,12 +160,12 @@ public final class MetricsFeed implements AutoCloseable {
   }
 
   private List<TopicPartition> partitions(String topic) {
-    var info = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-    if (info == null || info.isEmpty()) {
+    List<TopicPartition> found = partitionsIfAny(topic);
+    if (found.isEmpty()) {
       throw new LabwatchException(
           "topic " + topic + " does not exist — create labwatch's topics with: labwatch topics");
     }
-    return info.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+    return found;
   }
 
   /**
