@@ -405,9 +405,20 @@ public final class DetectionBench {
     return sum;
   }
 
-  /** The end offsets of the detection's internal claims topic, now. */
+  /**
+   * The end offsets, now, of the detection's internal topics through which alerts go: the claims
+   * (to the impostor rules) and the correlation's (binding incidents' later records).
+   */
   static Map<TopicPartition, Long> claimsEnds(Admin admin, String applicationId) throws Exception {
-    String topic = applicationId + "-claims-repartition";
+    Map<TopicPartition, Long> out = new HashMap<>(repartitionEnds(admin, applicationId, "claims"));
+    out.putAll(repartitionEnds(admin, applicationId, "health-by-ip"));
+    return out;
+  }
+
+  /** The end offsets of the detection's internal repartition topic {@code name}, now. */
+  static Map<TopicPartition, Long> repartitionEnds(Admin admin, String applicationId, String name)
+      throws Exception {
+    String topic = applicationId + "-" + name + "-repartition";
     int partitions =
         admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
     Map<TopicPartition, OffsetSpec> q = new HashMap<>();

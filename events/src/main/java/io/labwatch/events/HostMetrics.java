@@ -245,6 +245,9 @@ public record HostMetrics(
    * @param txErrors send errors
    * @param rxDrops received packets dropped (no buffer, unknown protocol, ...)
    * @param txDrops packets dropped before sending; null when not known
+   * @param addresses the interface's own unicast addresses (IPv4 and IPv6), so that what is known
+   *     of an address (a probe's failures, an IP conflict) can be told next to this host's load;
+   *     empty when not known (and in samples of schema 1.0, which did not carry them)
    */
   public record NetInterface(
       String name,
@@ -255,8 +258,10 @@ public record HostMetrics(
       long rxErrors,
       long txErrors,
       long rxDrops,
-      Long txDrops) {
+      Long txDrops,
+      List<IpAddress> addresses) {
     public NetInterface {
+      addresses = Schema.list(addresses);
       String where = TYPE + ".interfaces";
       Schema.requiredText(name, where, "name");
       Schema.nonNegative(rxBytes, where, "rxBytes");

@@ -122,7 +122,17 @@ final class Fixtures {
                 16_777_216L,
                 15_000_000L)),
         List.of(
-            new HostMetrics.NetInterface("eth0", 189_718_030, 607_572, 7675, 5000, 0, 1, 3, null)),
+            new HostMetrics.NetInterface(
+                "eth0",
+                189_718_030,
+                607_572,
+                7675,
+                5000,
+                0,
+                1,
+                3,
+                null,
+                List.of(IpAddress.of("10.77.0.10")))),
         new HostMetrics.Tcp(5_429_411L, 11_861L, 0L, 7L, 9L),
         List.of(
             new HostMetrics.Gpu(

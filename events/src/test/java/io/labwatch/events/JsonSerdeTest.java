@@ -267,7 +267,13 @@ class JsonSerdeTest {
         .contains("\"listenOverflows\":7")
         .contains("\"utilization\":0.97")
         .contains("\"temperatureC\":34.0}]")
-        .contains("\"rxDrops\":3}");
+        .contains("\"rxDrops\":3,\"addresses\":[\"10.77.0.10\"]}");
+    // a sample from before interfaces carried their addresses: none known, not an error
+    String older = json.replace(",\"addresses\":[\"10.77.0.10\"]", "");
+    HostMetrics old =
+        (HostMetrics)
+            sensorSerde.deserialize("labwatch.host", older.getBytes(StandardCharsets.UTF_8));
+    assertThat(old.interfaces().get(0).addresses()).isEmpty();
   }
 
   @Test

@@ -27,6 +27,8 @@ import java.util.TreeMap;
  * @param ignoredNetworks addresses never alerted on
  * @param inventory protected IPs and the MACs that may hold them (written to the inventory topic)
  * @param applicationId the Kafka Streams application id (names its consumer group and state)
+ * @param health the rules over host metrics, interface counters and probe results ({@code
+ *     detection.health.*})
  */
 public record DetectionConfig(
     Duration conflictWindow,
@@ -41,7 +43,8 @@ public record DetectionConfig(
     Map<IpAddress, List<MacAddress>> allowed,
     List<Cidr> ignoredNetworks,
     Map<IpAddress, List<MacAddress>> inventory,
-    String applicationId) {
+    String applicationId,
+    HealthConfig health) {
 
   /** VRRP (IPv4, IPv6), CARP, HSRP v1 and v2 virtual MACs. */
   public static final List<MacPattern> DEFAULT_EXEMPT_MACS =
@@ -81,6 +84,7 @@ public record DetectionConfig(
     if (applicationId == null || applicationId.isBlank()) {
       applicationId = DEFAULT_APPLICATION_ID;
     }
+    health = health == null ? HealthConfig.defaults() : health;
   }
 
   /** The defaults: what labwatch ships, and what tests and benchmarks run. */
@@ -98,7 +102,8 @@ public record DetectionConfig(
         Map.of(), // allowed
         List.of(), // ignoredNetworks
         Map.of(), // inventory
-        DEFAULT_APPLICATION_ID);
+        DEFAULT_APPLICATION_ID,
+        HealthConfig.defaults());
   }
 
   /** The same settings with protected addresses. */
@@ -116,7 +121,8 @@ public record DetectionConfig(
         allowed,
         ignoredNetworks,
         protectedIps,
-        applicationId);
+        applicationId,
+        health);
   }
 
   /** The same settings with another learning period. */
@@ -134,7 +140,8 @@ public record DetectionConfig(
         allowed,
         ignoredNetworks,
         inventory,
-        applicationId);
+        applicationId,
+        health);
   }
 
   /** The same settings under another Kafka Streams application id. */
@@ -152,7 +159,8 @@ public record DetectionConfig(
         allowed,
         ignoredNetworks,
         inventory,
-        id);
+        id,
+        health);
   }
 
   /** The same settings without wall-clock checks: for captures and tests, fully deterministic. */
@@ -170,7 +178,27 @@ public record DetectionConfig(
         allowed,
         ignoredNetworks,
         inventory,
-        applicationId);
+        applicationId,
+        health);
+  }
+
+  /** The same settings with other health rules. */
+  public DetectionConfig withHealth(HealthConfig rules) {
+    return new DetectionConfig(
+        conflictWindow,
+        doubleReplyWindow,
+        quietPeriod,
+        learningPeriod,
+        updateInterval,
+        stateIdleTimeout,
+        silentHeartbeats,
+        wallClockSilence,
+        exemptMacs,
+        allowed,
+        ignoredNetworks,
+        inventory,
+        applicationId,
+        rules);
   }
 
   /** True when the MAC may move between devices or share this IP without an alert. */

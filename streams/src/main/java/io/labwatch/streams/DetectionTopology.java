@@ -2,14 +2,18 @@ package io.labwatch.streams;
 
 import io.labwatch.events.Alert;
 import io.labwatch.events.InventoryEntry;
+import io.labwatch.events.IpAddress;
 import io.labwatch.events.JsonSerde;
 import io.labwatch.events.ProbeRequest;
 import io.labwatch.events.SensorEvent;
 import io.labwatch.events.Topics;
+import io.labwatch.streams.health.IpSignal;
+import io.labwatch.streams.health.Reachability;
 import io.labwatch.streams.impostors.Claim;
 import io.labwatch.streams.impostors.ImpostorSupplier;
 import io.labwatch.streams.internal.DeadLetterHandler;
 import io.labwatch.streams.internal.DetectionSupplier;
+import io.labwatch.streams.internal.HealthSuppliers;
 import io.labwatch.streams.internal.LabRocksDb;
 import io.labwatch.streams.internal.NoTombstones;
 import java.nio.file.Path;
@@ -18,6 +22,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -39,6 +44,13 @@ import org.apache.kafka.streams.state.Stores;
  *      │                                            └──▶ impostors ──▶ alerts
  *      └◀── sensors' probes and the answers they draw       store: impostors
  *   inventory (key: IP) ──▶ global table "inventory"
+ *
+ *   host (key: host; HostMetrics, ProbeResult) ──▶ host-health ──▶ alerts (LOAD_SPIKE, INTERFACE_ERRORS)
+ *      store: host-health                      └──▶ health-by-ip (repartition, key: IP; IpSignal)
+ *   snmp (key: device/ifIndex) ──▶ interface-health ──▶ alerts (LOAD_SPIKE, INTERFACE_ERRORS, LINK_*)
+ *   detect's and impostors' IP_CONFLICT, MAC_CHANGED, ADDRESS_SPOOF ──▶ health-by-ip
+ *   health-by-ip ──▶ correlation (store: ip-health) ──▶ alerts (SERVICE_UNREACHABLE, and the
+ *                                                         binding incidents told with their symptom)
  * </pre>
  *
  * IP conflicts go through the per-MAC impostor rules on their way to the alerts, so that those one
@@ -80,9 +92,14 @@ public final class DetectionTopology {
                 Consumed.with(topics.arp().keySerde(), NoTombstones.of(topics.arp().valueSerde()))
                     .withName("arp-source"))
             .process(new DetectionSupplier(config, topics.arp().partitions()), Named.as("detect"));
-    detected
-        .filter((k, v) -> v instanceof Alert, Named.as("alerts-of-detect"))
-        .mapValues(v -> (Alert) v, Named.as("as-alerts"))
+    KStream<String, Alert> detectAlerts =
+        detected
+            .filter((k, v) -> v instanceof Alert, Named.as("alerts-of-detect"))
+            .mapValues(v -> (Alert) v, Named.as("as-alerts"));
+    // binding incidents of an address go to the correlation, which tells their later records with
+    // the symptoms the address shows; their first record, and everything else, straight out
+    detectAlerts
+        .filter((k, a) -> !throughCorrelation(a), Named.as("alerts-direct"))
         .to(
             topics.alerts().name(),
             Produced.<String, Alert>with(topics.alerts().keySerde(), topics.alerts().valueSerde())
@@ -95,18 +112,90 @@ public final class DetectionTopology {
             Produced.<String, ProbeRequest>with(
                     topics.probeRequests().keySerde(), topics.probeRequests().valueSerde())
                 .withName("probe-requests-sink"));
-    detected
-        .filter((k, v) -> v instanceof Claim, Named.as("claims-of-detect"))
-        .mapValues(v -> (Claim) v, Named.as("as-claims"))
-        .repartition(
-            Repartitioned.<String, Claim>with(Serdes.String(), JsonSerde.of(Claim.class))
-                .withName("claims"))
-        .process(new ImpostorSupplier(config, INVENTORY_STORE), Named.as("impostors"))
+    KStream<String, Alert> impostorAlerts =
+        detected
+            .filter((k, v) -> v instanceof Claim, Named.as("claims-of-detect"))
+            .mapValues(v -> (Claim) v, Named.as("as-claims"))
+            .repartition(
+                Repartitioned.<String, Claim>with(Serdes.String(), JsonSerde.of(Claim.class))
+                    .withName("claims"))
+            .process(new ImpostorSupplier(config, INVENTORY_STORE), Named.as("impostors"));
+    impostorAlerts
+        .filter((k, a) -> !throughCorrelation(a), Named.as("impostor-alerts-direct"))
         .to(
             topics.alerts().name(),
             Produced.<String, Alert>with(topics.alerts().keySerde(), topics.alerts().valueSerde())
                 .withName("impostor-alerts-sink"));
+
+    // The health rules: host metrics and probe results, interface counters
+    KStream<String, Object> hosts =
+        builder.<String, SensorEvent>stream(
+                topics.host().name(),
+                Consumed.with(topics.host().keySerde(), NoTombstones.of(topics.host().valueSerde()))
+                    .withName("host-source"))
+            .process(HealthSuppliers.hosts(config), Named.as("host-health"));
+    hosts
+        .filter((k, v) -> v instanceof Alert, Named.as("alerts-of-host-health"))
+        .mapValues(v -> (Alert) v, Named.as("as-host-alerts"))
+        .to(
+            topics.alerts().name(),
+            Produced.<String, Alert>with(topics.alerts().keySerde(), topics.alerts().valueSerde())
+                .withName("host-alerts-sink"));
+    builder.<String, SensorEvent>stream(
+            topics.snmp().name(),
+            Consumed.with(topics.snmp().keySerde(), NoTombstones.of(topics.snmp().valueSerde()))
+                .withName("snmp-source"))
+        .process(HealthSuppliers.interfaces(config), Named.as("interface-health"))
+        .to(
+            topics.alerts().name(),
+            Produced.<String, Alert>with(topics.alerts().keySerde(), topics.alerts().valueSerde())
+                .withName("interface-alerts-sink"));
+
+    // The correlation, per IP address: probes, binding incidents, the load of the address's host
+    KStream<String, IpSignal> signals =
+        hosts
+            .filter((k, v) -> v instanceof IpSignal, Named.as("signals-of-host-health"))
+            .mapValues(v -> (IpSignal) v, Named.as("as-signals"))
+            .merge(
+                detectAlerts
+                    .filter((k, a) -> toCorrelation(a), Named.as("incidents-of-detect"))
+                    .merge(
+                        impostorAlerts.filter(
+                            (k, a) -> toCorrelation(a), Named.as("incidents-of-impostors")),
+                        Named.as("incidents"))
+                    .map(
+                        (k, a) -> KeyValue.pair(a.subject(), IpSignal.of(a)),
+                        Named.as("incidents-by-ip")),
+                Named.as("signals"));
+    signals
+        .repartition(
+            Repartitioned.<String, IpSignal>with(Serdes.String(), JsonSerde.of(IpSignal.class))
+                .withName("health-by-ip"))
+        .process(HealthSuppliers.correlation(config), Named.as("correlation"))
+        .to(
+            topics.alerts().name(),
+            Produced.<String, Alert>with(topics.alerts().keySerde(), topics.alerts().valueSerde())
+                .withName("correlated-alerts-sink"));
     return builder.build();
+  }
+
+  /** A binding incident of one address: the correlation hears of it. */
+  static boolean toCorrelation(Alert a) {
+    return Reachability.BINDING_KINDS.contains(a.kind()) && isAddress(a.subject());
+  }
+
+  /** ... and tells it, when it is not its first record (which goes straight out, for speed). */
+  static boolean throughCorrelation(Alert a) {
+    return toCorrelation(a) && !Reachability.toldDirectly(a);
+  }
+
+  private static boolean isAddress(String s) {
+    try {
+      IpAddress.of(s);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /**

@@ -121,7 +121,8 @@ class DetectionTopologyTest {
             d.allowed(),
             d.ignoredNetworks(),
             d.inventory(),
-            d.applicationId());
+            d.applicationId(),
+            d.health());
     try (Lab lab = new Lab(shortQuiet)) {
       Duration tick = Duration.ofSeconds(5);
       for (int i = 0; i < 4; i++) {

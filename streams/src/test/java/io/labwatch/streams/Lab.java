@@ -46,6 +46,8 @@ public final class Lab implements AutoCloseable {
   public final TopologyTestDriver driver;
   public final TestInputTopic<String, SensorEvent> arp;
   public final TestInputTopic<String, InventoryEntry> inventory;
+  public final TestInputTopic<String, SensorEvent> host;
+  public final TestInputTopic<String, SensorEvent> snmp;
   public final TestOutputTopic<String, Alert> alerts;
   public final TestOutputTopic<String, ProbeRequest> probeRequests;
   public Instant now = T0;
@@ -70,6 +72,16 @@ public final class Lab implements AutoCloseable {
             topics.inventory().name(),
             topics.inventory().keySerde().serializer(),
             topics.inventory().valueSerde().serializer());
+    this.host =
+        driver.createInputTopic(
+            topics.host().name(),
+            topics.host().keySerde().serializer(),
+            topics.host().valueSerde().serializer());
+    this.snmp =
+        driver.createInputTopic(
+            topics.snmp().name(),
+            topics.snmp().keySerde().serializer(),
+            topics.snmp().valueSerde().serializer());
     this.alerts =
         driver.createOutputTopic(
             topics.alerts().name(),
@@ -190,6 +202,18 @@ public final class Lab implements AutoCloseable {
   public Lab heartbeat(String sensor, long intervalMs) {
     arp.pipeInput(
         sensor, new Heartbeat(now, sensor, intervalMs, new Heartbeat.Capture(1, 0, 0)), now);
+    return this;
+  }
+
+  /** A host sensor's record (a sample or a probe result) in {@code labwatch.host}, at its time. */
+  public Lab host(SensorEvent e) {
+    host.pipeInput(e.sensorId(), e, e.eventTime());
+    return this;
+  }
+
+  /** An SNMP poll's interface counters in {@code labwatch.snmp}, at their time. */
+  public Lab snmp(io.labwatch.events.InterfaceCounters c) {
+    snmp.pipeInput(c.key(), c, c.eventTime());
     return this;
   }
 

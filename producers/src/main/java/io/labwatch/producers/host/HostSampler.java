@@ -3,6 +3,7 @@ package io.labwatch.producers.host;
 import com.sun.jna.LastErrorException;
 import com.sun.jna.platform.linux.LibC;
 import io.labwatch.events.HostMetrics;
+import io.labwatch.events.IpAddress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -416,13 +417,37 @@ final class HostSampler {
                 n.getInErrors(),
                 n.getOutErrors(),
                 n.getInDrops(),
-                txDrops(n.getName())));
+                txDrops(n.getName()),
+                addresses(n)));
       } catch (IllegalArgumentException e) {
         skips.skip("interface " + n.getName(), e.getMessage());
       }
     }
     if (gone) {
       interfaces = null;
+    }
+    return out;
+  }
+
+  private static final IpAddress IPV6_LOOPBACK = IpAddress.of("::1");
+
+  /** The interface's own addresses, as OSHI read them when it listed the interfaces. */
+  private static List<IpAddress> addresses(NetworkIF n) {
+    List<IpAddress> out = new ArrayList<>();
+    for (String[] family : new String[][] {n.getIPv4addr(), n.getIPv6addr()}) {
+      for (String a : family) {
+        try {
+          IpAddress ip = IpAddress.of(a.replaceFirst("%.*$", ""));
+          byte[] b = ip.toBytes();
+          boolean loopback = ip.isV4() ? b[0] == 127 : ip.equals(IPV6_LOOPBACK);
+          boolean linkLocal = ip.isV6() && (b[0] & 0xFF) == 0xfe && (b[1] & 0xC0) == 0x80;
+          if (!loopback && !linkLocal && !ip.isUnspecified()) {
+            out.add(ip);
+          }
+        } catch (IllegalArgumentException e) {
+          // (not an address: left out)
+        }
+      }
     }
     return out;
   }

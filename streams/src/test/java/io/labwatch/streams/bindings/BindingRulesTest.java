@@ -319,7 +319,8 @@ class BindingRulesTest {
             java.util.Map.of(SERVER_IP, List.of(SERVER, ROUTER)),
             List.of(io.labwatch.streams.Cidr.of("10.77.99.0/24")),
             java.util.Map.of(),
-            "t");
+            "t",
+            null);
     try (Lab lab = new Lab(config)) {
       // a bonded pair allowed to share the server's address
       lab.reply(SERVER_IP, SERVER)

@@ -1,0 +1,386 @@
+package io.labwatch.bench;
+
+import io.labwatch.app.broker.EmbeddedBroker;
+import io.labwatch.events.HostMetrics;
+import io.labwatch.events.IpAddress;
+import io.labwatch.events.SensorEvent;
+import io.labwatch.events.Topics;
+import io.labwatch.streams.DetectionConfig;
+import io.labwatch.streams.DetectionTopology;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * Issue 16's metrics path: host samples of many servers (ten series each: CPU, load, memory,
+ * swap-in, two disks, a GPU and its memory, two interfaces' errors) every 10 s, replayed from
+ * {@code labwatch.host} as fast as possible through the whole detection (the host rules, the
+ * correlation's per-address health behind its repartition topic), against a plain consume-and-
+ * produce copy of the same records on the same broker in the same run; alternating rounds, the
+ * median ratio. Then the heap the detection's state leaves after a full GC (the JVM's -Xmx is the
+ * budget: run it with -Xmx256m).
+ *
+ * <pre>
+ *   MetricsBench throughput HOSTS SAMPLES_PER_HOST ROUNDS    (a broker in this JVM)
+ *   MetricsBench heap BOOTSTRAP HOSTS SAMPLES_PER_HOST        (the detection alone in this JVM)
+ * </pre>
+ */
+public final class MetricsBench {
+
+  private static final Instant START = Instant.parse("2026-11-24T00:00:00Z");
+
+  private MetricsBench() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args[0].equals("heap")) {
+      heap(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+      return;
+    }
+    int hosts = Integer.parseInt(args[1]);
+    int samples = Integer.parseInt(args[2]);
+    int rounds = Integer.parseInt(args[3]);
+    System.out.printf(
+        "machine: %d cores, %s %s, max heap %d MB%n",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.version"),
+        Runtime.getRuntime().maxMemory() >> 20);
+    Path work = Files.createTempDirectory("labwatch-bench-metrics");
+    try (EmbeddedBroker broker = EmbeddedBroker.start(work.resolve("broker"), "127.0.0.1", 0)) {
+      run(broker.bootstrapServers(), work, hosts, samples, rounds);
+    }
+  }
+
+  static void run(String bootstrap, Path work, int hosts, int samples, int rounds)
+      throws Exception {
+    int n = hosts * samples;
+    System.out.printf(
+        "%nmetrics path: %,d host samples (%,d hosts x %d samples, every 10 s: %s; 10 series a"
+            + " host, %,d series), a spike on every 50th host; %d rounds%n",
+        n, hosts, samples, Duration.ofSeconds(10L * samples), 10L * hosts, rounds);
+    Topics warm = Topics.withPrefix("mwarm.");
+    DetectionBench.ensure(bootstrap, warm);
+    preload(bootstrap, warm, Math.max(1, hosts / 5), samples);
+    copy(bootstrap, warm, (long) Math.max(1, hosts / 5) * samples);
+    detect(bootstrap, warm, work.resolve("state-warm"));
+
+    Topics topics = Topics.withPrefix("mt.");
+    DetectionBench.ensure(bootstrap, topics);
+    preload(bootstrap, topics, hosts, samples);
+    System.out.printf(
+        "| round | baseline samples/s | detection samples/s | × baseline | CPU µs/sample copy |"
+            + " CPU µs/sample stream thread |%n");
+    System.out.printf(
+        "|-------|--------------------|---------------------|------------|--------------------|"
+            + "-----------------------------|%n");
+    double[] ratios = new double[rounds];
+    Map<String, Integer> before = new HashMap<>();
+    List<Map<String, Integer>> alerts = new ArrayList<>();
+    for (int r = 0; r < rounds; r++) {
+      DetectionBench.Run copy;
+      DetectionBench.Run detect;
+      if (r % 2 == 0) {
+        copy = copy(bootstrap, topics, n);
+        detect = detect(bootstrap, topics, work.resolve("state" + r));
+      } else {
+        detect = detect(bootstrap, topics, work.resolve("state" + r));
+        copy = copy(bootstrap, topics, n);
+      }
+      Map<String, Integer> now = DetectionBench.countAlerts(bootstrap, topics);
+      Map<String, Integer> round = new java.util.TreeMap<>();
+      for (Map.Entry<String, Integer> e : now.entrySet()) {
+        round.put(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0));
+      }
+      before = now;
+      alerts.add(round);
+      ratios[r] = copy.seconds() / detect.seconds();
+      System.out.printf(
+          "| %5d | %,18.0f | %,19.0f | %10.2f | %18.1f | %27.1f |%n",
+          r + 1,
+          n / copy.seconds(),
+          n / detect.seconds(),
+          ratios[r],
+          copy.cpuNanos() / 1e3 / n,
+          detect.cpuNanos() / 1e3 / n);
+    }
+    System.out.printf(
+        alerts.stream().distinct().count() == 1
+            ? "alerts committed by each detection run: %s%n"
+            : "alerts committed differ between runs: %s%n",
+        alerts.stream().distinct().count() == 1 ? alerts.get(0) : alerts);
+    Arrays.sort(ratios);
+    System.out.printf(
+        "median × baseline: %.2f (min %.2f, max %.2f)%n",
+        ratios[rounds / 2], ratios[0], ratios[rounds - 1]);
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    System.gc();
+    System.out.printf(
+        "heap after a full GC, all rounds' streams closed: %d MB of -Xmx %d MB%n",
+        memory.getHeapMemoryUsage().getUsed() >> 20, Runtime.getRuntime().maxMemory() >> 20);
+  }
+
+  /**
+   * The detection alone in this JVM (a broker in another process) over every host's samples: its
+   * heap after a full GC at the end, and the most it took at any time (after GCs).
+   */
+  static void heap(String bootstrap, int hosts, int samples) throws Exception {
+    System.out.printf(
+        "machine: %d cores, %s %s, max heap %d MB%n",
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.version"),
+        Runtime.getRuntime().maxMemory() >> 20);
+    Path work = Files.createTempDirectory("labwatch-bench-metrics-heap");
+    Topics topics = Topics.withPrefix("mheap.");
+    DetectionBench.ensure(bootstrap, topics);
+    preload(bootstrap, topics, hosts, samples);
+    System.gc();
+    long before = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      pool.resetPeakUsage();
+    }
+    DetectionBench.Run run = detect(bootstrap, topics, work.resolve("state"));
+    long peakAfterGc = 0;
+    for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == java.lang.management.MemoryType.HEAP
+          && pool.getCollectionUsage() != null) {
+        peakAfterGc += pool.getCollectionUsage().getUsed();
+      }
+    }
+    System.gc();
+    long after = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    System.out.printf(
+        "%nheap of the detection over %,d hosts (%,d series) x %d samples: %.0f s, %,.0f"
+            + " samples/s; heap after a full GC %d MB at the end (%d MB before it started),"
+            + " after the last GC while it ran %d MB; -Xmx %d MB%n",
+        hosts,
+        10L * hosts,
+        samples,
+        run.seconds(),
+        hosts * (double) samples / run.seconds(),
+        after >> 20,
+        before >> 20,
+        peakAfterGc >> 20,
+        Runtime.getRuntime().maxMemory() >> 20);
+  }
+
+  /** One host's sample {@code i}: a quiet server, every 50th of them busy for a while. */
+  static HostMetrics sample(int host, int i, Random random) {
+    Instant t = START.plusSeconds(10L * i).plusMillis(host % 10_000);
+    boolean spike = host % 50 == 0 && i >= 200 && i < 220;
+    double cpu = spike ? 0.97 : 0.1 + random.nextDouble() * 0.05;
+    long up = 86_400 + 10L * i;
+    return new HostMetrics(
+        t,
+        "host-" + host,
+        up,
+        300,
+        new HostMetrics.Cpu(
+            10_000,
+            new HostMetrics.Usage(cpu, cpu * 0.8, cpu * 0.2, 0, 0),
+            List.of(
+                new HostMetrics.Usage(cpu, cpu * 0.8, cpu * 0.2, 0, 0),
+                new HostMetrics.Usage(cpu, cpu * 0.8, cpu * 0.2, 0, 0))),
+        new HostMetrics.Load(cpu * 2, cpu * 2, cpu * 2),
+        new HostMetrics.Memory(
+            64L << 30, (40L << 30) + random.nextInt(1 << 20), 8L << 30, 0, 0L, 0L),
+        List.of(
+            new HostMetrics.Disk("/dev/sda", 10L * i, 4096L * i, 20L * i, 8192L * i, 50L * i, 0),
+            new HostMetrics.Disk(
+                "/dev/nvme0n1", 30L * i, 4096L * i, 40L * i, 8192L * i, 80L * i, 0)),
+        List.of(),
+        List.of(
+            new HostMetrics.NetInterface(
+                "eth0",
+                1_000_000L * i,
+                900_000L * i,
+                1000L * i,
+                900L * i,
+                0,
+                0,
+                i / 10,
+                0L,
+                List.of(ip(host))),
+            new HostMetrics.NetInterface(
+                "eth1", 10_000L * i, 9_000L * i, 100L * i, 90L * i, 0, 0, 0, 0L, List.of())),
+        null,
+        List.of(
+            new HostMetrics.Gpu(
+                0, "NVIDIA A100", "GPU-" + host, 0.05, 1L << 30, 40L << 30, 40.0, 60.0, 0L)));
+  }
+
+  static IpAddress ip(int host) {
+    return IpAddress.of(
+        "10." + (host >> 16 & 0xFF) + "." + (host >> 8 & 0xFF) + "." + (host & 0xFF));
+  }
+
+  /** Every host's samples, interleaved in time as the sensors publish them. */
+  static void preload(String bootstrap, Topics topics, int hosts, int samples) throws Exception {
+    AtomicReference<Exception> failed = new AtomicReference<>();
+    Random random = new Random(16);
+    try (KafkaProducer<String, SensorEvent> p = producer(bootstrap, topics)) {
+      for (int i = 0; i < samples; i++) {
+        for (int h = 0; h < hosts; h++) {
+          HostMetrics m = sample(h, i, random);
+          p.send(
+              new ProducerRecord<>(
+                  topics.host().name(), null, m.eventTime().toEpochMilli(), m.sensorId(), m),
+              (meta, e) -> {
+                if (e != null) {
+                  failed.compareAndSet(null, e);
+                }
+              });
+        }
+      }
+      p.flush();
+    }
+    if (failed.get() != null) {
+      throw new IllegalStateException("preloading the samples failed", failed.get());
+    }
+  }
+
+  static KafkaProducer<String, SensorEvent> producer(String bootstrap, Topics topics) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    return new KafkaProducer<>(
+        props, topics.host().keySerde().serializer(), topics.host().valueSerde().serializer());
+  }
+
+  /** The baseline: read every sample (decoded) and write it to another topic (encoded). */
+  static DetectionBench.Run copy(String bootstrap, Topics topics, long expected) {
+    long start = System.nanoTime();
+    long cpuStart = DetectionBench.THREADS.getCurrentThreadCpuTime();
+    Map<String, Object> c = new HashMap<>();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    c.put(ConsumerConfig.GROUP_ID_CONFIG, "copy-" + UUID.randomUUID());
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+    String out = topics.dlq().name();
+    try (KafkaConsumer<String, SensorEvent> consumer =
+            new KafkaConsumer<>(
+                c,
+                topics.host().keySerde().deserializer(),
+                topics.host().valueSerde().deserializer());
+        KafkaProducer<String, SensorEvent> producer = producer(bootstrap, topics)) {
+      consumer.subscribe(List.of(topics.host().name()));
+      long seen = 0;
+      double startup = -1;
+      while (seen < expected) {
+        var records = consumer.poll(Duration.ofMillis(200));
+        if (startup < 0 && !records.isEmpty()) {
+          startup = (System.nanoTime() - start) / 1e9;
+        }
+        for (ConsumerRecord<String, SensorEvent> r : records) {
+          seen++;
+          producer.send(new ProducerRecord<>(out, 0, r.timestamp(), r.key(), r.value()));
+        }
+        consumer.commitAsync();
+      }
+      producer.flush();
+      consumer.commitSync();
+      return new DetectionBench.Run(
+          (System.nanoTime() - start) / 1e9,
+          startup,
+          DetectionBench.THREADS.getCurrentThreadCpuTime() - cpuStart);
+    }
+  }
+
+  /**
+   * The detection from the beginning until its committed offsets reach the end of the host topic,
+   * and then of the correlation's repartition topic as it was by then.
+   */
+  static DetectionBench.Run detect(String bootstrap, Topics topics, Path stateDir) {
+    long start = System.nanoTime();
+    DetectionConfig config =
+        DetectionConfig.defaults().deterministic().withApplicationId("mbench-" + UUID.randomUUID());
+    Map<String, Object> client = new HashMap<>();
+    client.put("bootstrap.servers", bootstrap);
+    client.put("consumer.auto.offset.reset", "earliest");
+    try (KafkaStreams streams =
+            new KafkaStreams(
+                DetectionTopology.build(topics, config),
+                DetectionTopology.properties(config, topics, client, stateDir));
+        Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      AtomicLong running = new AtomicLong();
+      streams.setStateListener(
+          (now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+              running.compareAndSet(0, System.nanoTime());
+            }
+          });
+      streams.start();
+      Map<TopicPartition, Long> ends =
+          ends(admin, topics.host().name(), topics.host().partitions());
+      boolean repartitionAdded = false;
+      while (true) {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            admin
+                .listConsumerGroupOffsets(config.applicationId())
+                .partitionsToOffsetAndMetadata()
+                .get();
+        boolean done =
+            ends.entrySet().stream()
+                .allMatch(
+                    e ->
+                        e.getValue() == 0
+                            || committed.get(e.getKey()) != null
+                                && committed.get(e.getKey()).offset() >= e.getValue());
+        if (done && !repartitionAdded) {
+          ends.putAll(
+              DetectionBench.repartitionEnds(admin, config.applicationId(), "health-by-ip"));
+          repartitionAdded = true;
+          continue;
+        }
+        if (done) {
+          DetectionBench.Run run =
+              new DetectionBench.Run(
+                  (System.nanoTime() - start) / 1e9,
+                  (running.get() - start) / 1e9,
+                  DetectionBench.streamThreadsCpu());
+          streams.close(Duration.ofSeconds(30));
+          return run;
+        }
+        Thread.sleep(20);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Map<TopicPartition, Long> ends(Admin admin, String topic, int partitions)
+      throws Exception {
+    Map<TopicPartition, OffsetSpec> q = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      q.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    Map<TopicPartition, Long> out = new HashMap<>();
+    admin.listOffsets(q).all().get().forEach((tp, info) -> out.put(tp, info.offset()));
+    return out;
+  }
+}
