@@ -327,7 +327,10 @@ public final class DetectionBench {
           });
       streams.start();
       Map<TopicPartition, Long> ends = ends(admin, topics);
-      boolean claimsAdded = false;
+      // then the internal topics through which alerts go, each read when the one before it is
+      // done: the claims (the impostor rules' alerts), then the correlation's (binding incidents'
+      // later records, which the impostor rules write too)
+      List<String> stages = new ArrayList<>(List.of("claims", "health-by-ip"));
       while (true) {
         Map<TopicPartition, OffsetAndMetadata> committed =
             admin
@@ -341,11 +344,8 @@ public final class DetectionBench {
                         e.getValue() == 0
                             || committed.get(e.getKey()) != null
                                 && committed.get(e.getKey()).offset() >= e.getValue());
-        if (done && !claimsAdded) {
-          // and the impostor rules have read every claim the detection wrote by then (its
-          // alerts go out only from there)
-          ends.putAll(claimsEnds(admin, config.applicationId()));
-          claimsAdded = true;
+        if (done && !stages.isEmpty()) {
+          ends.putAll(repartitionEnds(admin, config.applicationId(), stages.remove(0)));
           continue;
         }
         if (done) {
@@ -403,16 +403,6 @@ public final class DetectionBench {
       }
     }
     return sum;
-  }
-
-  /**
-   * The end offsets, now, of the detection's internal topics through which alerts go: the claims
-   * (to the impostor rules) and the correlation's (binding incidents' later records).
-   */
-  static Map<TopicPartition, Long> claimsEnds(Admin admin, String applicationId) throws Exception {
-    Map<TopicPartition, Long> out = new HashMap<>(repartitionEnds(admin, applicationId, "claims"));
-    out.putAll(repartitionEnds(admin, applicationId, "health-by-ip"));
-    return out;
   }
 
   /** The end offsets of the detection's internal repartition topic {@code name}, now. */

@@ -46,6 +46,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * <pre>
  *   MetricsBench throughput HOSTS SAMPLES_PER_HOST ROUNDS    (a broker in this JVM)
  *   MetricsBench heap BOOTSTRAP HOSTS SAMPLES_PER_HOST        (the detection alone in this JVM)
+ *   MetricsBench correlation SECONDS                            (the seed's latency, live)
  * </pre>
  */
 public final class MetricsBench {
@@ -57,6 +58,13 @@ public final class MetricsBench {
   public static void main(String[] args) throws Exception {
     if (args[0].equals("heap")) {
       heap(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+      return;
+    }
+    if (args[0].equals("correlation")) {
+      Path work = Files.createTempDirectory("labwatch-bench-correlation");
+      try (EmbeddedBroker broker = EmbeddedBroker.start(work.resolve("broker"), "127.0.0.1", 0)) {
+        correlation(broker.bootstrapServers(), work, Integer.parseInt(args[1]));
+      }
       return;
     }
     int hosts = Integer.parseInt(args[1]);
@@ -185,6 +193,199 @@ public final class MetricsBench {
         before >> 20,
         peakAfterGc >> 20,
         Runtime.getRuntime().maxMemory() >> 20);
+  }
+
+  /**
+   * The seed's latency, live: while 1,000 observations and 100 host samples a second go by, a new
+   * address every 500 ms gets an IP conflict (two MACs reply), and a second later the three failed
+   * ssh probes that make it a SERVICE_UNREACHABLE (every one to the second MAC). From the third
+   * probe produced (both facts are in Kafka then) to the service's alert naming the conflict as its
+   * cause, and to the conflict told with its symptom, as a read_committed consumer (a sink) sees
+   * them.
+   */
+  static void correlation(String bootstrap, Path work, int seconds) throws Exception {
+    Topics topics = Topics.withPrefix("corr.");
+    DetectionBench.ensure(bootstrap, topics);
+    DetectionConfig config =
+        DetectionConfig.defaults().deterministic().withApplicationId("bench-correlation");
+    Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<String, Long> seenAt = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<String, Long> order = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicBoolean stop =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    try (KafkaStreams streams =
+            new KafkaStreams(
+                DetectionTopology.build(topics, config),
+                DetectionTopology.properties(
+                    config,
+                    topics,
+                    Map.of("bootstrap.servers", bootstrap),
+                    work.resolve("state")));
+        KafkaProducer<String, SensorEvent> producer = producer(bootstrap, topics)) {
+      streams.start();
+      while (streams.state() != KafkaStreams.State.RUNNING) {
+        Thread.sleep(50);
+      }
+      Thread reader =
+          new Thread(
+              () -> {
+                Map<String, Object> c = new HashMap<>();
+                c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+                c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+                try (KafkaConsumer<String, io.labwatch.events.Alert> consumer =
+                    new KafkaConsumer<>(
+                        c,
+                        topics.alerts().keySerde().deserializer(),
+                        topics.alerts().valueSerde().deserializer())) {
+                  List<TopicPartition> parts = new ArrayList<>();
+                  for (int p = 0; p < topics.alerts().partitions(); p++) {
+                    parts.add(new TopicPartition(topics.alerts().name(), p));
+                  }
+                  consumer.assign(parts);
+                  consumer.seekToBeginning(parts);
+                  while (!stop.get()) {
+                    for (var r : consumer.poll(Duration.ofMillis(10))) {
+                      var a = r.value();
+                      if (a.kind().equals("SERVICE_UNREACHABLE")
+                          && a.summary().contains("Cause: IP conflict")) {
+                        seenAt.putIfAbsent("cause " + a.labels().get("ip"), System.nanoTime());
+                      } else if (a.kind().equals("IP_CONFLICT")
+                          && a.summary().contains("symptom")) {
+                        seenAt.putIfAbsent("symptom " + a.subject(), System.nanoTime());
+                      }
+                    }
+                  }
+                }
+              });
+      reader.start();
+      Traffic background = new Traffic(10_000);
+      Random random = new Random(16);
+      long start = System.nanoTime();
+      long sent = 0;
+      int incidents = 0;
+      List<Object[]> pendingProbes = new ArrayList<>(); // {due nanos, ip}
+      while (System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds)) {
+        long due = start + sent * 1_000_000L; // 1,000 records a second in all
+        long now = System.nanoTime();
+        if (now < due) {
+          Thread.sleep(Math.max(0, (due - now) / 1_000_000), (int) ((due - now) % 1_000_000));
+          continue;
+        }
+        if (!pendingProbes.isEmpty() && (long) pendingProbes.get(0)[0] <= now) {
+          IpAddress ip = (IpAddress) pendingProbes.remove(0)[1];
+          Instant t = Instant.now();
+          for (int k = 0; k < 3; k++) {
+            var p =
+                io.labwatch.events.ProbeResult.failed(
+                    t.plusMillis(k),
+                    "labbox",
+                    "tcp://" + ip + ":22",
+                    io.labwatch.events.ProbeResult.Kind.TCP,
+                    ip,
+                    22,
+                    500,
+                    io.labwatch.events.ProbeResult.ErrorClass.REFUSED,
+                    "Connection refused",
+                    routerOf(ip));
+            producer.send(
+                new ProducerRecord<>(
+                    topics.host().name(), null, p.eventTime().toEpochMilli(), "labbox", p));
+          }
+          sentAt.put("cause " + ip, System.nanoTime());
+          sentAt.put("symptom " + ip, System.nanoTime());
+          sent += 3;
+        } else if (sent % 500 == 0) { // a new conflict every 500 ms
+          IpAddress ip = IpAddress.of("10.251." + (incidents / 250) + "." + (incidents % 250 + 1));
+          incidents++;
+          Instant t = Instant.now();
+          DetectionBench.send(producer, topics, DetectionBench.reply(ip, serverOf(ip), t));
+          DetectionBench.send(
+              producer, topics, DetectionBench.reply(ip, routerOf(ip), t.plusMillis(1)));
+          order.put("cause " + ip, (System.nanoTime() - start) / 1_000_000);
+          order.put("symptom " + ip, (System.nanoTime() - start) / 1_000_000);
+          pendingProbes.add(new Object[] {System.nanoTime() + 1_000_000_000L, ip});
+          sent += 2;
+        } else if (sent % 10 == 1) { // 100 host samples a second
+          HostMetrics m = sample((int) (sent / 10 % 1000), (int) (sent / 10_000), random);
+          HostMetrics live =
+              new HostMetrics(
+                  Instant.now(),
+                  m.sensorId(),
+                  m.uptimeSeconds(),
+                  m.processes(),
+                  m.cpu(),
+                  m.load(),
+                  m.memory(),
+                  m.disks(),
+                  m.fileSystems(),
+                  m.interfaces(),
+                  m.tcp(),
+                  m.gpus());
+          producer.send(
+              new ProducerRecord<>(
+                  topics.host().name(),
+                  null,
+                  live.eventTime().toEpochMilli(),
+                  live.sensorId(),
+                  live));
+          sent++;
+        } else {
+          DetectionBench.send(producer, topics, background.next(Instant.now()));
+          sent++;
+        }
+      }
+      producer.flush();
+      long waitUntil = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (seenAt.size() < sentAt.size() && System.nanoTime() < waitUntil) {
+        Thread.sleep(50);
+      }
+      stop.set(true);
+      reader.join();
+      System.out.printf(
+          "%nthe seed's correlated alerts, live, for %d s: %d incidents (1,000 observations and"
+              + " 100 host samples a second besides)%n",
+          seconds, incidents);
+      System.out.printf(
+          "| %-58s | %6s | %6s | %6s | %6s |%n",
+          "third failed probe produced -> committed", "seen", "p50 ms", "p99 ms", "max ms");
+      System.out.printf(
+          "|%s|%s|%s|%s|%s|%n",
+          "-".repeat(60), "-".repeat(8), "-".repeat(8), "-".repeat(8), "-".repeat(8));
+      for (String what : List.of("cause", "symptom")) {
+        long[] ms =
+            sentAt.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(what + " "))
+                .filter(e -> seenAt.containsKey(e.getKey()) && order.get(e.getKey()) >= 5_000)
+                .mapToLong(e -> (seenAt.get(e.getKey()) - e.getValue()) / 1_000_000)
+                .sorted()
+                .toArray();
+        long expected =
+            sentAt.keySet().stream()
+                .filter(k -> k.startsWith(what + " ") && order.get(k) >= 5_000)
+                .count();
+        System.out.printf(
+            "| %-58s | %6s | %6d | %6d | %6d |%n",
+            what.equals("cause")
+                ? "SERVICE_UNREACHABLE naming the IP conflict as its cause"
+                : "IP_CONFLICT told with its symptom",
+            ms.length + "/" + expected,
+            DetectionBench.pct(ms, 50),
+            DetectionBench.pct(ms, 99),
+            ms.length == 0 ? -1 : ms[ms.length - 1]);
+      }
+    }
+  }
+
+  private static io.labwatch.events.MacAddress serverOf(IpAddress ip) {
+    byte[] b = ip.toBytes();
+    return io.labwatch.events.MacAddress.fromLong(
+        0x3cfdfe000000L + ((b[2] & 0xFF) << 8) + (b[3] & 0xFF));
+  }
+
+  private static io.labwatch.events.MacAddress routerOf(IpAddress ip) {
+    byte[] b = ip.toBytes();
+    return io.labwatch.events.MacAddress.fromLong(
+        0x00a0de000000L + ((b[2] & 0xFF) << 8) + (b[3] & 0xFF));
   }
 
   /** One host's sample {@code i}: a quiet server, every 50th of them busy for a while. */

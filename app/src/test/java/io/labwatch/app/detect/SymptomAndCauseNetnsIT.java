@@ -167,6 +167,7 @@ class SymptomAndCauseNetnsIT {
     List<String> out = new ArrayList<>();
     for (var r : slack.requests()) {
       String t = r.body().path("text").asText();
+      // "SEVERITY KIND stage: summary", or "SEVERITY KIND: summary" for an event
       if (t.contains(" " + what + ":") || (what.indexOf(' ') < 0 && t.contains(" " + what + " "))) {
         out.add(t);
       }

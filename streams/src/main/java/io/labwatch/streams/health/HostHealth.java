@@ -15,6 +15,7 @@ import java.util.List;
  * @param gpu the busiest GPU's utilisation (0..1); null when the host has no GPU
  * @param warm whether its baselines have been learned long enough to call the load normal
  * @param spikes the load spikes firing on it, as their alerts' summaries
+ * @param errors the interface errors firing on it, as their alerts' summaries
  * @param addresses the host's own addresses
  */
 public record HostHealth(
@@ -25,10 +26,12 @@ public record HostHealth(
     Double gpu,
     boolean warm,
     List<String> spikes,
+    List<String> errors,
     List<IpAddress> addresses) {
 
   public HostHealth {
     spikes = spikes == null ? List.of() : List.copyOf(spikes);
+    errors = errors == null ? List.of() : List.copyOf(errors);
     addresses = addresses == null ? List.of() : List.copyOf(addresses);
   }
 

@@ -21,8 +21,8 @@ import java.util.TreeMap;
  * metric (CPU, load per core, memory, swap-in, each disk's busy time, each GPU and its memory, each
  * interface's errors and drops), rates from the raw counters between two samples, and a {@code
  * LOAD_SPIKE} (or {@code INTERFACE_ERRORS}) per series that spikes against its baseline ({@link
- * Series}). After every sample it also says the host's {@link HostHealth}, for the incidents of its
- * addresses.
+ * Series}). It also says the host's {@link HostHealth}, for the incidents of its addresses: when
+ * its spikes change, and once a minute with fresh numbers.
  */
 public final class HostRules {
 
@@ -48,6 +48,11 @@ public final class HostRules {
     public TreeMap<String, Long> counters = new TreeMap<>();
     public TreeMap<String, Series> series = new TreeMap<>();
     public TreeMap<String, Alert> firing = new TreeMap<>();
+
+    /** What its last told health said (spikes, warm, addresses), and when (ms). */
+    public String told;
+
+    public long toldAt;
 
     public HostState() {}
 
@@ -121,9 +126,20 @@ public final class HostRules {
       }
     }
     forgetOld(s, t, out, m.eventTime());
-    out.add(health(s, m));
+    HostHealth h = health(s, m);
+    // told when it changes what an incident would say of the load, and once a minute with fresh
+    // numbers: not every sample (each is a record through the correlation's repartition topic)
+    String news = h.spikes() + "|" + h.errors() + "|" + h.warm() + "|" + h.addresses();
+    if (!news.equals(s.told) || t - s.toldAt >= HEALTH_EVERY_MS) {
+      s.told = news;
+      s.toldAt = t;
+      out.add(h);
+    }
     return out;
   }
+
+  /** A host's health goes to the correlation at least this often (and whenever it changes). */
+  static final long HEALTH_EVERY_MS = 60_000;
 
   /** Puts the counter's rate under {@code name} when there is one. */
   private static void rate(
@@ -323,10 +339,9 @@ public final class HostRules {
     Series cpu = s.series.get("cpu");
     boolean warm = cpu != null && cpu.warm(s.lastAt, rules.warmUpMs());
     List<String> spikes = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
     for (Alert a : s.firing.values()) {
-      if (a.kind().equals(LOAD_SPIKE)) {
-        spikes.add(a.summary());
-      }
+      (a.kind().equals(LOAD_SPIKE) ? spikes : errors).add(a.summary());
     }
     return new HostHealth(
         s.host,
@@ -336,6 +351,7 @@ public final class HostRules {
         gpu,
         warm,
         spikes,
+        errors,
         addresses);
   }
 }

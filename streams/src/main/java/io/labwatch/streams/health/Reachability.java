@@ -189,7 +189,10 @@ public final class Reachability {
   /** The latest load of the host that holds the address. */
   public List<Alert> onHost(IpHealth s, HostHealth h) {
     boolean spikesChanged =
-        s.host == null || !s.host.spikes().equals(h.spikes()) || s.host.warm() != h.warm();
+        s.host == null
+            || !s.host.spikes().equals(h.spikes())
+            || !s.host.errors().equals(h.errors())
+            || s.host.warm() != h.warm();
     s.host = h;
     List<Alert> out = new ArrayList<>();
     if (spikesChanged) {
@@ -470,6 +473,10 @@ public final class Reachability {
     } else if (spiking) {
       sb.append("Cause: load — ").append(h.spikes().get(0)).append('.');
       sb.append(" No IP conflict or MAC change on ").append(s.ip).append('.');
+    } else if (h != null && !h.errors().isEmpty()) {
+      sb.append("Cause: interface errors — ").append(h.errors().get(0)).append('.');
+      sb.append(" No IP conflict or MAC change on ").append(s.ip).append(", and not the load: ");
+      sb.append(h.numbers()).append('.');
     } else {
       sb.append("Cause not known: no IP conflict or MAC change on ").append(s.ip);
       if (h != null) {
@@ -487,7 +494,9 @@ public final class Reachability {
             + "|"
             + (h == null
                 ? "no host"
-                : spiking ? "spike " + h.spikes().size() : h.warm() ? "normal" : "learning");
+                : spiking ? "spike " + h.spikes().size() : h.warm() ? "normal" : "learning")
+            + "|errors "
+            + (h == null ? 0 : h.errors().size());
     return new Cause(key, sb.toString());
   }
 
@@ -586,6 +595,9 @@ public final class Reachability {
     if (h != null) {
       facts.put("host", h.host());
       facts.put("load", h.spikes().isEmpty() ? (h.warm() ? "normal" : "learning") : "high");
+      if (!h.errors().isEmpty()) {
+        facts.put("interface errors", String.join("; ", h.errors()));
+      }
       if (!h.numbers().isEmpty()) {
         facts.put("host load", h.numbers());
       }

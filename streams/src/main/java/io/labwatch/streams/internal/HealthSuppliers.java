@@ -104,11 +104,7 @@ public final class HealthSuppliers {
 
       @Override
       public Set<StoreBuilder<?>> stores() {
-        return Set.of(
-            Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(HOST_STORE),
-                Serdes.String(),
-                JsonSerde.of(HostRules.HostState.class)));
+        return Set.of(writeBehind(HOST_STORE, HostRules.HostState.class));
       }
     };
   }
@@ -154,11 +150,7 @@ public final class HealthSuppliers {
 
       @Override
       public Set<StoreBuilder<?>> stores() {
-        return Set.of(
-            Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(INTERFACE_STORE),
-                Serdes.String(),
-                JsonSerde.of(InterfaceRules.InterfaceState.class)));
+        return Set.of(writeBehind(INTERFACE_STORE, InterfaceRules.InterfaceState.class));
       }
     };
   }
@@ -220,13 +212,21 @@ public final class HealthSuppliers {
 
       @Override
       public Set<StoreBuilder<?>> stores() {
-        return Set.of(
-            Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(IP_STORE),
-                Serdes.String(),
-                JsonSerde.of(Reachability.IpHealth.class)));
+        return Set.of(writeBehind(IP_STORE, Reachability.IpHealth.class));
       }
     };
+  }
+
+  /**
+   * A store whose writes are held as objects until the task commits (see {@link WriteBehindStore}):
+   * a replay writes a host's state once per commit, not once per sample, and reads it back without
+   * decoding it.
+   */
+  private static <V> StoreBuilder<?> writeBehind(String name, Class<V> type) {
+    return WriteBehindStore.builder(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(name), Serdes.String(), JsonSerde.of(type))
+            .withCachingDisabled());
   }
 
   /** Asks for a commit when what was forwarded is about the present, not a backlog or a replay. */

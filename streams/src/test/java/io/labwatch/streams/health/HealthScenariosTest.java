@@ -48,6 +48,12 @@ class HealthScenariosTest {
 
   private static HostMetrics sample(
       Instant t, double cpu, double load, double gpu, long uptime, IpAddress ip) {
+    return sample(t, cpu, load, gpu, uptime, ip, 0);
+  }
+
+  /** ... with {@code errors} receive errors counted on eth0 since boot. */
+  private static HostMetrics sample(
+      Instant t, double cpu, double load, double gpu, long uptime, IpAddress ip, long errors) {
     return new HostMetrics(
         t,
         YAMATO,
@@ -65,7 +71,16 @@ class HealthScenariosTest {
         List.of(),
         List.of(
             new HostMetrics.NetInterface(
-                "eth0", uptime * 1000, uptime * 1000, uptime, uptime, 0, 0, 0, 0L, List.of(ip))),
+                "eth0",
+                uptime * 1000,
+                uptime * 1000,
+                uptime,
+                uptime,
+                errors,
+                0,
+                0,
+                0L,
+                List.of(ip))),
         null,
         List.of(
             new HostMetrics.Gpu(
@@ -238,6 +253,36 @@ class HealthScenariosTest {
   }
 
   @Test
+  void failuresWhileTheHostsInterfaceCountsErrorsBlameTheErrorsNotTheLoad() {
+    try (Lab lab = lab()) {
+      long uptime = normalLife(lab, 600, 86_400);
+      lab.alerts();
+      List<Alert> out = new ArrayList<>();
+      long errors = 0;
+      for (int i = 0; i < 12; i++) { // a bad cable: 500 receive errors a second
+        lab.after(TEN_S);
+        uptime += 10;
+        errors += 5_000;
+        lab.host(sample(lab.now, 0.12, 0.4, 0.03, uptime, SERVER_IP, errors));
+        lab.host(ssh(lab.now.plusMillis(1), i % 2 == 1, SERVER));
+        out.addAll(lab.alerts());
+      }
+      List<Alert> errorAlerts = of(out, HostRules.INTERFACE_ERRORS);
+      assertThat(errorAlerts).extracting(Alert::subject).containsOnly("yamato/errors:eth0");
+      assertThat(errorAlerts.get(0).severity()).isEqualTo(Severity.CRITICAL);
+      assertThat(errorAlerts.get(0).summary())
+          .startsWith("errors and drops on eth0 of yamato at 500/s");
+      assertThat(of(out, HostRules.LOAD_SPIKE)).isEmpty();
+      List<Alert> unreachable = of(out, Reachability.SERVICE_UNREACHABLE);
+      Alert latest = unreachable.get(unreachable.size() - 1);
+      assertThat(latest.summary())
+          .contains("Cause: interface errors — errors and drops on eth0 of yamato at 500/s")
+          .contains("No IP conflict or MAC change on 10.77.0.10, and not the load: CPU 12 %");
+      assertThat(latest.evidence().facts()).containsKey("interface errors");
+    }
+  }
+
+  @Test
   void everyProbeFailingIsCritical() {
     try (Lab lab = lab()) {
       long uptime = normalLife(lab, 600, 86_400);
@@ -258,6 +303,53 @@ class HealthScenariosTest {
       assertThat(last.summary()).contains("fails: all 60 probes in 9 min failed (timeout)");
       assertThat(last.summary())
           .contains("Cause not known: no IP conflict or MAC change on 10.77.0.10");
+    }
+  }
+
+  @Test
+  void aRealCpuSpikeAfterTheWarmUpFiresOnceAndResolvesWithHysteresis() {
+    try (Lab lab = lab()) {
+      long uptime = normalLife(lab, 600, 86_400);
+      List<Alert> out = new ArrayList<>();
+      double[] cpu = {0.95, 0.95, 0.95, 0.97, 0.96, 0.95, 0.95, 0.46, 0.46, 0.2, 0.12, 0.12, 0.12};
+      for (double c : cpu) { // 45 % is under the 50 % floor but not under 90 % of it
+        lab.after(TEN_S);
+        uptime += 10;
+        lab.host(sample(lab.now, c, 0.4, 0.03, uptime, SERVER_IP));
+        out.addAll(lab.alerts());
+      }
+      uptime = normalLife(lab, 300, uptime);
+      out.addAll(lab.alerts());
+      assertThat(out).extracting(Alert::kind).containsOnly(HostRules.LOAD_SPIKE);
+      assertThat(out)
+          .extracting(Alert::state)
+          .containsExactly(AlertState.FIRING, AlertState.RESOLVED);
+      assertThat(out.get(0).subject()).isEqualTo("yamato/cpu");
+      assertThat(out.get(0).severity()).isEqualTo(Severity.CRITICAL);
+      assertThat(out.get(0).evidence().facts())
+          .containsEntry("value", "95 %")
+          .containsKey("baseline");
+      // fired at the third sample above, resolved at the third under 90 % of the floor
+      assertThat(out.get(0).startedAt()).isEqualTo(lab.now.minusSeconds(10 * (30 + 13 - 3)));
+      assertThat(out.get(1).endedAt()).isEqualTo(lab.now.minusSeconds(10 * (30 + 13 - 12)));
+      assertThat(out.get(1).summary()).isEqualTo("CPU on yamato back to 12 % (peak 97 %)");
+      assertThat(uptime).isPositive();
+    }
+  }
+
+  @Test
+  void aSlowDailyRampIsNoSpikeTheBaselineFollows() {
+    try (Lab lab = lab()) {
+      long uptime = 86_400;
+      // 10 % at night to 85 % by day, over 12 hours, and back: a lab that works in the day
+      for (int i = 0; i <= 8640; i++) {
+        double phase = i <= 4320 ? i / 4320.0 : (8640 - i) / 4320.0;
+        lab.after(TEN_S);
+        uptime += 10;
+        double cpu = 0.10 + 0.75 * phase + (random.nextDouble() - 0.5) * 0.04;
+        lab.host(sample(lab.now, cpu, 0.4 + 1.5 * phase, 0.03, uptime, SERVER_IP));
+      }
+      assertThat(lab.alerts()).isEmpty();
     }
   }
 
