@@ -353,6 +353,27 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theHealthRulesAreSetUnderDetectionHealthAndABadOneNamesItsKey() {
+    LabwatchConfig config =
+        load(
+            "detection:\n  health:\n    warmUp: 5m\n    cpu: {floor: 0.7, critical: 0.95, minDeviation: 0.05}\n",
+            Map.of("LABWATCH_DETECTION_HEALTH_PROBE_QUIET", "2m"));
+    assertThat(config.detection().health().warmUp()).isEqualTo(java.time.Duration.ofMinutes(5));
+    assertThat(config.detection().health().cpu().floor()).isEqualTo(0.7);
+    assertThat(config.detection().health().probeQuiet()).isEqualTo(java.time.Duration.ofMinutes(2));
+    // what is not set keeps its default
+    assertThat(config.detection().health().deviations()).isEqualTo(4.0);
+    assertThatThrownBy(() -> load("detection:\n  health:\n    resolveDeviations: 5\n", Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            "detection.health.resolveDeviations: must be >= 0 and less than deviations (4.0), got 5.0");
+    assertThatThrownBy(
+            () -> load("detection:\n  health:\n    cpu: {floor: 0.9, critical: 0.5}\n", Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("detection.health.cpu: needs floor >= 0, critical >= floor");
+  }
+
+  @Test
   void snmpDevicesAreAddressesOrMappingsThatTakeTheSensorsSettingsForWhatTheyLeaveOut()
       throws IOException {
     String yaml =
