@@ -353,7 +353,7 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void theHealthRulesAreSetUnderDetectionHealthAndABadOneNamesItsKey() {
+  void theHealthRulesAreSetUnderDetectionHealthAndABadOneNamesItsKey() throws IOException {
     LabwatchConfig config =
         load(
             "detection:\n  health:\n    warmUp: 5m\n    cpu: {floor: 0.7, critical: 0.95, minDeviation: 0.05}\n",
