@@ -36,13 +36,16 @@ class PrometheusDeployFilesTest {
   @Test
   void theAlertingRulesAreValid() throws Exception {
     assertThat(promtool(PROMETHEUS, "check", "rules", "labwatch-rules.yml"))
-        .contains("SUCCESS: 11 rules found");
+        .contains("SUCCESS: 12 rules found");
   }
 
   @Test
   void theRulesTestsPassIncludingTheIpConflictAndArpPoisoningRules() throws Exception {
     assertThat(Files.readString(PROMETHEUS.resolve("labwatch-rules.test.yml")))
-        .contains("alertname: LabwatchIpConflict", "alertname: LabwatchArpPoisoning");
+        .contains(
+            "alertname: LabwatchIpConflict",
+            "alertname: LabwatchArpPoisoning",
+            "alertname: LabwatchHostSensorSilent");
     assertThat(promtool(PROMETHEUS, "test", "rules", "labwatch-rules.test.yml"))
         .contains("SUCCESS");
   }

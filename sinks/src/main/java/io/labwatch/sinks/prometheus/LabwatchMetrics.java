@@ -99,6 +99,23 @@ public final class LabwatchMetrics {
         .callback(cb -> heartbeats.forEach((s, h) -> cb.call(h.problem() == null ? 1 : 0, s)))
         .register(registry);
     GaugeWithCallback.builder()
+        .name("labwatch_host_sensor_last_heartbeat_timestamp_seconds")
+        .help("When the host sensor's last heartbeat was sent (Unix time), from labwatch.host")
+        .unit(Unit.SECONDS)
+        .labelNames("host")
+        .callback(
+            cb ->
+                hostHeartbeats.forEach((s, h) -> cb.call(h.eventTime().toEpochMilli() / 1000.0, s)))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("labwatch_host_sensor_ok")
+        .help(
+            "1 while the host sensor reports no problem, 0 while its heartbeat carries one (e.g. a"
+                + " probe it cannot run)")
+        .labelNames("host")
+        .callback(cb -> hostHeartbeats.forEach((s, h) -> cb.call(h.problem() == null ? 1 : 0, s)))
+        .register(registry);
+    GaugeWithCallback.builder()
         .name("labwatch_consumer_lag_records")
         .help(
             "Records a consumer of labwatch has yet to read: the detection (detect), the sinks"

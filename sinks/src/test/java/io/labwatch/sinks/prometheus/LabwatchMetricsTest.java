@@ -139,6 +139,23 @@ class LabwatchMetricsTest {
                 + (double) T0.plusSeconds(10).getEpochSecond(),
             "labwatch_sensor_capturing{sensor=\"lab-sw1\"} 1.0",
             "labwatch_sensor_capturing{sensor=\"lab-sw2\"} 0.0");
+    // a host sensor's heartbeats (labwatch.host) have series of their own
+    metrics.hostHeartbeat(
+        new Heartbeat(T0.plusSeconds(20), "yamato", 10_000, new Heartbeat.Capture(6, 0, 0)));
+    metrics.hostHeartbeat(
+        new Heartbeat(
+            T0.plusSeconds(20),
+            "labbox",
+            10_000,
+            new Heartbeat.Capture(6, 0, 0),
+            "probe icmp://10.77.0.10 stopped: no ICMP here"));
+    assertThat(scrape())
+        .contains(
+            "labwatch_host_sensor_last_heartbeat_timestamp_seconds{host=\"yamato\"} "
+                + (double) T0.plusSeconds(20).getEpochSecond(),
+            "labwatch_host_sensor_ok{host=\"yamato\"} 1.0",
+            "labwatch_host_sensor_ok{host=\"labbox\"} 0.0")
+        .doesNotContain("labwatch_sensor_last_heartbeat_timestamp_seconds{sensor=\"yamato\"}");
   }
 
   @Test
