@@ -264,6 +264,19 @@ public final class DetectionBench {
 
   /** The baseline: read every record (decoded) and write it to another topic (encoded). */
   static Run copy(String bootstrap, Topics topics, int expected) {
+    return copy(bootstrap, topics, topics.arp(), expected, e -> e instanceof ArpObservation);
+  }
+
+  /**
+   * The baseline over {@code from}: read every record (decoded) and write it to another topic
+   * (encoded), until {@code expected} records that are {@code counted} were read.
+   */
+  static Run copy(
+      String bootstrap,
+      Topics topics,
+      io.labwatch.events.Topic<String, SensorEvent> from,
+      long expected,
+      java.util.function.Predicate<SensorEvent> counted) {
     long start = System.nanoTime();
     long cpuStart = THREADS.getCurrentThreadCpuTime();
     Map<String, Object> c = new HashMap<>();
@@ -274,11 +287,9 @@ public final class DetectionBench {
     String out = topics.dlq().name(); // any topic of ours will do as the copy's target
     try (KafkaConsumer<String, SensorEvent> consumer =
             new KafkaConsumer<>(
-                c,
-                topics.arp().keySerde().deserializer(),
-                topics.arp().valueSerde().deserializer());
+                c, from.keySerde().deserializer(), from.valueSerde().deserializer());
         KafkaProducer<String, SensorEvent> producer = producer(bootstrap, topics)) {
-      consumer.subscribe(List.of(topics.arp().name()));
+      consumer.subscribe(List.of(from.name()));
       long seen = 0;
       double startup = -1;
       while (seen < expected) {
@@ -287,7 +298,7 @@ public final class DetectionBench {
           startup = (System.nanoTime() - start) / 1e9;
         }
         for (ConsumerRecord<String, SensorEvent> r : records) {
-          if (r.value() instanceof ArpObservation) {
+          if (counted.test(r.value())) {
             seen++;
           }
           producer.send(new ProducerRecord<>(out, 0, r.timestamp(), r.key(), r.value()));
@@ -303,6 +314,19 @@ public final class DetectionBench {
 
   /** The detection from the beginning of the backlog until its committed offsets reach the end. */
   static Run detect(String bootstrap, Topics topics, Path stateDir) {
+    return detect(bootstrap, topics, topics.arp(), stateDir, List.of("claims", "health-by-ip"));
+  }
+
+  /**
+   * The detection from the beginning of {@code from} until its committed offsets reach the end of
+   * it, and then of each of its internal topics {@code stages} (read when the one before is done).
+   */
+  static Run detect(
+      String bootstrap,
+      Topics topics,
+      io.labwatch.events.Topic<String, SensorEvent> from,
+      Path stateDir,
+      List<String> stages) {
     long start = System.nanoTime();
     DetectionConfig config =
         DetectionConfig.defaults().deterministic().withApplicationId("bench-" + UUID.randomUUID());
@@ -326,11 +350,11 @@ public final class DetectionBench {
             }
           });
       streams.start();
-      Map<TopicPartition, Long> ends = ends(admin, topics);
+      Map<TopicPartition, Long> ends = ends(admin, from.name(), from.partitions());
       // then the internal topics through which alerts go, each read when the one before it is
-      // done: the claims (the impostor rules' alerts), then the correlation's (binding incidents'
-      // later records, which the impostor rules write too)
-      List<String> stages = new ArrayList<>(List.of("claims", "health-by-ip"));
+      // done (for the ARP rules: the claims, the impostor rules' alerts; then the correlation's,
+      // binding incidents' later records, which the impostor rules write too)
+      List<String> next = new ArrayList<>(stages);
       while (true) {
         Map<TopicPartition, OffsetAndMetadata> committed =
             admin
@@ -344,8 +368,8 @@ public final class DetectionBench {
                         e.getValue() == 0
                             || committed.get(e.getKey()) != null
                                 && committed.get(e.getKey()).offset() >= e.getValue());
-        if (done && !stages.isEmpty()) {
-          ends.putAll(repartitionEnds(admin, config.applicationId(), stages.remove(0)));
+        if (done && !next.isEmpty()) {
+          ends.putAll(repartitionEnds(admin, config.applicationId(), next.remove(0)));
           continue;
         }
         if (done) {
@@ -420,10 +444,11 @@ public final class DetectionBench {
     return out;
   }
 
-  static Map<TopicPartition, Long> ends(Admin admin, Topics topics) throws Exception {
+  static Map<TopicPartition, Long> ends(Admin admin, String topic, int partitions)
+      throws Exception {
     Map<TopicPartition, OffsetSpec> q = new HashMap<>();
-    for (int p = 0; p < topics.arp().partitions(); p++) {
-      q.put(new TopicPartition(topics.arp().name(), p), OffsetSpec.latest());
+    for (int p = 0; p < partitions; p++) {
+      q.put(new TopicPartition(topic, p), OffsetSpec.latest());
     }
     Map<TopicPartition, Long> out = new HashMap<>();
     admin.listOffsets(q).all().get().forEach((tp, info) -> out.put(tp, info.offset()));
@@ -625,7 +650,7 @@ public final class DetectionBench {
                     state));
         Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       streams.start();
-      Map<TopicPartition, Long> ends = ends(admin, topics);
+      Map<TopicPartition, Long> ends = ends(admin, topics.arp().name(), topics.arp().partitions());
       long peak = 0;
       while (true) {
         peak = Math.max(peak, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());

@@ -19,17 +19,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
@@ -464,124 +457,17 @@ public final class MetricsBench {
   }
 
   static KafkaProducer<String, SensorEvent> producer(String bootstrap, Topics topics) {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    return new KafkaProducer<>(
-        props, topics.host().keySerde().serializer(), topics.host().valueSerde().serializer());
+    return DetectionBench.producer(bootstrap, topics); // (the same serde: SensorEvent as JSON)
   }
 
   /** The baseline: read every sample (decoded) and write it to another topic (encoded). */
   static DetectionBench.Run copy(String bootstrap, Topics topics, long expected) {
-    long start = System.nanoTime();
-    long cpuStart = DetectionBench.THREADS.getCurrentThreadCpuTime();
-    Map<String, Object> c = new HashMap<>();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, "copy-" + UUID.randomUUID());
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-    String out = topics.dlq().name();
-    try (KafkaConsumer<String, SensorEvent> consumer =
-            new KafkaConsumer<>(
-                c,
-                topics.host().keySerde().deserializer(),
-                topics.host().valueSerde().deserializer());
-        KafkaProducer<String, SensorEvent> producer = producer(bootstrap, topics)) {
-      consumer.subscribe(List.of(topics.host().name()));
-      long seen = 0;
-      double startup = -1;
-      while (seen < expected) {
-        var records = consumer.poll(Duration.ofMillis(200));
-        if (startup < 0 && !records.isEmpty()) {
-          startup = (System.nanoTime() - start) / 1e9;
-        }
-        for (ConsumerRecord<String, SensorEvent> r : records) {
-          seen++;
-          producer.send(new ProducerRecord<>(out, 0, r.timestamp(), r.key(), r.value()));
-        }
-        consumer.commitAsync();
-      }
-      producer.flush();
-      consumer.commitSync();
-      return new DetectionBench.Run(
-          (System.nanoTime() - start) / 1e9,
-          startup,
-          DetectionBench.THREADS.getCurrentThreadCpuTime() - cpuStart);
-    }
+    return DetectionBench.copy(bootstrap, topics, topics.host(), expected, e -> true);
   }
 
-  /**
-   * The detection from the beginning until its committed offsets reach the end of the host topic,
-   * and then of the correlation's repartition topic as it was by then.
-   */
+  /** The detection until it committed the end of the samples, then of the correlation's topic. */
   static DetectionBench.Run detect(String bootstrap, Topics topics, Path stateDir) {
-    long start = System.nanoTime();
-    DetectionConfig config =
-        DetectionConfig.defaults().deterministic().withApplicationId("mbench-" + UUID.randomUUID());
-    Map<String, Object> client = new HashMap<>();
-    client.put("bootstrap.servers", bootstrap);
-    client.put("consumer.auto.offset.reset", "earliest");
-    try (KafkaStreams streams =
-            new KafkaStreams(
-                DetectionTopology.build(topics, config),
-                DetectionTopology.properties(config, topics, client, stateDir));
-        Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-      AtomicLong running = new AtomicLong();
-      streams.setStateListener(
-          (now, before) -> {
-            if (now == KafkaStreams.State.RUNNING) {
-              running.compareAndSet(0, System.nanoTime());
-            }
-          });
-      streams.start();
-      Map<TopicPartition, Long> ends =
-          ends(admin, topics.host().name(), topics.host().partitions());
-      boolean repartitionAdded = false;
-      while (true) {
-        Map<TopicPartition, OffsetAndMetadata> committed =
-            admin
-                .listConsumerGroupOffsets(config.applicationId())
-                .partitionsToOffsetAndMetadata()
-                .get();
-        boolean done =
-            ends.entrySet().stream()
-                .allMatch(
-                    e ->
-                        e.getValue() == 0
-                            || committed.get(e.getKey()) != null
-                                && committed.get(e.getKey()).offset() >= e.getValue());
-        if (done && !repartitionAdded) {
-          ends.putAll(
-              DetectionBench.repartitionEnds(admin, config.applicationId(), "health-by-ip"));
-          repartitionAdded = true;
-          continue;
-        }
-        if (done) {
-          DetectionBench.Run run =
-              new DetectionBench.Run(
-                  (System.nanoTime() - start) / 1e9,
-                  (running.get() - start) / 1e9,
-                  DetectionBench.streamThreadsCpu());
-          streams.close(Duration.ofSeconds(30));
-          return run;
-        }
-        Thread.sleep(20);
-      }
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  static Map<TopicPartition, Long> ends(Admin admin, String topic, int partitions)
-      throws Exception {
-    Map<TopicPartition, OffsetSpec> q = new HashMap<>();
-    for (int p = 0; p < partitions; p++) {
-      q.put(new TopicPartition(topic, p), OffsetSpec.latest());
-    }
-    Map<TopicPartition, Long> out = new HashMap<>();
-    admin.listOffsets(q).all().get().forEach((tp, info) -> out.put(tp, info.offset()));
-    return out;
+    return DetectionBench.detect(
+        bootstrap, topics, topics.host(), stateDir, List.of("health-by-ip"));
   }
 }

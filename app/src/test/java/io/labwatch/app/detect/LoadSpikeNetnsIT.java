@@ -150,22 +150,11 @@ class LoadSpikeNetnsIT {
     burners.clear();
   }
 
-  /** Slack messages whose text has {@code what} ("LOAD_SPIKE firing", or a kind). */
   private List<String> texts(String what) {
-    List<String> out = new ArrayList<>();
-    for (var r : slack.requests()) {
-      String t = r.body().path("text").asText();
-      // "SEVERITY KIND stage: summary", or "SEVERITY KIND: summary" for an event
-      if (t.contains(" " + what + ":") || (what.indexOf(' ') < 0 && t.contains(" " + what + " "))) {
-        out.add(t);
-      }
-    }
-    return out;
+    return slack.texts(what);
   }
 
   private String log() throws IOException {
-    List<String> all = new ArrayList<>();
-    slack.requests().forEach(r -> all.add(r.body().path("text").asText()));
-    return labwatch.log() + "\nslack: " + String.join("\n  ", all);
+    return labwatch.log() + "\nslack: " + String.join("\n  ", slack.texts());
   }
 }

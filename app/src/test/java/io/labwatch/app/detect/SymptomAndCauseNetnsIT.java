@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -162,22 +161,11 @@ class SymptomAndCauseNetnsIT {
     lab.exec(device, "ping", "-c", "1", "-W", "1", lab.probeAddress().toString());
   }
 
-  /** Slack messages whose text has {@code what} ("IP_CONFLICT firing"). */
   private List<String> texts(String what) {
-    List<String> out = new ArrayList<>();
-    for (var r : slack.requests()) {
-      String t = r.body().path("text").asText();
-      // "SEVERITY KIND stage: summary", or "SEVERITY KIND: summary" for an event
-      if (t.contains(" " + what + ":") || (what.indexOf(' ') < 0 && t.contains(" " + what + " "))) {
-        out.add(t);
-      }
-    }
-    return out;
+    return slack.texts(what);
   }
 
   private String log() throws IOException {
-    List<String> all = new ArrayList<>();
-    slack.requests().forEach(r -> all.add(r.body().path("text").asText()));
-    return labwatch.log() + "\nslack: " + String.join("\n  ", all);
+    return labwatch.log() + "\nslack: " + String.join("\n  ", slack.texts());
   }
 }

@@ -111,6 +111,23 @@ public final class FakeSlack implements AutoCloseable {
     return List.copyOf(requests);
   }
 
+  /** The text of every message so far, in order ("CRITICAL IP_CONFLICT firing: ..."). */
+  public List<String> texts() {
+    return requests().stream().map(r -> r.body().path("text").asText()).toList();
+  }
+
+  /**
+   * The texts that tell {@code what}: a kind and a stage ({@code "IP_CONFLICT firing"}), or a kind
+   * alone, any stage, events too ({@code "MAC_CHANGED"}). A text is "SEVERITY KIND stage: summary",
+   * or "SEVERITY KIND: summary" for an event.
+   */
+  public List<String> texts(String what) {
+    boolean kindAlone = what.indexOf(' ') < 0;
+    return texts().stream()
+        .filter(t -> t.contains(" " + what + ":") || (kindAlone && t.contains(" " + what + " ")))
+        .toList();
+  }
+
   private void handle(HttpExchange exchange) throws IOException {
     byte[] in = exchange.getRequestBody().readAllBytes();
     String path = exchange.getRequestURI().getPath();

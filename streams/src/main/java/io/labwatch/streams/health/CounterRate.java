@@ -53,6 +53,30 @@ public final class CounterRate {
     return rate <= maxPerSecond ? rate : Double.NaN;
   }
 
+  /**
+   * The rate of the counter {@code name} from its value in {@code before} (the previous sample's
+   * counters) to {@code value}, which is put in {@code now} (this sample's); NaN when there was no
+   * value before or it cannot be told (see {@link #perSecond}).
+   */
+  public static double between(
+      java.util.Map<String, Long> before,
+      java.util.Map<String, Long> now,
+      String name,
+      Long value,
+      int bits,
+      double seconds,
+      boolean restarted,
+      double maxPerSecond) {
+    if (value == null) {
+      return Double.NaN;
+    }
+    now.put(name, value);
+    Long previous = before.get(name);
+    return previous == null
+        ? Double.NaN
+        : perSecond(previous, value, bits, seconds, restarted, maxPerSecond);
+  }
+
   private static double unsigned(long v) {
     return v >= 0 ? v : (double) (v >>> 1) * 2.0 + (v & 1);
   }

@@ -1,11 +1,8 @@
 package io.labwatch.streams.health;
 
 import io.labwatch.events.Alert;
-import io.labwatch.events.AlertState;
-import io.labwatch.events.Evidence;
 import io.labwatch.events.HostMetrics;
 import io.labwatch.events.IpAddress;
-import io.labwatch.events.Severity;
 import io.labwatch.streams.HealthConfig;
 import java.time.Duration;
 import java.time.Instant;
@@ -163,14 +160,8 @@ public final class HostRules {
       Long value,
       double seconds,
       boolean rebooted) {
-    if (value == null) {
-      return Double.NaN;
-    }
-    counters.put(name, value);
-    Long before = s.counters.get(name);
-    return before == null
-        ? Double.NaN
-        : CounterRate.perSecond(before, value, 64, seconds, rebooted, Double.POSITIVE_INFINITY);
+    return CounterRate.between(
+        s.counters, counters, name, value, 64, seconds, rebooted, Double.POSITIVE_INFINITY);
   }
 
   Series.Level level(String series) {
@@ -193,90 +184,17 @@ public final class HostRules {
   }
 
   private Alert tell(HostState s, String name, Series series, Series.Change change, Instant at) {
-    String kind = name.startsWith("errors ") ? INTERFACE_ERRORS : LOAD_SPIKE;
-    String subject = s.host + "/" + name.replace(' ', ':');
-    switch (change) {
-      case FIRED -> {
-        Alert a =
-            Alert.firing(
-                kind,
-                subject,
-                series.firing,
-                summary(s.host, name, series),
-                evidence(name, series),
-                Map.of("host", s.host, "series", name),
-                at); // (fired now: its evidence says since when it was above)
-        s.firing.put(name, a);
-        return a;
-      }
-      case ESCALATED -> {
-        Alert old = s.firing.get(name);
-        if (old == null) {
-          return null;
-        }
-        Alert a = withSeverity(old, Severity.CRITICAL, summary(s.host, name, series), at);
-        a = a.updated(a.summary(), evidence(name, series), at);
-        s.firing.put(name, a);
-        return a;
-      }
-      case RESOLVED -> {
-        Alert old = s.firing.remove(name);
-        return old == null
-            ? null
-            : old.resolved(
-                what(name, s.host)
-                    + " back to "
-                    + value(name, series.last)
-                    + " (peak "
-                    + value(name, series.peak)
-                    + ")",
-                at);
-      }
-      default -> {
-        return null;
-      }
+    if (change == Series.Change.NONE) {
+      return null;
     }
-  }
-
-  private static Alert withSeverity(Alert a, Severity severity, String summary, Instant at) {
-    return new Alert(
-        a.v(),
-        a.fingerprint(),
-        a.incidentId(),
-        a.kind(),
-        a.subject(),
-        severity,
-        AlertState.FIRING,
-        summary,
-        a.evidence(),
-        a.labels(),
-        a.startedAt(),
-        at,
-        null);
-  }
-
-  /** "CPU on yamato at 97 % — normal for it is 12 % ± 2 %". */
-  static String summary(String host, String name, Series s) {
-    return what(name, host)
-        + " at "
-        + value(name, s.last)
-        + " — normal for it is "
-        + value(name, s.firedMean)
-        + " ± "
-        + value(name, s.firedDev)
-        + " (since "
-        + Instant.ofEpochMilli(s.firingSince).toString().substring(11, 19)
-        + ")";
-  }
-
-  private static Evidence evidence(String name, Series s) {
-    Map<String, String> facts = new TreeMap<>();
-    facts.put("value", value(name, s.last));
-    facts.put("peak", value(name, s.peak));
-    facts.put("baseline", value(name, s.firedMean));
-    facts.put("deviation", value(name, s.firedDev));
-    facts.put("since", Instant.ofEpochMilli(s.firingSince).toString());
-    return new Evidence(List.of(), null, facts);
+    return new SpikeAlerts(
+            name.startsWith("errors ") ? INTERFACE_ERRORS : LOAD_SPIKE,
+            s.host + "/" + name.replace(' ', ':'),
+            what(name, s.host),
+            v -> value(name, v),
+            Map.of("host", s.host, "series", name),
+            Map.of())
+        .tell(s.firing, name, series, change, at);
   }
 
   /** "CPU on yamato", "disk sda busy on yamato", "errors on eth0 of yamato". */

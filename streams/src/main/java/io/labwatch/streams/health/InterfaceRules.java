@@ -92,9 +92,25 @@ public final class InterfaceRules {
     TreeMap<String, Long> counters = new TreeMap<>();
     Map<String, Double> values = new TreeMap<>();
     double in =
-        rate(s, counters, "in", k.inOctets(), c.counterBits(), seconds, restarted, maxOctets);
+        CounterRate.between(
+            s.counters,
+            counters,
+            "in",
+            k.inOctets(),
+            c.counterBits(),
+            seconds,
+            restarted,
+            maxOctets);
     double outRate =
-        rate(s, counters, "out", k.outOctets(), c.counterBits(), seconds, restarted, maxOctets);
+        CounterRate.between(
+            s.counters,
+            counters,
+            "out",
+            k.outOctets(),
+            c.counterBits(),
+            seconds,
+            restarted,
+            maxOctets);
     if (bytesPerSecond != null) {
       if (!Double.isNaN(in)) {
         values.put("in", in / bytesPerSecond);
@@ -108,7 +124,9 @@ public final class InterfaceRules {
     String[] names = {"in-errors", "out-errors", "in-discards", "out-discards"};
     Long[] raw = {k.inErrors(), k.outErrors(), k.inDiscards(), k.outDiscards()};
     for (int i = 0; i < names.length; i++) {
-      double r = rate(s, counters, names[i], raw[i], 32, seconds, restarted, maxPackets);
+      double r =
+          CounterRate.between(
+              s.counters, counters, names[i], raw[i], 32, seconds, restarted, maxPackets);
       if (!Double.isNaN(r)) {
         errors += r;
         anyErrors = true;
@@ -137,25 +155,6 @@ public final class InterfaceRules {
     return out;
   }
 
-  private static double rate(
-      InterfaceState s,
-      TreeMap<String, Long> counters,
-      String name,
-      Long value,
-      int bits,
-      double seconds,
-      boolean restarted,
-      double max) {
-    if (value == null) {
-      return Double.NaN;
-    }
-    counters.put(name, value);
-    Long before = s.counters.get(name);
-    return before == null
-        ? Double.NaN
-        : CounterRate.perSecond(before, value, bits, seconds, restarted, max);
-  }
-
   private Alert tell(
       InterfaceState s,
       InterfaceCounters c,
@@ -164,81 +163,17 @@ public final class InterfaceRules {
       String where,
       Series x,
       Series.Change change) {
-    Instant at = c.eventTime();
-    String what =
-        isErrors ? "errors and discards on " + where : "traffic " + series + " on " + where;
-    switch (change) {
-      case FIRED, ESCALATED -> {
-        String summary =
-            what
-                + " at "
-                + value(isErrors, x.last)
-                + " — normal for it is "
-                + value(isErrors, x.firedMean)
-                + " ± "
-                + value(isErrors, x.firedDev);
-        Map<String, String> facts = new TreeMap<>();
-        facts.put("value", value(isErrors, x.last));
-        facts.put("peak", value(isErrors, x.peak));
-        facts.put("baseline", value(isErrors, x.firedMean));
-        facts.put("deviation", value(isErrors, x.firedDev));
-        facts.put("since", Instant.ofEpochMilli(x.firingSince).toString());
-        if (c.speedMbps() != null) {
-          facts.put("speed", c.speedMbps() + " Mbit/s");
-        }
-        Evidence evidence = new Evidence(List.of(), null, facts);
-        Alert old = s.firing.get(series);
-        Alert a;
-        if (change == Series.Change.FIRED || old == null) {
-          a =
-              Alert.firing(
-                  isErrors ? HostRules.INTERFACE_ERRORS : HostRules.LOAD_SPIKE,
-                  s.key + (isErrors ? "" : ":" + series),
-                  x.firing,
-                  summary,
-                  evidence,
-                  labels(c),
-                  at);
-        } else {
-          a =
-              new Alert(
-                  old.v(),
-                  old.fingerprint(),
-                  old.incidentId(),
-                  old.kind(),
-                  old.subject(),
-                  Severity.CRITICAL,
-                  old.state(),
-                  summary,
-                  evidence,
-                  old.labels(),
-                  old.startedAt(),
-                  at,
-                  null);
-        }
-        if (change == Series.Change.ESCALATED && old != null) {
-          a = a.updated(a.summary(), a.evidence(), at);
-        }
-        s.firing.put(series, a);
-        return a;
-      }
-      case RESOLVED -> {
-        Alert old = s.firing.remove(series);
-        return old == null
-            ? null
-            : old.resolved(
-                what
-                    + " back to "
-                    + value(isErrors, x.last)
-                    + " (peak "
-                    + value(isErrors, x.peak)
-                    + ")",
-                at);
-      }
-      default -> {
-        return null;
-      }
+    if (change == Series.Change.NONE) {
+      return null;
     }
+    return new SpikeAlerts(
+            isErrors ? HostRules.INTERFACE_ERRORS : HostRules.LOAD_SPIKE,
+            s.key + (isErrors ? "" : ":" + series),
+            isErrors ? "errors and discards on " + where : "traffic " + series + " on " + where,
+            v -> value(isErrors, v),
+            labels(c),
+            c.speedMbps() == null ? Map.of() : Map.of("speed", c.speedMbps() + " Mbit/s"))
+        .tell(s.firing, series, x, change, c.eventTime());
   }
 
   private static Map<String, String> labels(InterfaceCounters c) {
