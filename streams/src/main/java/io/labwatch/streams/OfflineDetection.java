@@ -7,11 +7,13 @@ import io.labwatch.events.MacAddress;
 import io.labwatch.events.SensorEvent;
 import io.labwatch.streams.bindings.BindingRules;
 import io.labwatch.streams.bindings.IpState;
+import io.labwatch.streams.health.IpSignal;
 import io.labwatch.streams.impostors.Claim;
 import io.labwatch.streams.impostors.ImpostorRules;
 import io.labwatch.streams.impostors.ImpostorSupplier;
 import io.labwatch.streams.impostors.MacState;
 import io.labwatch.streams.internal.DetectionSupplier;
+import io.labwatch.streams.internal.HealthSuppliers;
 import io.labwatch.streams.internal.ObjectStore;
 import io.labwatch.streams.internal.OfflineContext;
 import io.labwatch.streams.internal.OfflineStores;
@@ -31,7 +33,11 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * The detection's processors — the same ones the topology runs — driven in this thread over records
  * in order, with plain in-memory stores and stream-time punctuation as Kafka Streams does it (after
  * a record that moves stream time past the schedule). For {@code labwatch analyze}: a capture of a
- * million packets in seconds, no broker, no disk, no wall clock.
+ * million packets in seconds, no broker, no disk, no wall clock; for {@code labwatch replay}: the
+ * kept records of the {@code arp}, {@code host} and {@code snmp} topics over a time range, merged
+ * in time order, through every rule family, routed between the processors as the topology routes
+ * them (the binding incidents of an address through the correlation with its probes and its host's
+ * health).
  *
  * <p>It is one partition: every record, heartbeats included, goes through the one task, so stream
  * time is the capture's. Alerts carry event times, so they are the same as the live pipeline's;
@@ -48,6 +54,19 @@ public final class OfflineDetection {
   private final Processor<String, Claim, String, Alert> impostors;
   private final ObjectStore<String, IpState> ipStates;
   private final ObjectStore<String, MacState> macStates;
+  private final OfflineContext<String, Object> hostContext;
+  private final Processor<String, SensorEvent, String, Object> hosts;
+  private final OfflineContext<String, Alert> snmpContext;
+  private final Processor<String, SensorEvent, String, Alert> interfaces;
+  private final OfflineContext<String, Alert> ipContext;
+  private final Processor<String, IpSignal, String, Alert> correlation;
+
+  /** The topic a record came from: each has its own processor and its own stream time. */
+  public enum Source {
+    ARP,
+    HOST,
+    SNMP
+  }
 
   @SuppressWarnings("unchecked")
   public OfflineDetection(DetectionConfig config, Map<IpAddress, List<MacAddress>> inventory) {
@@ -70,6 +89,71 @@ public final class OfflineDetection {
     impostorContext.addStateStore(context.getStateStore(DetectionSupplier.INVENTORY_STORE));
     this.impostors = impostorRules.get();
     impostors.init(impostorContext);
+
+    String app = deterministic.applicationId() + "-offline";
+    this.hostContext = new OfflineContext<>(app, "host");
+    hostContext.addStateStore(new ObjectStore<String, Object>(HealthSuppliers.HOST_STORE));
+    this.hosts = HealthSuppliers.hosts(deterministic).get();
+    hosts.init(hostContext);
+    this.snmpContext = new OfflineContext<>(app, "snmp");
+    snmpContext.addStateStore(new ObjectStore<String, Object>(HealthSuppliers.INTERFACE_STORE));
+    this.interfaces = HealthSuppliers.interfaces(deterministic).get();
+    interfaces.init(snmpContext);
+    this.ipContext = new OfflineContext<>(app, "health-by-ip");
+    ipContext.addStateStore(new ObjectStore<String, Object>(HealthSuppliers.IP_STORE));
+    this.correlation = HealthSuppliers.correlation(deterministic).get();
+    correlation.init(ipContext);
+  }
+
+  /**
+   * Processes one record of {@code source}'s topic; returns the alerts it caused, in order, as the
+   * topology would write them to the alerts topic.
+   */
+  public List<Alert> process(Source source, String key, SensorEvent value, long timestamp) {
+    return switch (source) {
+      case ARP -> process(key, value, timestamp);
+      case HOST -> {
+        hostContext.nextRecord(timestamp);
+        hosts.process(new Record<>(key, value, timestamp));
+        List<Alert> out = new ArrayList<>();
+        for (Record<String, Object> r : hostContext.takeForwardedRecords()) {
+          if (r.value() instanceof Alert a) {
+            out.add(a);
+          } else if (r.value() instanceof IpSignal s) {
+            correlate(r.key(), s, r.timestamp(), out);
+          }
+        }
+        // host records share a task with the arp topic's (their streams merge on the way to the
+        // correlation, so the two topics are co-partitioned): they move its stream time too, and
+        // the per-IP rules' timers with it
+        context.advanceStreamTime(timestamp);
+        context.punctuate();
+        drainDetect(context.takeForwarded(), out);
+        yield out;
+      }
+      case SNMP -> {
+        snmpContext.nextRecord(timestamp);
+        interfaces.process(new Record<>(key, value, timestamp));
+        yield snmpContext.takeForwarded();
+      }
+    };
+  }
+
+  /** An alert of the per-IP or per-MAC rules, routed as the topology routes it. */
+  private void route(Alert a, List<Alert> out) {
+    if (!DetectionTopology.throughCorrelation(a)) {
+      out.add(a);
+    }
+    if (DetectionTopology.toCorrelation(a)) {
+      correlate(a.subject(), IpSignal.of(a), a.updatedAt().toEpochMilli(), out);
+    }
+  }
+
+  /** A signal about address {@code ip}, through the correlation (the repartition by IP, live). */
+  private void correlate(String ip, IpSignal s, long at, List<Alert> out) {
+    ipContext.nextRecord(at);
+    correlation.process(new Record<>(ip, s, at));
+    out.addAll(ipContext.takeForwarded());
   }
 
   /** Processes one record of the {@code arp} topic; returns the alerts it caused, in order. */
@@ -82,16 +166,23 @@ public final class OfflineDetection {
       return List.of();
     }
     List<Alert> out = new ArrayList<>();
+    drainDetect(forwarded, out);
+    return out;
+  }
+
+  /** What the per-IP rules forwarded: alerts routed, claims through the impostor rules. */
+  private void drainDetect(List<Object> forwarded, List<Alert> out) {
     for (Object o : forwarded) {
       if (o instanceof Alert a) {
-        out.add(a);
+        route(a, out);
       } else if (o instanceof Claim c) {
         impostorContext.nextRecord(c.at());
         impostors.process(new Record<>(c.mac(), c, c.at()));
-        out.addAll(impostorContext.takeForwarded());
+        for (Alert a : impostorContext.takeForwarded()) {
+          route(a, out);
+        }
       } // a ProbeRequest: nobody to ask
     }
-    return out;
   }
 
   /** Stream time so far. */

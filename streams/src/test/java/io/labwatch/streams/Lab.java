@@ -111,6 +111,17 @@ public final class Lab implements AutoCloseable {
     }
   }
 
+  /** A record given to the topology through this lab's methods, as the offline driver takes it. */
+  public record Recorded(OfflineDetection.Source source, String key, SensorEvent value, long at) {}
+
+  /** Every record given through this lab's methods, in order (not those piped directly). */
+  public final List<Recorded> recorded = new java.util.ArrayList<>();
+
+  private void pipeArp(String key, SensorEvent value, Instant at) {
+    arp.pipeInput(key, value, at);
+    recorded.add(new Recorded(OfflineDetection.Source.ARP, key, value, at.toEpochMilli()));
+  }
+
   public Lab at(Instant t) {
     now = t;
     return this;
@@ -133,13 +144,13 @@ public final class Lab implements AutoCloseable {
 
   /** A sensor's confirmation probe of {@code ip} starts: its ArpProbe SENT record. */
   public Lab probeSent(IpAddress ip, MacAddress prober) {
-    arp.pipeInput(ip.toString(), ArpProbe.sent(now, SENSOR, "eth0", ip, prober), now);
+    pipeArp(ip.toString(), ArpProbe.sent(now, SENSOR, "eth0", ip, prober), now);
     return this;
   }
 
   /** A sensor's confirmation probe of {@code ip} ends: its ArpProbe DONE record. */
   public Lab probeDone(IpAddress ip, MacAddress prober, MacAddress... answeredBy) {
-    arp.pipeInput(
+    pipeArp(
         ip.toString(), ArpProbe.done(now, SENSOR, "eth0", ip, prober, 2, List.of(answeredBy)), now);
     return this;
   }
@@ -170,7 +181,7 @@ public final class Lab implements AutoCloseable {
             target,
             MacAddress.ZERO,
             mac);
-    arp.pipeInput(target.toString(), o, now);
+    pipeArp(target.toString(), o, now);
     return this;
   }
 
@@ -183,13 +194,13 @@ public final class Lab implements AutoCloseable {
       MacAddress ethSrc) {
     ArpObservation o =
         new ArpObservation(now, SENSOR, "eth0", null, c, ip, mac, target, targetMac, ethSrc);
-    arp.pipeInput(o.subjectIp().toString(), o, now);
+    pipeArp(o.subjectIp().toString(), o, now);
     return this;
   }
 
   /** The router's ARP table, as the SNMP sensor reads it: {@code ip} is at {@code mac}. */
   public Lab routerTable(IpAddress ip, MacAddress mac, ArpObservation.TableEntry entry) {
-    arp.pipeInput(
+    pipeArp(
         ip.toString(), ArpObservation.routerTable(now, ROUTER_TABLE, "lan0", ip, mac, entry), now);
     return this;
   }
@@ -200,20 +211,23 @@ public final class Lab implements AutoCloseable {
 
   /** A heartbeat of a sensor that sends one every {@code intervalMs}. */
   public Lab heartbeat(String sensor, long intervalMs) {
-    arp.pipeInput(
-        sensor, new Heartbeat(now, sensor, intervalMs, new Heartbeat.Capture(1, 0, 0)), now);
+    pipeArp(sensor, new Heartbeat(now, sensor, intervalMs, new Heartbeat.Capture(1, 0, 0)), now);
     return this;
   }
 
   /** A host sensor's record (a sample or a probe result) in {@code labwatch.host}, at its time. */
   public Lab host(SensorEvent e) {
     host.pipeInput(e.sensorId(), e, e.eventTime());
+    recorded.add(
+        new Recorded(OfflineDetection.Source.HOST, e.sensorId(), e, e.eventTime().toEpochMilli()));
     return this;
   }
 
   /** An SNMP poll's interface counters in {@code labwatch.snmp}, at their time. */
   public Lab snmp(io.labwatch.events.InterfaceCounters c) {
     snmp.pipeInput(c.key(), c, c.eventTime());
+    recorded.add(
+        new Recorded(OfflineDetection.Source.SNMP, c.key(), c, c.eventTime().toEpochMilli()));
     return this;
   }
 

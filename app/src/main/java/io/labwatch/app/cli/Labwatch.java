@@ -36,6 +36,8 @@ import picocli.CommandLine.Spec;
       SensorCommand.class,
       DetectCommand.class,
       AnalyzeCommand.class,
+      ReplayCommand.class,
+      ReportCommand.class,
       InventoryCommand.class,
       SinkCommand.class,
       StatusCommand.class,

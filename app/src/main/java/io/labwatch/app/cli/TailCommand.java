@@ -4,6 +4,7 @@ import io.labwatch.app.config.Durations;
 import io.labwatch.app.config.LabwatchConfig;
 import io.labwatch.app.kafka.KafkaAccess;
 import io.labwatch.app.kafka.RecordPrinter;
+import io.labwatch.app.kafka.TimeRangeReader;
 import io.labwatch.events.LabwatchException;
 import io.labwatch.events.Topic;
 import java.io.PrintWriter;
@@ -47,9 +48,15 @@ import picocli.CommandLine.ParentCommand;
           + " otherwise. Stops at Ctrl-C, after --max records, or with --exit-at-end at the end"
           + " of the topic. Reads without a consumer group: nothing is committed.",
       "",
+      "With --from (and --to, default now) it prints a time range instead, merged across the"
+          + " topic's partitions in timestamp order, and stops at its end. Times: "
+          + Times.FORMS
+          + ".",
+      "",
       "Examples:",
       "  labwatch tail alerts --from-beginning --exit-at-end",
-      "  labwatch tail labwatch.arp --since 10m --max 100"
+      "  labwatch tail labwatch.arp --since 10m --max 100",
+      "  labwatch tail arp --from 2026-11-24T08:00Z --to 2026-11-24T09:00Z --key 10.77.0.10"
     },
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {
@@ -85,7 +92,25 @@ final class TailCommand implements Callable<Integer> {
         description =
             "Start at records this recent (10m, 2h, 1d) or since a time (2026-11-25T14:00:00Z).")
     String since;
+
+    @Option(
+        names = "--from",
+        paramLabel = "WHEN",
+        description = "Print the range from this time to --to, in timestamp order, then stop.")
+    String from;
   }
+
+  @Option(
+      names = "--to",
+      paramLabel = "WHEN",
+      description = "End of the --from range (exclusive). Default: now.")
+  String to;
+
+  @Option(
+      names = "--key",
+      paramLabel = "KEY",
+      description = "Only records with this key (an IP address for arp, a host name for host).")
+  String key;
 
   @Option(
       names = {"-n", "--max"},
@@ -108,9 +133,23 @@ final class TailCommand implements Callable<Integer> {
       throw new LabwatchException("--max must be >= 0, got " + max);
     }
     Instant since = start.since == null ? null : parseSince(start.since);
+    if (to != null && start.from == null) {
+      throw new LabwatchException("--to goes with --from");
+    }
     Topic<?, ?> topic = config.catalogue().find(topicName).orElse(null);
     String name = topic != null ? topic.name() : topicName;
     String bootstrap = config.bootstrapServers();
+    if (start.from != null) {
+      Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+      Instant rangeFrom = Times.parse("--from", start.from, now);
+      Instant rangeTo = to == null ? now : Times.parse("--to", to, now);
+      if (!rangeTo.isAfter(rangeFrom)) {
+        throw new LabwatchException(
+            "the range is empty: --to " + rangeTo + " is not after --from " + rangeFrom);
+      }
+      KafkaAccess.connectedAdmin(config.kafkaClientProperties()).close();
+      return range(ctx, config, topic, name, rangeFrom, rangeTo);
+    }
     KafkaAccess.connectedAdmin(config.kafkaClientProperties()).close();
 
     Map<String, Object> props = new HashMap<>(config.kafkaClientProperties());
@@ -150,6 +189,37 @@ final class TailCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
+  /** --from/--to: the range, merged across partitions in timestamp order. */
+  private int range(
+      CliContext ctx,
+      LabwatchConfig config,
+      Topic<?, ?> topic,
+      String name,
+      Instant from,
+      Instant to) {
+    RecordPrinter printer = new RecordPrinter(topic);
+    PrintWriter out = ctx.out();
+    long[] printed = {0};
+    byte[] wanted = key == null ? null : key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (TimeRangeReader reader =
+        new TimeRangeReader(
+            config.kafkaClientProperties(), List.of(name), from, to, "labwatch-tail")) {
+      reader.forEach(
+          r -> {
+            if (wanted != null && !java.util.Arrays.equals(wanted, r.key())) {
+              return;
+            }
+            if (max == null || printed[0] < max) {
+              out.println(printer.toJson(r));
+              printed[0]++;
+            }
+          },
+          () -> ctx.shutdown().isStopRequested() || (max != null && printed[0] >= max));
+    }
+    out.flush();
+    return ExitCode.OK;
+  }
+
   private void read(
       KafkaConsumer<byte[], byte[]> consumer,
       RecordPrinter printer,
@@ -166,6 +236,13 @@ final class TailCommand implements Callable<Integer> {
       }
       ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
       for (ConsumerRecord<byte[], byte[]> r : records) {
+        if (key != null
+            && !key.equals(
+                r.key() == null
+                    ? null
+                    : new String(r.key(), java.nio.charset.StandardCharsets.UTF_8))) {
+          continue;
+        }
         if (exitAtEnd
             && r.offset()
                 >= ends.getOrDefault(

@@ -37,7 +37,7 @@ public final class OfflineContext<KForward, VForward>
   private final String applicationId;
   private final Map<String, StateStore> stores = new HashMap<>();
   private final List<StreamTimePunctuator> punctuators = new ArrayList<>();
-  private final List<VForward> forwarded = new ArrayList<>();
+  private final List<Record<KForward, VForward>> forwarded = new ArrayList<>();
   private final String topic;
   private long offset = -1;
   private long streamTime = Long.MIN_VALUE;
@@ -55,6 +55,16 @@ public final class OfflineContext<KForward, VForward>
   /** The next record, at {@code timestamp}, is about to be processed: moves offset and time. */
   public void nextRecord(long timestamp) {
     offset++;
+    if (timestamp > streamTime) {
+      streamTime = timestamp;
+    }
+  }
+
+  /**
+   * A record of another topic of the same task was processed at {@code timestamp}: stream time
+   * moves (a task's stream time is that of all its partitions), the offset of this one does not.
+   */
+  public void advanceStreamTime(long timestamp) {
     if (timestamp > streamTime) {
       streamTime = timestamp;
     }
@@ -81,14 +91,26 @@ public final class OfflineContext<KForward, VForward>
     if (forwarded.isEmpty()) {
       return List.of();
     }
-    List<VForward> out = new ArrayList<>(forwarded);
+    List<VForward> out = new ArrayList<>(forwarded.size());
+    forwarded.forEach(r -> out.add(r.value()));
+    forwarded.clear();
+    return out;
+  }
+
+  /** The records (key, value, timestamp) forwarded since the last call, in order. */
+  public List<Record<KForward, VForward>> takeForwardedRecords() {
+    if (forwarded.isEmpty()) {
+      return List.of();
+    }
+    List<Record<KForward, VForward>> out = new ArrayList<>(forwarded);
     forwarded.clear();
     return out;
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public <K extends KForward, V extends VForward> void forward(Record<K, V> record) {
-    forwarded.add(record.value());
+    forwarded.add((Record<KForward, VForward>) record);
   }
 
   @Override
