@@ -2,6 +2,7 @@ package io.labwatch.events;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.serialization.Serdes;
@@ -46,8 +47,11 @@ public final class Topics {
   private final Topic<String, SensorEvent> snmp;
   private final Topic<String, SensorEvent> host;
 
-  private Topics(String prefix) {
+  private final Map<String, Duration> retention;
+
+  private Topics(String prefix, Map<String, Duration> retention) {
     this.prefix = prefix;
+    this.retention = Map.copyOf(retention);
     this.arp =
         new Topic<>(
             prefix + "arp",
@@ -55,7 +59,7 @@ public final class Topics {
             Serdes.String(),
             JsonSerde.of(SensorEvent.class),
             3,
-            MONTH,
+            keep("arp", MONTH),
             Topic.Cleanup.DELETE,
             "ARP and IPv6 neighbour discovery observations and sensor heartbeats, keyed by IP");
     this.alerts =
@@ -65,7 +69,7 @@ public final class Topics {
             Serdes.String(),
             JsonSerde.of(Alert.class),
             3,
-            YEAR,
+            keep("alerts", YEAR),
             Topic.Cleanup.COMPACT_DELETE,
             "alert lifecycle (FIRING, updates, RESOLVED), keyed by fingerprint");
     this.dlq =
@@ -75,7 +79,7 @@ public final class Topics {
             Serdes.ByteArray(),
             Serdes.ByteArray(),
             1,
-            MONTH,
+            keep("dlq", MONTH),
             Topic.Cleanup.DELETE,
             "records that could not be used, as they were, with the reason in headers");
     this.inventory =
@@ -85,7 +89,7 @@ public final class Topics {
             Serdes.String(),
             JsonSerde.of(InventoryEntry.class),
             1,
-            Duration.ofMillis(-1),
+            keep("inventory", Duration.ofMillis(-1)),
             Topic.Cleanup.COMPACT,
             "protected addresses and the MACs allowed to hold them, keyed by IP");
     this.slackThreads =
@@ -95,7 +99,7 @@ public final class Topics {
             Serdes.String(),
             JsonSerde.of(SlackThread.class),
             1,
-            YEAR,
+            keep("slack-threads", YEAR),
             Topic.Cleanup.COMPACT_DELETE,
             "where each incident's Slack message is, keyed by incident id");
     this.probeRequests =
@@ -105,7 +109,7 @@ public final class Topics {
             Serdes.String(),
             JsonSerde.of(ProbeRequest.class),
             1,
-            Duration.ofDays(1),
+            keep("probe-requests", Duration.ofDays(1)),
             Topic.Cleanup.DELETE,
             "the detection asking ARP sensors to confirm a binding, keyed by IP");
     this.snmp =
@@ -115,7 +119,7 @@ public final class Topics {
             Serdes.String(),
             JsonSerde.of(SensorEvent.class),
             3,
-            MONTH,
+            keep("snmp", MONTH),
             Topic.Cleanup.DELETE,
             "interface counters polled by SNMP, keyed by device/ifIndex, and the SNMP sensor's"
                 + " heartbeats");
@@ -126,7 +130,7 @@ public final class Topics {
             Serdes.String(),
             JsonSerde.of(SensorEvent.class),
             3,
-            MONTH,
+            keep("host", MONTH),
             Topic.Cleanup.DELETE,
             "servers' own metrics (CPU, memory, disks, network, TCP, GPUs) and the host sensors'"
                 + " heartbeats, keyed by host name");
@@ -144,7 +148,34 @@ public final class Topics {
               + prefix
               + "' is not usable: letters, digits, '.', '_' and '-' only, at most 200 characters");
     }
-    return new Topics(prefix);
+    return new Topics(prefix, Map.of());
+  }
+
+  /**
+   * The same catalogue with other retentions, by short name ({@code arp: 60 days}); a negative
+   * duration keeps records forever.
+   *
+   * @throws IllegalArgumentException for a name that is not one of labwatch's topics
+   */
+  public Topics withRetention(Map<String, Duration> retentions) {
+    Topics plain = new Topics(prefix, Map.of());
+    for (String name : retentions.keySet()) {
+      if (plain.all().stream().noneMatch(t -> t.shortName().equals(name))) {
+        throw new IllegalArgumentException(
+            "'"
+                + name
+                + "' is not one of labwatch's topics ("
+                + String.join(", ", plain.all().stream().map(Topic::shortName).toList())
+                + ")");
+      }
+    }
+    Map<String, Duration> merged = new java.util.HashMap<>(retention);
+    merged.putAll(retentions);
+    return new Topics(prefix, merged);
+  }
+
+  private Duration keep(String shortName, Duration byDefault) {
+    return retention.getOrDefault(shortName, byDefault);
   }
 
   public static Topics defaults() {

@@ -7,6 +7,7 @@ import io.labwatch.app.config.LabwatchConfig;
 import io.labwatch.app.detect.Detection;
 import io.labwatch.app.kafka.InventoryWriter;
 import io.labwatch.app.kafka.TopicManager;
+import io.labwatch.app.report.ReportHandler;
 import io.labwatch.events.LabwatchException;
 import io.labwatch.producers.arp.ArpSensor;
 import io.labwatch.producers.arp.ProbeRequestReader;
@@ -236,7 +237,8 @@ final class RunCommand implements Callable<Integer> {
                 config.kafkaClientProperties(bootstrap),
                 metrics,
                 health,
-                Pipeline.lagGroups(config)));
+                Pipeline.lagGroups(config),
+                new ReportHandler(config.kafkaClientProperties(bootstrap), config.catalogue())));
 
     Detection detection =
         shutdown.register(
@@ -334,7 +336,8 @@ final class RunCommand implements Callable<Integer> {
         config.dataDir().toAbsolutePath().resolve("streams"),
         config.detection().inventory().size());
     out.printf(
-        "  metrics  %s%n", CliText.metricsUrl(config.metrics().sink().host(), prometheus.port()));
+        "  metrics  %s; incident reports: /incidents/ID%n",
+        CliText.metricsUrl(config.metrics().sink().host(), prometheus.port()));
     out.printf(
         "  config   %s%n",
         loaded.file().map(Path::toString).orElse("built-in defaults (no labwatch.yml)"));

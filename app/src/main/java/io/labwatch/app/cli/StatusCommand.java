@@ -109,6 +109,10 @@ final class StatusCommand implements Callable<Integer> {
           AlertText.duration(Duration.between(a.startedAt(), now)),
           a.summary());
     }
+    if (!firing.isEmpty()) {
+      out.printf(
+          "  the story of one, as a page: labwatch report %s%n", firing.get(0).fingerprint());
+    }
     attention |= !firing.isEmpty();
 
     out.printf("%nlag (records not yet read)%n");

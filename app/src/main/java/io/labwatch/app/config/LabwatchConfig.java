@@ -182,16 +182,28 @@ public record LabwatchConfig(
    * @param prefix prepended to every topic name
    * @param replicationFactor replicas per partition for topics labwatch creates; -1 takes the
    *     broker's default
+   * @param retention how long a topic keeps records, by short name ({@code arp: 60d}), where it
+   *     should differ from the catalogue's (30 days for observations, a year for alerts)
    */
-  public record TopicSettings(String prefix, int replicationFactor) {
+  public record TopicSettings(String prefix, int replicationFactor, Map<String, String> retention) {
+    public TopicSettings(String prefix, int replicationFactor) {
+      this(prefix, replicationFactor, Map.of());
+    }
+
     public TopicSettings {
       if (prefix == null) {
         prefix = "";
       }
+      retention = retention == null ? Map.of() : Map.copyOf(retention);
       try {
         Topics.withPrefix(prefix);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("prefix: " + e.getMessage(), e);
+      }
+      try {
+        Topics.defaults().withRetention(retentions(retention));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("retention: " + e.getMessage(), e);
       }
       if (replicationFactor == 0 || replicationFactor < -1 || replicationFactor > Short.MAX_VALUE) {
         throw new IllegalArgumentException(
@@ -199,10 +211,36 @@ public record LabwatchConfig(
                 + replicationFactor);
       }
     }
+
+    /** The retentions as durations ("60d"; "forever" or -1 keeps records forever). */
+    static Map<String, java.time.Duration> retentions(Map<String, String> byName) {
+      Map<String, java.time.Duration> out = new java.util.TreeMap<>();
+      byName.forEach(
+          (name, text) -> {
+            String t = text == null ? "" : text.strip();
+            if (t.equals("forever") || t.equals("-1")) {
+              out.put(name, java.time.Duration.ofMillis(-1));
+              return;
+            }
+            java.time.Duration d;
+            try {
+              d = Durations.parse(t);
+            } catch (IllegalArgumentException e) {
+              throw new IllegalArgumentException(
+                  name + ": '" + text + "' is not a duration (30d, 12h) or forever");
+            }
+            if (d.isZero() || d.isNegative()) {
+              throw new IllegalArgumentException(name + ": must be more than 0, got " + text);
+            }
+            out.put(name, d);
+          });
+      return out;
+    }
   }
 
   public Topics catalogue() {
-    return Topics.withPrefix(topics.prefix());
+    return Topics.withPrefix(topics.prefix())
+        .withRetention(TopicSettings.retentions(topics.retention()));
   }
 
   /** The external cluster's bootstrap servers, when one is configured. */

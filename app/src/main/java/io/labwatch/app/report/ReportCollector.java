@@ -2,7 +2,6 @@ package io.labwatch.app.report;
 
 import io.labwatch.app.kafka.TimeRangeReader;
 import io.labwatch.events.Alert;
-import io.labwatch.events.AlertState;
 import io.labwatch.events.ArpObservation;
 import io.labwatch.events.Heartbeat;
 import io.labwatch.events.HostMetrics;
@@ -67,10 +66,16 @@ public final class ReportCollector {
       throw new LabwatchException(unknown(id, all, topics.alerts().name()));
     }
     Instant start = latest.startedAt();
-    Instant end =
-        latest.endedAt() != null
-            ? latest.endedAt()
-            : latest.state() == AlertState.RESOLVED ? latest.updatedAt() : now;
+    // a firing incident's axis ends at its latest evidence (the claims go on while it fires: the
+    // page shows up to then), not at the moment the report is made
+    Instant end = latest.endedAt() != null ? latest.endedAt() : latest.updatedAt();
+    if (latest.endedAt() == null) {
+      for (io.labwatch.events.Evidence.MacEvidence m : latest.evidence().macs()) {
+        if (m.lastSeen() != null && m.lastSeen().isAfter(end) && !m.lastSeen().isAfter(now)) {
+          end = m.lastSeen();
+        }
+      }
+    }
     Duration margin = margin(Duration.between(start, end));
     Set<String> addresses = new LinkedHashSet<>();
     addIfAddress(latest.subject(), addresses);
@@ -193,6 +198,7 @@ public final class ReportCollector {
       boolean about =
           ips.contains(a.subject())
               || macs.contains(a.subject())
+              || ips.contains(a.labels().get("ip")) // a service of the address: 10.77.0.10/ssh
               || (incident != null && a.incidentId().equals(incident.incidentId()));
       if (about && inRange(a, from, to)) {
         alerts.add(a);

@@ -42,7 +42,8 @@ public final class ReportPage {
         .replace("{{body}}", body(data, now))
         .replace("/*{{echarts}}*/", scriptSafe(echarts))
         .replace("/*{{report}}*/", scriptSafe(script))
-        .replace("{{data}}", scriptSafe(json(chartData(data))));
+        // (in the data, every "<" as its JSON escape: nothing in it can end the script element)
+        .replace("{{data}}", json(chartData(data)).replace("<", "\\u003c"));
   }
 
   private static String body(ReportData d, Instant now) {
@@ -59,7 +60,23 @@ public final class ReportPage {
           .append("</span> <code>")
           .append(esc(a.incidentId()))
           .append("</code></p>");
-      b.append("<h1>").append(esc(a.summary())).append("</h1>");
+      // the headline is what happened: the incident's first record, when the topic still has it
+      Alert first =
+          d.alerts().stream()
+              .filter(r -> r.incidentId().equals(a.incidentId()))
+              .filter(r -> r.updatedAt().equals(r.startedAt()))
+              .findFirst()
+              .orElse(a);
+      b.append("<h1>").append(esc(first.summary())).append("</h1>");
+      if (first != a) {
+        b.append("<p class=\"latest\">")
+            .append(esc(AlertText.stage(a)))
+            .append(" ")
+            .append(esc(AlertText.time(a.updatedAt())))
+            .append(": ")
+            .append(esc(a.summary()))
+            .append("</p>");
+      }
       Instant end = a.endedAt();
       b.append("<p class=\"when\">")
           .append("Started ")

@@ -94,7 +94,9 @@
     var key = a.kind + a.subject + a.start;
     if (!seen[key]) {
       seen[key] = true;
-      bands.push([{ xAxis: a.start, name: a.kind }, { xAxis: a.end == null ? data.to : a.end }]);
+      bands.push([{ xAxis: a.start, name: a.kind,
+                    label: { offset: [4, 4 + 14 * (bands.length % 3)] } },
+                  { xAxis: a.end == null ? data.to : a.end }]);
     }
     marks.push({ xAxis: a.t, name: a.stage + ' ' + a.kind, label: { formatter: a.stage } });
   });
@@ -106,10 +108,13 @@
   series.push({
     name: 'alerts', type: 'scatter', data: [],
     markArea: { silent: true, itemStyle: { color: 'rgba(198,40,40,0.10)' },
-                label: { show: true, position: 'insideTop', color: '#c62828', fontWeight: 'bold' },
+                label: { show: true, position: 'insideTopLeft', color: '#c62828', fontWeight: 'bold',
+                         fontSize: 11 },
                 data: bands },
+    // (each record's stage on hover: several records in a minute would write over each other)
     markLine: { symbol: 'none', lineStyle: { color: '#c62828', type: 'dashed' },
-                label: { show: !narrow, position: 'end', fontSize: 10 }, data: marks }
+                label: { show: false, position: 'end', fontSize: 10 },
+                emphasis: { label: { show: true } }, data: marks }
   });
 
   var laneHeight = 34;

@@ -176,6 +176,27 @@ class ConfigLoaderTest {
         .hasMessageStartingWith("topics.prefix: topic prefix 'my topics/' is not usable");
   }
 
+  /** Issue 17: replay reaches back as far as the topics keep records; a lab can keep more. */
+  @Test
+  void topicRetentionsAreSetByShortNameAndABadOneNamesItsKey() throws IOException {
+    LabwatchConfig config =
+        load(
+            "topics:\n  retention: {arp: 60d, alerts: forever}\n",
+            Map.of("LABWATCH_TOPICS_RETENTION_HOST", "14d"));
+    assertThat(config.catalogue().arp().retention()).isEqualTo(java.time.Duration.ofDays(60));
+    assertThat(config.catalogue().host().retention()).isEqualTo(java.time.Duration.ofDays(14));
+    assertThat(config.catalogue().alerts().retention()).isNegative();
+    assertThat(config.catalogue().snmp().retention()).isEqualTo(java.time.Duration.ofDays(30));
+    assertThat(config.catalogue().arp().configs()).containsEntry("retention.ms", "5184000000");
+    assertThatThrownBy(() -> load("topics:\n  retention: {apr: 60d}\n", Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("topics.retention: 'apr' is not one of labwatch's topics (arp,");
+    assertThatThrownBy(() -> load("topics:\n  retention: {arp: a month}\n", Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            "topics.retention: arp: 'a month' is not a duration (30d, 12h) or forever");
+  }
+
   @Test
   void aSectionWhereAValueBelongsIsRefused() {
     assertThatThrownBy(() -> load("broker: 9092\n", Map.of()))

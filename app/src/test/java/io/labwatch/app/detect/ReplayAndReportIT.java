@@ -339,6 +339,56 @@ class ReplayAndReportIT {
     assertThat(new String(header, 1, 3, StandardCharsets.US_ASCII)).isEqualTo("PNG");
   }
 
+  /** As `labwatch run` serves it, on the metrics port: the page the Slack message links to. */
+  @Test
+  void theMetricsPortServesTheIncidentsReportAndSaysWhenThereIsNone() throws Exception {
+    io.labwatch.sinks.Health health = new io.labwatch.sinks.Health();
+    Map<String, Object> client = Map.of("bootstrap.servers", kafka.bootstrapServers());
+    try (io.labwatch.sinks.prometheus.PrometheusSink sink =
+        io.labwatch.sinks.prometheus.PrometheusSink.start(
+            new io.labwatch.sinks.prometheus.MetricsConfig("127.0.0.1", 0, Duration.ofSeconds(1)),
+            topics,
+            client,
+            new io.labwatch.sinks.prometheus.LabwatchMetrics(health),
+            health,
+            Map.of(),
+            new io.labwatch.app.report.ReportHandler(client, topics))) {
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      String base = "http://127.0.0.1:" + sink.port();
+      var ok =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create(
+                          base
+                              + "/incidents/"
+                              + java.net.URLEncoder.encode(
+                                  "IP_CONFLICT:" + SERVER_IP, StandardCharsets.UTF_8)))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(ok.statusCode()).isEqualTo(200);
+      assertThat(ok.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+      assertThat(ok.body())
+          .contains("<!DOCTYPE html>")
+          .contains(ROUTER.toString())
+          .contains("YAMAHA");
+      var none =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create(base + "/incidents/NOPE:1.2.3.4"))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(none.statusCode()).isEqualTo(404);
+      assertThat(none.body().lines().toList())
+          .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+          .contains("no incident NOPE:1.2.3.4");
+      var index =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/")).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(index.body()).contains("/incidents/ID");
+    }
+  }
+
   private Cli.Result replay(String... args) {
     List<String> all = new ArrayList<>(List.of("replay"));
     all.addAll(List.of(args));

@@ -10,20 +10,30 @@ import java.util.Map;
 
 /**
  * Everything but /metrics: {@code /-/healthy} (200 when every part works, else 503, one line per
- * part either way) and a short index at {@code /}.
+ * part either way), the incident reports under {@code /incidents/} when a process serves them, and
+ * a short index at {@code /}.
  */
 final class HealthHandler implements HttpHandler {
 
-  private final Health health;
+  /** Where incident reports are served, when they are. */
+  static final String INCIDENTS = "/incidents/";
 
-  HealthHandler(Health health) {
+  private final Health health;
+  private final HttpHandler incidents;
+
+  HealthHandler(Health health, HttpHandler incidents) {
     this.health = health;
+    this.incidents = incidents;
   }
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    if (incidents != null && path.startsWith(INCIDENTS)) {
+      incidents.handle(exchange);
+      return;
+    }
     try (exchange) {
-      String path = exchange.getRequestURI().getPath();
       int status;
       StringBuilder body = new StringBuilder();
       if (path.equals("/-/healthy")) {
@@ -41,6 +51,9 @@ final class HealthHandler implements HttpHandler {
         status = 200;
         body.append("labwatch\n/metrics    metrics (Prometheus text, OpenMetrics, protobuf)\n")
             .append("/-/healthy liveness: 200 when every part works, 503 when one does not\n");
+        if (incidents != null) {
+          body.append("/incidents/ID  an incident's report (labwatch report ID)\n");
+        }
       } else {
         status = 404;
         body.append("not found: try /metrics or /-/healthy\n");

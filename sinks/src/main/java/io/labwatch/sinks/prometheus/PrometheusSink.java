@@ -80,11 +80,23 @@ public final class PrometheusSink implements AutoCloseable {
       LabwatchMetrics metrics,
       Health health,
       Map<String, String> lagGroups) {
+    return start(config, topics, clientProperties, metrics, health, lagGroups, null);
+  }
+
+  /** ... and {@code incidents} answering under {@code /incidents/} (null: none). */
+  public static PrometheusSink start(
+      MetricsConfig config,
+      Topics topics,
+      Map<String, Object> clientProperties,
+      LabwatchMetrics metrics,
+      Health health,
+      Map<String, String> lagGroups,
+      com.sun.net.httpserver.HttpHandler incidents) {
     PrometheusSink sink =
         new PrometheusSink(topics, clientProperties, metrics, lagGroups, config.lagInterval());
     try {
       sink.feed.catchUp();
-      sink.server = serve(config, metrics, health);
+      sink.server = serve(config, metrics, health, incidents);
     } catch (RuntimeException e) {
       sink.closeClients();
       throw e;
@@ -115,13 +127,21 @@ public final class PrometheusSink implements AutoCloseable {
    * every small scrape.
    */
   public static HTTPServer serve(MetricsConfig config, LabwatchMetrics metrics, Health health) {
+    return serve(config, metrics, health, null);
+  }
+
+  private static HTTPServer serve(
+      MetricsConfig config,
+      LabwatchMetrics metrics,
+      Health health,
+      com.sun.net.httpserver.HttpHandler incidents) {
     try {
       return HTTPServer.builder()
           .hostname(config.host())
           .port(config.port())
           .registry(metrics.registry())
           .registerHealthHandler(false)
-          .defaultHandler(new HealthHandler(health))
+          .defaultHandler(new HealthHandler(health, incidents))
           .buildAndStart();
     } catch (BindException e) {
       String owner = PortOwner.describe(config.port()).map(o -> " by " + o).orElse("");

@@ -39,7 +39,7 @@ final class Poster {
    * @throws Retry.Stopped when the sink stops while waiting for Slack
    */
   Delivery post(Alert a) {
-    ObjectNode message = SlackMessages.message(a);
+    ObjectNode message = SlackMessages.message(a, config.reportLink(a.incidentId()));
     if (!config.botMode()) {
       return retry.call(RateLimiter.WEBHOOK, () -> api.webhook(message));
     }

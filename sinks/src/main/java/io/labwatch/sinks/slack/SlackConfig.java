@@ -24,6 +24,9 @@ import java.util.Map;
  * @param apiUrl Slack's Web API (for a proxy, or a test stand-in)
  * @param timeout how long to wait for Slack to answer
  * @param consumerGroup the sink's Kafka consumer group (its committed offsets)
+ * @param reportUrl where people reading Slack reach {@code labwatch run}'s metrics port, e.g.
+ *     {@code http://labbox.lab:9464}: each message then links to its incident's report there
+ *     ({@code /incidents/ID}); null: no link
  */
 public record SlackConfig(
     String webhookUrl,
@@ -37,7 +40,8 @@ public record SlackConfig(
     int burst,
     String apiUrl,
     Duration timeout,
-    String consumerGroup) {
+    String consumerGroup,
+    String reportUrl) {
 
   private static final Severity DEFAULT_MIN_SEVERITY = Severity.WARNING;
 
@@ -49,6 +53,19 @@ public record SlackConfig(
     minSeverity = minSeverity == null ? DEFAULT_MIN_SEVERITY : minSeverity;
     includeKinds = upper(includeKinds);
     excludeKinds = upper(excludeKinds);
+    reportUrl = blankToNull(reportUrl);
+    if (reportUrl != null) {
+      if (!reportUrl.startsWith("http://") && !reportUrl.startsWith("https://")) {
+        throw new IllegalArgumentException(
+            "reportUrl: must be an http:// or https:// URL (where labwatch run's metrics port is"
+                + " reached, e.g. http://labbox.lab:9464), got '"
+                + reportUrl
+                + "'");
+      }
+      while (reportUrl.endsWith("/")) {
+        reportUrl = reportUrl.substring(0, reportUrl.length() - 1);
+      }
+    }
     if (webhookUrl != null && botToken != null) {
       throw new IllegalArgumentException(
           "webhookUrl: set either webhookUrl or botToken (with channel), not both");
@@ -72,6 +89,46 @@ public record SlackConfig(
     timeout = timeout == null ? Duration.ofSeconds(10) : timeout;
     consumerGroup =
         consumerGroup == null || consumerGroup.isBlank() ? "labwatch-slack" : consumerGroup;
+  }
+
+  /** Without a report link. */
+  public SlackConfig(
+      String webhookUrl,
+      String botToken,
+      String channel,
+      Map<String, String> channels,
+      Severity minSeverity,
+      List<String> includeKinds,
+      List<String> excludeKinds,
+      int digestThreshold,
+      int burst,
+      String apiUrl,
+      Duration timeout,
+      String consumerGroup) {
+    this(
+        webhookUrl,
+        botToken,
+        channel,
+        channels,
+        minSeverity,
+        includeKinds,
+        excludeKinds,
+        digestThreshold,
+        burst,
+        apiUrl,
+        timeout,
+        consumerGroup,
+        null);
+  }
+
+  /** The page of an incident's report, when reports are linked. */
+  public String reportLink(String incidentId) {
+    if (reportUrl == null) {
+      return null;
+    }
+    return reportUrl
+        + "/incidents/"
+        + java.net.URLEncoder.encode(incidentId, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** Off: neither a webhook nor a bot token. */

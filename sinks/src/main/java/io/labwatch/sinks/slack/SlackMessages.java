@@ -34,6 +34,11 @@ public final class SlackMessages {
 
   /** The payload for one alert: {@code text} and {@code blocks}. */
   public static ObjectNode message(Alert a) {
+    return message(a, null);
+  }
+
+  /** ... with a link to the incident's report ({@code report}, null for none). */
+  public static ObjectNode message(Alert a, String report) {
     ObjectNode msg = JSON.createObjectNode();
     msg.put("text", cut(fallback(a), MAX_TEXT));
     ArrayNode blocks = msg.putArray("blocks");
@@ -56,7 +61,7 @@ public final class SlackMessages {
                   + (fields.size() - shown)
                   + " more facts not shown (Slack's limit); `labwatch tail alerts` has them all_"));
     }
-    blocks.add(context(a));
+    blocks.add(context(a, report));
     return msg;
   }
 
@@ -151,16 +156,26 @@ public final class SlackMessages {
     return out;
   }
 
-  private static ObjectNode context(Alert a) {
+  private static ObjectNode context(Alert a, String report) {
     ObjectNode ctx = JSON.createObjectNode();
     ctx.put("type", "context");
+    String story =
+        report != null
+            ? "<"
+                + report
+                + "|the incident's report> (`labwatch report "
+                + escape(a.fingerprint())
+                + "`)"
+            : "`labwatch report " + escape(a.fingerprint()) + "` draws its timeline";
     ctx.putArray("elements")
         .add(
             mrkdwn(
                 cut(
                     "incident `"
                         + escape(a.incidentId())
-                        + "` · `labwatch tail alerts --since 1h` shows the records · `labwatch analyze` replays a capture",
+                        + "` · "
+                        + story
+                        + " · `labwatch replay` re-runs the detection over any time range",
                     SECTION_TEXT)));
     return ctx;
   }

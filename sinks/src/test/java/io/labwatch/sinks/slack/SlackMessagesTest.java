@@ -1,6 +1,7 @@
 package io.labwatch.sinks.slack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -98,7 +99,53 @@ class SlackMessagesTest {
     assertThat(all)
         .contains("00:a0:de:77:00:10", "YAMAHA CORPORATION", "dc:9b:9c:77:00:10", "Apple, Inc.")
         .contains("12 packets", "*Flips*\\n12", "seen by lab-sw1")
-        .contains("IP_CONFLICT:10.77.0.10@2026-11-25T14:02:11Z", "labwatch tail alerts");
+        .contains(
+            "IP_CONFLICT:10.77.0.10@2026-11-25T14:02:11Z",
+            "`labwatch report IP_CONFLICT:10.77.0.10` draws its timeline");
+  }
+
+  /** Issue 17: where `labwatch run` serves the report and slack.reportUrl says so, a link to it. */
+  @Test
+  void aMessageLinksToItsIncidentsReportWhenReportsAreServed() {
+    SlackConfig c =
+        new SlackConfig(
+            "https://hooks.slack.com/services/T/B/x",
+            null,
+            null,
+            Map.of(),
+            null,
+            List.of(),
+            List.of(),
+            10,
+            3,
+            null,
+            null,
+            null,
+            "http://labbox.lab:9464/");
+    Alert a = seed();
+    ObjectNode msg = SlackMessages.message(a, c.reportLink(a.incidentId()));
+    assertValidBlockKit(msg);
+    assertThat(msg.toString())
+        .contains(
+            "<http://labbox.lab:9464/incidents/IP_CONFLICT%3A10.77.0.10%402026-11-25T14%3A02%3A11Z"
+                + "|the incident's report>");
+    assertThatThrownBy(
+            () ->
+                new SlackConfig(
+                    null,
+                    null,
+                    null,
+                    Map.of(),
+                    null,
+                    List.of(),
+                    List.of(),
+                    10,
+                    3,
+                    null,
+                    null,
+                    null,
+                    "labbox:9464"))
+        .hasMessageContaining("reportUrl: must be an http:// or https:// URL");
   }
 
   @Test
