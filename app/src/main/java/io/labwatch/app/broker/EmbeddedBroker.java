@@ -98,6 +98,16 @@ public final class EmbeddedBroker implements AutoCloseable {
    * @throws LabwatchException also saying how much space the data dir lacks
    */
   public static EmbeddedBroker start(Path dataDir, String host, int port, long reserveBytes) {
+    return start(dataDir, host, null, port, reserveBytes);
+  }
+
+  /**
+   * ... telling clients to connect to {@code advertisedHost} (null: the listening address, or for
+   * 0.0.0.0 this host's default-route address) — e.g. 127.0.0.1 for a broker in a container whose
+   * port is published on the host's loopback.
+   */
+  public static EmbeddedBroker start(
+      Path dataDir, String host, String advertisedHost, int port, long reserveBytes) {
     Path logDir = dataDir.toAbsolutePath().normalize().resolve("kafka");
     int brokerPort = port == 0 ? freePort(host) : checkFree(host, port);
     prepare(logDir);
@@ -122,7 +132,10 @@ public final class EmbeddedBroker implements AutoCloseable {
             + CONTROLLER
             + "://127.0.0.1:"
             + controllerPort);
-    String advertised = advertisedHost(host);
+    String advertised =
+        advertisedHost != null && !advertisedHost.isBlank()
+            ? (advertisedHost.indexOf(':') >= 0 ? "[" + advertisedHost + "]" : advertisedHost)
+            : advertisedHost(host);
     props.put("advertised.listeners", "PLAINTEXT://" + advertised + ":" + brokerPort);
     props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
     props.put("inter.broker.listener.name", "PLAINTEXT");

@@ -76,7 +76,12 @@ final class BrokerCommand implements Callable<Integer> {
     EmbeddedBroker broker =
         shutdown.register(
             "broker",
-            EmbeddedBroker.start(config.dataDir(), config.broker().host(), config.broker().port()));
+            EmbeddedBroker.start(
+                config.dataDir(),
+                config.broker().host(),
+                config.broker().advertisedHost(),
+                config.broker().port(),
+                0));
     ctx.out()
         .printf(
             "labwatch broker: Kafka listening on %s, data in %s%s%n",

@@ -172,6 +172,7 @@ final class RunCommand implements Callable<Integer> {
               EmbeddedBroker.start(
                       config.dataDir(),
                       config.broker().host(),
+                      config.broker().advertisedHost(),
                       config.broker().port(),
                       config.broker().diskReserveBytes())
                   .surviveKafkaHalts());

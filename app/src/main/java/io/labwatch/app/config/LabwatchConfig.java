@@ -137,8 +137,14 @@ public record LabwatchConfig(
    * @param diskReserveMb free space (MiB) the data dir keeps for Kafka: below it labwatch stops
    *     writing (drops observations, pauses the detection) before Kafka runs out of disk; 0 turns
    *     the guard off
+   * @param advertisedHost the address clients are told to connect to, when not the one it listens
+   *     on (a broker in a container, its port published on the host's 127.0.0.1); null: that one
    */
-  public record Broker(String host, int port, long diskReserveMb) {
+  public record Broker(String host, int port, long diskReserveMb, String advertisedHost) {
+
+    public Broker(String host, int port, long diskReserveMb) {
+      this(host, port, diskReserveMb, null);
+    }
 
     /** {@code broker.host}'s default. */
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -160,6 +166,8 @@ public record LabwatchConfig(
       if (host == null || host.isBlank()) {
         throw new IllegalArgumentException("host: must not be empty");
       }
+      advertisedHost =
+          advertisedHost == null || advertisedHost.isBlank() ? null : advertisedHost.strip();
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException(
             "port: must be 0..65535 (0 picks a free port), got " + port);
