@@ -22,10 +22,10 @@ import picocli.CommandLine.ParentCommand;
     name = "replay",
     mixinStandardHelpOptions = true,
     description = {
-      "Re-run labwatch's detection — every rule family: address bindings, impostors, host load,"
-          + " router ports, reachability — over a time range of the kept labwatch.arp,"
-          + " labwatch.host and labwatch.snmp records, merged in time order across partitions"
-          + " and topics, and print the alerts it raises.",
+      "Re-run labwatch's detection — every rule family: address bindings, impostors, host"
+          + " load, router ports, reachability — over a time range of what the arp, host and snmp"
+          + " topics kept, merged in time order across partitions and topics, and print the alerts"
+          + " it raises.",
       "",
       "It only reads: no consumer group, nothing written, no Slack, and the live detection's"
           + " state is not touched. Thresholds and the inventory come from the config, so"

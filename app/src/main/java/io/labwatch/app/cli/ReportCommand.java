@@ -46,8 +46,7 @@ import picocli.CommandLine.ParentCommand;
       "",
       "Examples:",
       "  labwatch report IP_CONFLICT:10.77.0.10",
-      "  labwatch report --from 2026-11-24T08:00Z --to 2026-11-24T12:00Z --ip 10.77.0.10 -o"
-          + " monday.html"
+      "  labwatch report --from 8h --ip 10.77.0.10 -o morning.html"
     },
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {ExitCodes.DONE, ExitCodes.FAILED, ExitCodes.USAGE})
