@@ -265,6 +265,7 @@ class AcceptanceIT {
     assertThat(status.exitCode()).as(status.err()).isEqualTo(3);
     assertThat(status.out())
         .contains("incidents firing: 1", "CRITICAL IP_CONFLICT", "IP conflict on " + serverIp)
+        .contains("labwatch report IP_CONFLICT:" + serverIp)
         .containsPattern("vm-" + lab.monitorInterface() + "|" + lab.monitorInterface())
         .contains(" ok ")
         .containsPattern("detect +[^ ]*arp +\\d");
