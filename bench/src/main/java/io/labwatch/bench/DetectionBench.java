@@ -213,6 +213,21 @@ public final class DetectionBench {
 
   static void preload(String bootstrap, Topics topics, List<ArpObservation> records)
       throws Exception {
+    preload(bootstrap, topics, records, List.of("bench"), Map.of());
+  }
+
+  /**
+   * Publishes {@code records} (in event-time order) to the arp topic, keyed by their address, with
+   * a heartbeat of each of {@code sensors} every 10 s of event time to every partition, as the ARP
+   * sensor sends them; {@code producerProps} override the producer's settings.
+   */
+  static void preload(
+      String bootstrap,
+      Topics topics,
+      Iterable<ArpObservation> records,
+      List<String> sensors,
+      Map<String, Object> producerProps)
+      throws Exception {
     AtomicReference<Exception> failed = new AtomicReference<>();
     org.apache.kafka.clients.producer.Callback check =
         (meta, e) -> {
@@ -220,19 +235,24 @@ public final class DetectionBench {
             failed.compareAndSet(null, e);
           }
         };
-    try (KafkaProducer<String, SensorEvent> p = producer(bootstrap, topics)) {
-      Instant nextHeartbeat = records.get(0).eventTime();
+    try (KafkaProducer<String, SensorEvent> p = producer(bootstrap, topics, producerProps)) {
+      Instant nextHeartbeat = null;
       for (ArpObservation o : records) {
+        if (nextHeartbeat == null) {
+          nextHeartbeat = o.eventTime();
+        }
         if (!o.eventTime().isBefore(nextHeartbeat)) {
-          for (int part = 0; part < topics.arp().partitions(); part++) {
-            p.send(
-                new ProducerRecord<>(
-                    topics.arp().name(),
-                    part,
-                    o.eventTime().toEpochMilli(),
-                    "bench",
-                    new Heartbeat(o.eventTime(), "bench", 10_000, new Heartbeat.Capture(0, 0, 0))),
-                check);
+          for (String sensor : sensors) {
+            for (int part = 0; part < topics.arp().partitions(); part++) {
+              p.send(
+                  new ProducerRecord<>(
+                      topics.arp().name(),
+                      part,
+                      o.eventTime().toEpochMilli(),
+                      sensor,
+                      new Heartbeat(o.eventTime(), sensor, 10_000, new Heartbeat.Capture(0, 0, 0))),
+                  check);
+            }
           }
           nextHeartbeat = nextHeartbeat.plusSeconds(10);
         }
@@ -253,11 +273,18 @@ public final class DetectionBench {
   }
 
   static KafkaProducer<String, SensorEvent> producer(String bootstrap, Topics topics) {
+    return producer(bootstrap, topics, Map.of());
+  }
+
+  /** The sensors' producer settings (acks=all, linger 5 ms, lz4), {@code overrides} on top. */
+  static KafkaProducer<String, SensorEvent> producer(
+      String bootstrap, Topics topics, Map<String, Object> overrides) {
     Map<String, Object> props = new HashMap<>();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    props.putAll(overrides);
     return new KafkaProducer<>(
         props, topics.arp().keySerde().serializer(), topics.arp().valueSerde().serializer());
   }

@@ -383,7 +383,12 @@ public final class MetricsBench {
 
   /** One host's sample {@code i}: a quiet server, every 50th of them busy for a while. */
   static HostMetrics sample(int host, int i, Random random) {
-    Instant t = START.plusSeconds(10L * i).plusMillis(host % 10_000);
+    return sample(START, host, i, random, ip(host));
+  }
+
+  /** The same, from {@code start}, with {@code address} on its eth0. */
+  static HostMetrics sample(Instant start, int host, int i, Random random, IpAddress address) {
+    Instant t = start.plusSeconds(10L * i).plusMillis(host % 10_000);
     boolean spike = host % 50 == 0 && i >= 200 && i < 220;
     double cpu = spike ? 0.97 : 0.1 + random.nextDouble() * 0.05;
     long up = 86_400 + 10L * i;
@@ -417,7 +422,7 @@ public final class MetricsBench {
                 0,
                 i / 10,
                 0L,
-                List.of(ip(host))),
+                List.of(address)),
             new HostMetrics.NetInterface(
                 "eth1", 10_000L * i, 9_000L * i, 100L * i, 90L * i, 0, 0, 0, 0L, List.of())),
         null,

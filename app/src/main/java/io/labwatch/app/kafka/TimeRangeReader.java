@@ -30,8 +30,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * {@code offsetsForTimes(to + slack)} gives (or its end offset as of opening: records written later
  * are not waited for); a record a sensor wrote up to {@code slack} late is still in the range. It
  * reads without a consumer group (assigned partitions, nothing committed) and read-committed, so
- * aborted transactions of the live pipeline are not seen. Memory: at most {@link #BUFFERED} records
- * held per partition; a partition ahead of the others is paused.
+ * aborted transactions of the live pipeline are not seen. Memory: a partition holding {@link
+ * #BUFFERED} records or more (one ahead of the others) is paused until it drains; one poll may
+ * still add up to 20,000 records, a fetch at most 8 MB a partition.
  */
 public final class TimeRangeReader implements AutoCloseable {
 
@@ -78,7 +79,10 @@ public final class TimeRangeReader implements AutoCloseable {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
-    props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+    // a range is read as fast as it can be: large fetches (sensors write small batches, often of
+    // one record) and many records a poll, so that fewer polls stall the merge
+    props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 20_000);
+    props.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
     props.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     try {
@@ -236,10 +240,15 @@ public final class TimeRangeReader implements AutoCloseable {
       consumer.pause(pause);
       consumer.resume(resume);
       ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(200));
-      for (ConsumerRecord<byte[], byte[]> r : polled) {
-        Lane l = byPartition.get(new TopicPartition(r.topic(), r.partition()));
-        if (l != null && !l.fetchedAll && r.offset() < l.plan.end()) {
-          l.buffer.add(r);
+      for (TopicPartition tp : polled.partitions()) {
+        Lane l = byPartition.get(tp);
+        if (l == null || l.fetchedAll) {
+          continue;
+        }
+        for (ConsumerRecord<byte[], byte[]> r : polled.records(tp)) {
+          if (r.offset() < l.plan.end()) {
+            l.buffer.add(r);
+          }
         }
       }
       for (Lane l : lanes) {
