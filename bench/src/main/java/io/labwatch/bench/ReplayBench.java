@@ -580,7 +580,11 @@ public final class ReplayBench {
     System.out.printf(
         "| %-62s | %12s | %,6d | %,8d | %,9d |%n",
         id,
-        length.truncatedTo(ChronoUnit.SECONDS).toString().substring(2).toLowerCase(java.util.Locale.ROOT),
+        length
+            .truncatedTo(ChronoUnit.SECONDS)
+            .toString()
+            .substring(2)
+            .toLowerCase(java.util.Locale.ROOT),
         claims,
         ms[1],
         bytes >> 10);
