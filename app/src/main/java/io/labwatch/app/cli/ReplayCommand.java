@@ -87,18 +87,14 @@ final class ReplayCommand implements Callable<Integer> {
     CommonOptions.Overrides overrides = new CommonOptions.Overrides();
     kafka.addTo(overrides);
     LabwatchConfig config = parent.loadConfig(common, overrides).config();
-    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-    Instant start = Times.parse("--from", from, now);
-    Instant end = Times.parse("--to", to, now);
+    Times.Range range = Times.range(from, to);
+    Instant start = range.from();
+    Instant end = range.to();
     Duration warm;
     try {
       warm = Durations.parse(warmUp);
     } catch (IllegalArgumentException e) {
       throw new LabwatchException("--warm-up '" + warmUp + "' is not a duration (30m, 2h, 1d)");
-    }
-    if (!end.isAfter(start)) {
-      throw new LabwatchException(
-          "the range is empty: --to " + end + " is not after --from " + start);
     }
     KafkaAccess.connectedAdmin(config.kafkaClientProperties()).close();
     PrintWriter out = ctx.out();

@@ -109,18 +109,15 @@ final class ReportCommand implements Callable<Integer> {
     CommonOptions.Overrides overrides = new CommonOptions.Overrides();
     kafka.addTo(overrides);
     LabwatchConfig config = parent.loadConfig(common, overrides).config();
+    Times.Range range = from == null ? null : Times.range(from, to);
     Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-    Instant start = from == null ? null : Times.parse("--from", from, now);
-    Instant end = to == null ? now : Times.parse("--to", to, now);
-    if (start != null && !end.isAfter(start)) {
-      throw new LabwatchException(
-          "the range is empty: --to " + end + " is not after --from " + start);
-    }
     KafkaAccess.connectedAdmin(config.kafkaClientProperties()).close();
     ReportCollector collector =
         new ReportCollector(config.kafkaClientProperties(), config.catalogue());
     ReportData data =
-        incident != null ? collector.incident(incident, now) : collector.range(start, end, ips);
+        incident != null
+            ? collector.incident(incident, now)
+            : collector.range(range.from(), range.to(), ips);
     Path file = ctx.workDir().resolve(output != null ? output : Path.of(defaultName(data, now)));
     Path parentDir = file.toAbsolutePath().getParent();
     if (parentDir != null && !Files.isDirectory(parentDir)) {

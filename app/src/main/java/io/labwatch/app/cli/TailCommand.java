@@ -1,6 +1,5 @@
 package io.labwatch.app.cli;
 
-import io.labwatch.app.config.Durations;
 import io.labwatch.app.config.LabwatchConfig;
 import io.labwatch.app.kafka.KafkaAccess;
 import io.labwatch.app.kafka.RecordPrinter;
@@ -10,7 +9,6 @@ import io.labwatch.events.Topic;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,7 +130,7 @@ final class TailCommand implements Callable<Integer> {
     if (max != null && max < 0) {
       throw new LabwatchException("--max must be >= 0, got " + max);
     }
-    Instant since = start.since == null ? null : parseSince(start.since);
+    Instant since = start.since == null ? null : Times.parse("--since", start.since, Instant.now());
     if (to != null && start.from == null) {
       throw new LabwatchException("--to goes with --from");
     }
@@ -140,15 +138,9 @@ final class TailCommand implements Callable<Integer> {
     String name = topic != null ? topic.name() : topicName;
     String bootstrap = config.bootstrapServers();
     if (start.from != null) {
-      Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-      Instant rangeFrom = Times.parse("--from", start.from, now);
-      Instant rangeTo = to == null ? now : Times.parse("--to", to, now);
-      if (!rangeTo.isAfter(rangeFrom)) {
-        throw new LabwatchException(
-            "the range is empty: --to " + rangeTo + " is not after --from " + rangeFrom);
-      }
+      Times.Range range = Times.range(start.from, to);
       KafkaAccess.connectedAdmin(config.kafkaClientProperties()).close();
-      return range(ctx, config, topic, name, rangeFrom, rangeTo);
+      return range(ctx, config, topic, name, range.from(), range.to());
     }
     KafkaAccess.connectedAdmin(config.kafkaClientProperties()).close();
 
@@ -293,21 +285,6 @@ final class TailCommand implements Callable<Integer> {
       }
     } else {
       consumer.seekToEnd(partitions);
-    }
-  }
-
-  static Instant parseSince(String text) {
-    try {
-      return Instant.now().minus(Durations.parse(text));
-    } catch (IllegalArgumentException notADuration) {
-      try {
-        return Instant.parse(text);
-      } catch (DateTimeParseException e) {
-        throw new LabwatchException(
-            "--since '"
-                + text
-                + "' is neither a duration (10m, 2h, 1d) nor a time (2026-11-25T14:00:00Z)");
-      }
     }
   }
 }

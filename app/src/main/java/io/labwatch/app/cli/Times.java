@@ -17,6 +17,26 @@ final class Times {
 
   private Times() {}
 
+  /** A {@code --from}/{@code --to} range of a command, as instants. */
+  record Range(Instant from, Instant to) {}
+
+  /**
+   * The range {@code from} to {@code to} (null: now), both read as {@link #parse} reads them, now
+   * being the current second.
+   *
+   * @throws LabwatchException when either does not parse or the range is empty
+   */
+  static Range range(String from, String to) {
+    Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    Instant start = parse("--from", from, now);
+    Instant end = to == null ? now : parse("--to", to, now);
+    if (!end.isAfter(start)) {
+      throw new LabwatchException(
+          "the range is empty: --to " + end + " is not after --from " + start);
+    }
+    return new Range(start, end);
+  }
+
   /**
    * {@code text} as an instant: an ISO time with a zone or offset, a UTC day, a duration before
    * {@code now}, or {@code now}.

@@ -153,15 +153,17 @@ class ReplayAndReportIT {
                     .anyMatch(
                         a -> a.kind().equals("IP_CONFLICT") && a.state() == AlertState.RESOLVED));
     // settled: nothing more comes for a while
-    List<String> last = liveAlerts();
-    for (int i = 0; i < 30; i++) {
-      Thread.sleep(1000);
-      List<String> now = liveAlerts();
-      if (now.size() == last.size() && i >= 5) {
-        break;
-      }
-      last = now;
-    }
+    java.util.concurrent.atomic.AtomicInteger seen =
+        new java.util.concurrent.atomic.AtomicInteger(-1);
+    await()
+        .pollInterval(Duration.ofSeconds(1))
+        .during(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(40))
+        .until(
+            () -> {
+              int n = liveAlerts().size();
+              return seen.getAndSet(n) == n;
+            });
     live = liveAlerts();
   }
 
