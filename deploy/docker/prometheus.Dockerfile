@@ -3,6 +3,7 @@
 # labwatch in the host's network.
 ARG BASE_IMAGE=debian:bookworm-slim
 FROM ${BASE_IMAGE}
+LABEL io.labwatch.image=prometheus
 RUN apt-get update -qq && \
     DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends \
       prometheus curl ca-certificates >/dev/null && \

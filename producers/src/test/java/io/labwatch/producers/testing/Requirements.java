@@ -52,7 +52,12 @@ public final class Requirements {
     require(found, "libpcap is missing: apt-get install libpcap0.8");
   }
 
-  private static boolean onPath(String name) {
+  /** {@code met}, or skipped (failed under {@code CI=true}) saying {@code why}. */
+  public static void that(boolean met, String why) {
+    require(met, why);
+  }
+
+  public static boolean onPath(String name) {
     String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/sbin";
     for (String dir : path.split(":")) {
       if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
