@@ -130,7 +130,42 @@ public final class Labwatch implements Callable<Integer> {
           err.flush();
           return code;
         });
+    String unknown = unknownCommand(cli, args);
+    if (unknown != null) {
+      context.err().println(unknown);
+      context.err().flush();
+      return ExitCode.USAGE;
+    }
     return cli.execute(args);
+  }
+
+  /**
+   * A command word that names no command, even with {@code --help} after it (picocli would print
+   * the parent's help and exit 0 for {@code labwatch silense --help}): the error, a guess, and
+   * where to look; null when every command word is known.
+   */
+  static String unknownCommand(CommandLine cli, String... args) {
+    CommandLine at = cli;
+    for (String arg : args) {
+      if (arg.startsWith("-") || at.getSubcommands().isEmpty()) {
+        return null;
+      }
+      CommandLine next = at.getSubcommands().get(arg);
+      if (next == null) {
+        String name = at.getCommandSpec().qualifiedName();
+        String guess = Similar.closest(arg, at.getSubcommands().keySet(), 2);
+        return "labwatch: error: '"
+            + arg
+            + "' is not a command of "
+            + name
+            + (guess == null ? "" : "\nDid you mean: " + name + " " + guess + "?")
+            + "\nTry '"
+            + name
+            + " --help'.";
+      }
+      at = next;
+    }
+    return null;
   }
 
   /** picocli's own guess misses swapped letters ("tial"); ours does not. */

@@ -53,12 +53,24 @@ public final class ConfigLoader {
 
   /** Read by the launcher and the tests, not by the config. */
   private static final Set<String> NOT_CONFIG_ENV =
-      Set.of(CONFIG_ENV, "LABWATCH_JAVA_OPTS", "LABWATCH_HOME", "LABWATCH_DEBUG");
+      Set.of(
+          CONFIG_ENV,
+          "LABWATCH_JAVA_OPTS",
+          "LABWATCH_HOME",
+          "LABWATCH_DEBUG",
+          "LABWATCH_LOG_LEVEL");
 
   private static final String SECRET_SHOWN = "[secret]";
 
   private final ConfigSchema schema = ConfigSchema.of(LabwatchConfig.class);
   private final ObjectMapper yaml = yamlMapper();
+
+  /** The lines of the file being loaded (checkKeys' messages name them). */
+  private KeyLines keyLines;
+
+  private String at(String where, String key) {
+    return keyLines == null ? where : keyLines.at(key);
+  }
 
   /** A flag's value for a config key, e.g. {@code --broker-port 0} for {@code broker.port}. */
   public record FlagValue(String key, String value, String flag) {}
@@ -79,14 +91,20 @@ public final class ConfigLoader {
       Path explicitFile, Map<String, String> env, List<FlagValue> flags, Path workDir) {
     Map<String, String> sources = new TreeMap<>();
     ObjectNode tree = readDefaults();
+    keyLines = null;
 
     Optional<Path> file = chooseFile(explicitFile, env, workDir);
     if (file.isPresent()) {
-      ObjectNode fromFile = readFile(file.get());
+      byte[] bytes = readBytes(file.get());
+      ObjectNode fromFile = readFile(file.get(), bytes);
+      KeyLines lines = KeyLines.scan(file.get(), bytes);
       String where = file.get().toString();
+      keyLines = lines;
       checkKeys(fromFile, "", where);
       normaliseMaps(fromFile, where);
       merge(tree, fromFile, "", where, sources);
+      // (each key's source: its line in the file)
+      sources.replaceAll((key, source) -> source.equals(where) ? lines.at(key) : source);
     }
 
     ObjectNode fromEnv = JsonNodeFactory.instance.objectNode();
@@ -210,13 +228,26 @@ public final class ConfigLoader {
     return yaml.valueToTree(LabwatchConfig.defaults());
   }
 
-  private ObjectNode readFile(Path file) {
-    JsonNode node;
+  private static byte[] readBytes(Path file) {
     try {
-      node = yaml.readTree(Files.readAllBytes(file));
+      return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new ConfigException("config file " + file + " does not exist");
+    } catch (IOException e) {
+      throw new ConfigException("config file " + file + " cannot be read: " + e.getMessage());
+    }
+  }
+
+  private ObjectNode readFile(Path file, byte[] bytes) {
+    JsonNode node;
+    try {
+      node = yaml.readTree(bytes);
     } catch (JsonProcessingException e) {
+      int line = e.getLocation() == null ? -1 : e.getLocation().getLineNr();
+      String tab = tabIndented(bytes, line);
+      if (tab != null) {
+        throw new ConfigException("config file " + file + ":" + tab);
+      }
       String where =
           e.getLocation() == null
               ? ""
@@ -244,6 +275,25 @@ public final class ConfigLoader {
     return (ObjectNode) node;
   }
 
+  /**
+   * "LINE: ..." when a line next to where YAML stopped is indented with a tab, which YAML does not
+   * allow and its parser words as a character that "cannot start any token".
+   */
+  static String tabIndented(byte[] bytes, int errorLine) {
+    String[] lines = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).split("\n", -1);
+    for (int n = Math.max(1, errorLine - 1); n <= Math.min(lines.length, errorLine + 1); n++) {
+      String text = lines[n - 1];
+      int i = 0;
+      while (i < text.length() && (text.charAt(i) == ' ' || text.charAt(i) == '\t')) {
+        if (text.charAt(i) == '\t') {
+          return n + ": a tab in the indentation; YAML indents with spaces only";
+        }
+        i++;
+      }
+    }
+    return null;
+  }
+
   // ---- keys
 
   private void checkKeys(ObjectNode node, String prefix, String where) {
@@ -258,16 +308,22 @@ public final class ConfigLoader {
           checkKeys((ObjectNode) value, key + ".", where);
         } else if (!value.isNull()) {
           throw new ConfigException(
-              key + ": expected a section with keys, got a value (in " + where + ")");
+              key + ": expected a section with keys, got a value (in " + at(where, key) + ")");
         }
         continue;
       }
       if (!schema.isLeaf(key)) {
         throw new ConfigException(
-            key + ": unknown property" + suggestion(schema.suggest(key)) + " (in " + where + ")");
+            key
+                + ": unknown property"
+                + suggestion(schema.suggest(key))
+                + " (in "
+                + at(where, key)
+                + ")");
       }
       if (value.isObject()) {
-        throw new ConfigException(key + ": expected a value, got a section (in " + where + ")");
+        throw new ConfigException(
+            key + ": expected a value, got a section (in " + at(where, key) + ")");
       }
     }
   }

@@ -82,8 +82,21 @@ class CliHelpTest {
     Cli.Result r = cli.run("tial");
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err())
-        .contains("labwatch: error: Unmatched argument at index 0: 'tial'")
-        .contains("tail");
+        .contains("labwatch: error: 'tial' is not a command of labwatch")
+        .contains("Did you mean: labwatch tail?");
+  }
+
+  @Test
+  void aMistypedSubcommandWithHelpIsStillAnErrorNotTheTopLevelHelp() {
+    Cli.Result r = cli.run("silense", "--help");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).contains("'silense' is not a command of labwatch", "labwatch --help");
+    Cli.Result nested = cli.run("sensor", "arpp", "--help");
+    assertThat(nested.exitCode()).isEqualTo(2);
+    assertThat(nested.err()).contains("Did you mean: labwatch sensor arp?");
+    // a known command's help is unchanged
+    assertThat(cli.run("sensor", "arp", "--help").exitCode()).isZero();
   }
 
   @Test

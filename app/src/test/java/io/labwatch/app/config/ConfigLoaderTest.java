@@ -1,6 +1,7 @@
 package io.labwatch.app.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
@@ -126,6 +127,48 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> load("snmpCommunityStrings: x\n", Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("snmpCommunityStrings: unknown property (in ");
+  }
+
+  @Test
+  void aKeyWrittenTwiceIsRefusedNamingItAndBothLines() {
+    String yaml = "detection:\n  quietPeriod: 5m\n  conflictWindow: 1m\n  quietPeriod: 20m\n";
+    assertThatThrownBy(() -> load(yaml, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageEndingWith(
+            "labwatch.yml:4: detection.quietPeriod is set twice (first at line 2): only the last"
+                + " would count; keep one");
+    // the same name in two list entries is not a repeat
+    String devices =
+        "sensor:\n  snmp:\n    devices:\n      - {address: 10.77.0.1, name: a, community: c}\n"
+            + "      - {address: 10.77.0.2, name: b, community: c}\n";
+    assertThatCode(() -> load(devices, Map.of())).doesNotThrowAnyException();
+  }
+
+  @Test
+  void fileErrorsNameTheLine() {
+    assertThatThrownBy(() -> load("# the lab\ndetection:\n  quietPerod: 5m\n", Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            "detection.quietPerod: unknown property (did you mean detection.quietPeriod?)")
+        .hasMessageEndingWith("labwatch.yml:3)");
+    assertThatThrownBy(() -> load("broker:\n  host: x\n  port: ninety\n", Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("broker.port: ")
+        .hasMessageEndingWith("labwatch.yml:3)");
+  }
+
+  @Test
+  void aTabInTheIndentationIsSaidAsSuch() {
+    assertThatThrownBy(() -> load("detection:\n\tquietPeriod: 5m\n", Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageEndingWith(
+            "labwatch.yml:2: a tab in the indentation; YAML indents with spaces only");
+  }
+
+  @Test
+  void theLogLevelVariableIsTheLoggingConfigsNotAnUnknownKey() throws Exception {
+    // (read by logback.xml: every command refused it as an unknown environment variable)
+    assertThat(load(null, Map.of("LABWATCH_LOG_LEVEL", "debug"))).isEqualTo(load(null, Map.of()));
   }
 
   @Test

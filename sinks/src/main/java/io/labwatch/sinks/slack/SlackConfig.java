@@ -217,6 +217,11 @@ public record SlackConfig(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(key + ": not a URL (" + redact(url) + ")");
     }
+    if (u.getScheme() == null) {
+      // (redact() would show null://null: a URL without a scheme has no host either)
+      throw new IllegalArgumentException(
+          key + ": a URL must start with https:// (this one has no scheme)");
+    }
     boolean local =
         "localhost".equals(u.getHost())
             || "127.0.0.1".equals(u.getHost())

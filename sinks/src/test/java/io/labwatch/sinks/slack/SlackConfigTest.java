@@ -123,5 +123,22 @@ class SlackConfigTest {
                     null,
                     null))
         .hasMessage("digestThreshold: must be at least 1, got 0");
+    // a webhook pasted without its scheme: said so, the secret path not shown
+    assertThatThrownBy(
+            () ->
+                new SlackConfig(
+                    "hooks.slack.com/services/T0/B0/secretpart",
+                    null,
+                    null,
+                    Map.of(),
+                    null,
+                    List.of(),
+                    List.of(),
+                    10,
+                    3,
+                    null,
+                    null,
+                    null))
+        .hasMessage("webhookUrl: a URL must start with https:// (this one has no scheme)");
   }
 }
