@@ -89,8 +89,9 @@ public final class Labwatch implements Callable<Integer> {
   /** Runs one command line in {@code context}; returns the exit code. */
   public static int execute(CliContext context, String... args) {
     CommandLine cli = new CommandLine(new Labwatch(context));
-    cli.setOut(context.out());
-    cli.setErr(context.err());
+    WholeValues.apply(cli);
+    cli.setOut(new PrintWriter(WholeValues.stripping(context.out()), true));
+    cli.setErr(new PrintWriter(WholeValues.stripping(context.err()), true));
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setParameterExceptionHandler(
         (e, arguments) -> {

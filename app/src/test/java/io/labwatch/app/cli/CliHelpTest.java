@@ -3,6 +3,7 @@ package io.labwatch.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labwatch.app.testing.Cli;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -84,6 +85,40 @@ class CliHelpTest {
     assertThat(r.err())
         .contains("labwatch: error: 'tial' is not a command of labwatch")
         .contains("Did you mean: labwatch tail?");
+  }
+
+  @Test
+  void helpNeverSplitsAPathAnAddressOrAKeyOverTwoLines() {
+    for (String[] command :
+        List.of(
+            new String[] {"run", "--help"},
+            new String[] {"tail", "--help"},
+            new String[] {"sensor", "arp", "--help"},
+            new String[] {"sink", "prometheus", "--help"})) {
+      String help = cli.run(command).out();
+      // (seen: "~/." + "local/share/labwatch", "0.0.0.0:" + "9464", "." + "/labwatch.yml")
+      assertThat(help)
+          .as(String.join(" ", command))
+          .contains("./labwatch.yml", "kafka.bootstrap.servers")
+          .doesNotContainPattern("[\uE000-\uE0FF]");
+      List<String> lines = help.lines().toList();
+      for (int i = 0; i + 1 < lines.size(); i++) {
+        // a line ending in a value's punctuation, the next going on with the rest of it
+        String last = lines.get(i).substring(lines.get(i).lastIndexOf(' ') + 1);
+        boolean split =
+            last.matches(".*[./~:].*[./~]|[./~]+|.*[0-9.]:")
+                && lines.get(i + 1).trim().matches("^[a-z0-9/~.].*");
+        assertThat(split)
+            .as("%s: %s|%s", List.of(command), lines.get(i), lines.get(i + 1))
+            .isFalse();
+      }
+    }
+  }
+
+  @Test
+  void runsHelpShowsItsDefaultsWhole() {
+    assertThat(cli.run("run", "--help").out())
+        .contains("~/.local/share/labwatch", "0.0.0.0:9464", "(127.0.0.1:9092)");
   }
 
   @Test
