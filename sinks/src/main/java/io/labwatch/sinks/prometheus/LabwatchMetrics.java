@@ -10,6 +10,7 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
@@ -145,6 +146,19 @@ public final class LabwatchMetrics {
         .callback(cb -> health.check().forEach((part, p) -> cb.call(p == null ? 1 : 0, part)))
         .register(registry);
     JvmMetrics.builder().register(registry);
+    Info build =
+        Info.builder()
+            .name("labwatch_build_info")
+            .help("labwatch's version and the Java it runs on (always 1)")
+            .labelNames("version", "java_version")
+            .register(registry);
+    build.setLabelValues(version(), System.getProperty("java.version", "unknown"));
+  }
+
+  /** The jar's version (its manifest); {@code dev} when run from classes. */
+  static String version() {
+    String v = LabwatchMetrics.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
   }
 
   public PrometheusRegistry registry() {

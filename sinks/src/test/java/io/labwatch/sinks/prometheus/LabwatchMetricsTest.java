@@ -159,6 +159,15 @@ class LabwatchMetricsTest {
   }
 
   @Test
+  void buildInfoSaysTheVersionAndTheJava() throws Exception {
+    assertThat(scrape())
+        .contains(
+            "labwatch_build_info{java_version=\""
+                + System.getProperty("java.version")
+                + "\",version=\"dev\"} 1");
+  }
+
+  @Test
   void deadLetterReasonsAreBoundedAndPartsReportHealth() throws Exception {
     metrics.deadLetter("sink.slack", "invalid_payload");
     for (int i = 0; i < LabwatchMetrics.MAX_REASONS + 20; i++) {
