@@ -13,6 +13,32 @@
 ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17
 ARG BASE_IMAGE=eclipse-temurin:17-jre
 
+# the runtime first: it needs no jar, so it can be built (and cached) before there is one
+# (docker build --target runtime; the tests do, while Maven builds)
+FROM ${BASE_IMAGE} AS runtime
+LABEL io.labwatch.image=labwatch
+# Java when the base has none; libpcap for capture; curl for the health check
+RUN apt-get update -qq && \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      $(command -v java >/dev/null || echo openjdk-17-jre-headless) libpcap0.8 curl ca-certificates \
+      >/dev/null && \
+    rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /usr/share/doc/* /usr/share/man/* && \
+    useradd --system --uid 10001 --home-dir /var/lib/labwatch --create-home labwatch && \
+    mkdir -p /etc/labwatch /opt/labwatch/app/target && \
+    ln -s /opt/labwatch/labwatch /usr/local/bin/labwatch
+# the same launcher as on a host (its JVM defaults for each command), the jar where it looks
+COPY labwatch /opt/labwatch/labwatch
+COPY labwatch.example.yml /etc/labwatch/labwatch.example.yml
+ENV LABWATCH_DATA_DIR=/var/lib/labwatch
+VOLUME /var/lib/labwatch
+USER labwatch
+WORKDIR /var/lib/labwatch
+EXPOSE 9464
+HEALTHCHECK --interval=5s --timeout=5s --start-period=60s --retries=6 \
+  CMD curl -fsS http://127.0.0.1:9464/-/healthy >/dev/null || exit 1
+ENTRYPOINT ["labwatch"]
+CMD ["run", "--no-capture"]
+
 FROM ${BUILD_IMAGE} AS build
 ARG PREBUILT=
 LABEL io.labwatch.image=build
@@ -54,27 +80,5 @@ RUN if [ -n "$PREBUILT" ]; then \
       mvn -B -q -ntp -pl app -am package -DskipTests -Dspotless.check.skip=true; \
     fi && cp app/target/labwatch.jar /labwatch.jar
 
-FROM ${BASE_IMAGE}
-LABEL io.labwatch.image=labwatch
-# Java when the base has none; libpcap for capture; curl for the health check
-RUN apt-get update -qq && \
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      $(command -v java >/dev/null || echo openjdk-17-jre-headless) libpcap0.8 curl ca-certificates \
-      >/dev/null && \
-    rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /usr/share/doc/* /usr/share/man/* && \
-    useradd --system --uid 10001 --home-dir /var/lib/labwatch --create-home labwatch && \
-    mkdir -p /etc/labwatch /opt/labwatch/app/target && \
-    ln -s /opt/labwatch/labwatch /usr/local/bin/labwatch
-# the same launcher as on a host (its JVM defaults for each command), the jar where it looks
-COPY labwatch /opt/labwatch/labwatch
+FROM runtime
 COPY --from=build /labwatch.jar /opt/labwatch/app/target/labwatch.jar
-COPY labwatch.example.yml /etc/labwatch/labwatch.example.yml
-ENV LABWATCH_DATA_DIR=/var/lib/labwatch
-VOLUME /var/lib/labwatch
-USER labwatch
-WORKDIR /var/lib/labwatch
-EXPOSE 9464
-HEALTHCHECK --interval=5s --timeout=5s --start-period=60s --retries=6 \
-  CMD curl -fsS http://127.0.0.1:9464/-/healthy >/dev/null || exit 1
-ENTRYPOINT ["labwatch"]
-CMD ["run", "--no-capture"]

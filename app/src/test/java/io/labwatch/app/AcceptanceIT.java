@@ -405,7 +405,13 @@ class AcceptanceIT {
         .startsWith("  sensor   NOT capturing: capturing on lo needs root or CAP_NET_RAW")
         .contains("sudo setcap cap_net_raw,cap_net_admin=eip")
         .endsWith("(--no-capture runs without the sensor)");
-    assertThat(healthy(metricsPort)).startsWith("200 OK\n"); // the rest runs
+    // configured, not working: unhealthy, saying why; the rest runs
+    assertThat(healthy(metricsPort))
+        .startsWith("503 UNHEALTHY\n")
+        .contains("ARP sensor", "not capturing: capturing on lo needs root or CAP_NET_RAW");
+    assertThat(scrape(metricsPort))
+        .contains("labwatch_part_up{part=\"ARP sensor\"} 0")
+        .contains("labwatch_part_up{part=\"detection\"} 1");
   }
 
   private static String healthy(int port) throws Exception {

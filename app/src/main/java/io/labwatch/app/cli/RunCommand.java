@@ -283,6 +283,10 @@ final class RunCommand implements Callable<Integer> {
                 + (sensor.confirms() ? "; confirms suspected conflicts by ARP requests" : "");
       } catch (LabwatchException e) {
         sensorLine = "NOT capturing: " + e.getMessage() + " (--no-capture runs without the sensor)";
+        // configured and not working: unhealthy (/-/healthy 503, labwatch_part_up 0) while the
+        // rest runs; --no-capture is the way to say there is no sensor here on purpose
+        String problem = "not capturing: " + e.getMessage();
+        health.register("ARP sensor", () -> problem);
       }
     }
 
