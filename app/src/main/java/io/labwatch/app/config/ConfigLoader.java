@@ -58,7 +58,16 @@ public final class ConfigLoader {
           "LABWATCH_JAVA_OPTS",
           "LABWATCH_HOME",
           "LABWATCH_DEBUG",
-          "LABWATCH_LOG_LEVEL");
+          "LABWATCH_LOG_LEVEL",
+          // docker-compose.yml's own (.env): an admin's shell may export them too
+          "LABWATCH_VERSION",
+          "LABWATCH_BUILD_IMAGE",
+          "LABWATCH_BASE_IMAGE",
+          "LABWATCH_PROMETHEUS_BASE_IMAGE",
+          "LABWATCH_PREBUILT_JAR",
+          "LABWATCH_CONFIG_FILE",
+          "LABWATCH_KAFKA_JAVA_OPTS",
+          "LABWATCH_GRAFANA_IMAGE");
 
   private static final String SECRET_SHOWN = "[secret]";
 
