@@ -357,9 +357,8 @@ class AcceptanceIT {
     assertThat(labwatch.isAlive()).isTrue();
   }
 
-  @Test
-  void withoutCaptureRightsRunSaysHowToGrantThemAndRunsTheRest() throws Exception {
-    Requirements.command("runuser", "util-linux");
+  /** labwatch run as nobody (in {@code dir}/nobody), started through {@code asNobody}. */
+  private Process runAsNobody(List<String> asNobody, int metricsPort) throws IOException {
     Path home = Files.createDirectory(dir.resolve("nobody"));
     Path jar = home.resolve("labwatch.jar");
     Files.copy(JAR, jar);
@@ -370,31 +369,81 @@ class AcceptanceIT {
     Files.setPosixFilePermissions(
         jar, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    int metricsPort = PrometheusServer.freePort();
-    Path out = home.resolve("out.txt");
+    List<String> command = new ArrayList<>(asNobody);
+    command.addAll(
+        List.of(
+            java,
+            "-jar",
+            jar.toString(),
+            "run",
+            "--data-dir",
+            home.resolve("data").toString(),
+            "--broker-port",
+            "0",
+            "--iface",
+            "lo",
+            "--metrics-listen",
+            "127.0.0.1:" + metricsPort));
     Process p =
-        new ProcessBuilder(
-                "runuser",
-                "-u",
-                "nobody",
-                "--",
-                java,
-                "-jar",
-                jar.toString(),
-                "run",
-                "--data-dir",
-                home.resolve("data").toString(),
-                "--broker-port",
-                "0",
-                "--iface",
-                "lo",
-                "--metrics-listen",
-                "127.0.0.1:" + metricsPort)
+        new ProcessBuilder(command)
             .directory(home.toFile())
-            .redirectOutput(out.toFile())
+            .redirectOutput(home.resolve("out.txt").toFile())
             .redirectError(home.resolve("err.txt").toFile())
             .start();
     started.add(p);
+    return p;
+  }
+
+  /**
+   * Issue 19: as deploy/systemd/labwatch.service runs it — an unprivileged user with the unit's
+   * AmbientCapabilities (setpriv gives the same by hand, as the NOT capturing line says) — labwatch
+   * captures and is healthy, without root and without setcap.
+   */
+  @Test
+  void anUnprivilegedUserWithTheUnitsAmbientCapabilitiesCaptures() throws Exception {
+    Requirements.command("setpriv", "util-linux");
+    String ambient =
+        Files.readString(Path.of("..", "deploy", "systemd", "labwatch.service"))
+            .lines()
+            .filter(l -> l.startsWith("AmbientCapabilities="))
+            .findFirst()
+            .orElseThrow()
+            .substring("AmbientCapabilities=".length());
+    assertThat(ambient).isEqualTo("CAP_NET_RAW CAP_NET_ADMIN");
+    String caps =
+        java.util.Arrays.stream(ambient.split(" "))
+            .map(c -> "+" + c.substring(4).toLowerCase(java.util.Locale.ROOT))
+            .collect(java.util.stream.Collectors.joining(","));
+    int metricsPort = PrometheusServer.freePort();
+    Process p =
+        runAsNobody(
+            List.of(
+                "setpriv",
+                "--reuid=nobody",
+                "--regid=nogroup",
+                "--clear-groups",
+                "--inh-caps=" + caps,
+                "--ambient-caps=" + caps,
+                "--"),
+            metricsPort);
+    Path out = dir.resolve("nobody").resolve("out.txt");
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .failFast("labwatch exited", () -> !p.isAlive())
+        .until(() -> Files.readString(out).contains("ready in"));
+    assertThat(Files.readString(out).lines().filter(l -> l.startsWith("  sensor ")))
+        .singleElement()
+        .asString()
+        .startsWith("  sensor   capturing on lo");
+    await().atMost(Duration.ofSeconds(30)).until(() -> healthy(metricsPort).startsWith("200"));
+  }
+
+  @Test
+  void withoutCaptureRightsRunSaysHowToGrantThemAndRunsTheRest() throws Exception {
+    Requirements.command("runuser", "util-linux");
+    int metricsPort = PrometheusServer.freePort();
+    Process p = runAsNobody(List.of("runuser", "-u", "nobody", "--"), metricsPort);
+    Path out = dir.resolve("nobody").resolve("out.txt");
     await()
         .atMost(Duration.ofSeconds(90))
         .failFast("labwatch exited", () -> !p.isAlive())
@@ -403,7 +452,7 @@ class AcceptanceIT {
         .singleElement()
         .asString()
         .startsWith("  sensor   NOT capturing: capturing on lo needs root or CAP_NET_RAW")
-        .contains("sudo setcap cap_net_raw,cap_net_admin=eip")
+        .contains("--ambient-caps=+net_raw,+net_admin labwatch run")
         .endsWith("(--no-capture runs without the sensor)");
     // configured, not working: unhealthy, saying why; the rest runs
     assertThat(healthy(metricsPort))

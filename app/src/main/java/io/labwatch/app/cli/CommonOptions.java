@@ -14,7 +14,7 @@ public final class CommonOptions {
       paramLabel = "FILE",
       description =
           "YAML config file. Default: $LABWATCH_CONFIG, else ./labwatch.yml if it exists, else"
-              + " built-in defaults.")
+              + " /etc/labwatch/labwatch.yml if it exists, else built-in defaults.")
   Path config;
 
   @Option(names = "--debug", description = "Log details, and show stack traces on errors.")

@@ -74,6 +74,20 @@ public final class ConfigLoader {
   private final ConfigSchema schema = ConfigSchema.of(LabwatchConfig.class);
   private final ObjectMapper yaml = yamlMapper();
 
+  /** Where a box-wide config is looked for last (the systemd unit's: deploy/systemd). */
+  public static final Path SYSTEM_FILE = Path.of("/etc/labwatch/labwatch.yml");
+
+  private final Path systemFile;
+
+  public ConfigLoader() {
+    this(SYSTEM_FILE);
+  }
+
+  /** A loader whose box-wide file is {@code systemFile} (tests). */
+  public ConfigLoader(Path systemFile) {
+    this.systemFile = systemFile;
+  }
+
   /** The lines of the file being loaded (checkKeys' messages name them). */
   private KeyLines keyLines;
 
@@ -216,8 +230,7 @@ public final class ConfigLoader {
 
   // ---- file and defaults
 
-  private static Optional<Path> chooseFile(
-      Path explicitFile, Map<String, String> env, Path workDir) {
+  private Optional<Path> chooseFile(Path explicitFile, Map<String, String> env, Path workDir) {
     if (explicitFile != null) {
       return Optional.of(explicitFile);
     }
@@ -226,7 +239,10 @@ public final class ConfigLoader {
       return Optional.of(Path.of(fromEnv));
     }
     Path local = workDir.resolve("labwatch.yml");
-    return Files.isRegularFile(local) ? Optional.of(local) : Optional.empty();
+    if (Files.isRegularFile(local)) {
+      return Optional.of(local);
+    }
+    return Files.isRegularFile(systemFile) ? Optional.of(systemFile) : Optional.empty();
   }
 
   /**

@@ -74,7 +74,7 @@ public final class Screenshot {
                         "--png needs Chromium, which is not on the PATH (Debian: apt-get install"
                             + " chromium); the HTML report was written"));
     Path out = png.toAbsolutePath();
-    Path profile;
+    Path profile = null;
     try {
       profile = Files.createTempDirectory("labwatch-chromium");
       List<String> cmd = new ArrayList<>(command(browser, page, 1200, 1500, "--screenshot=" + out));
@@ -92,12 +92,16 @@ public final class Screenshot {
         throw new LabwatchException(
             "Chromium could not take the picture (exit " + p.exitValue() + ")");
       }
-      deleteTree(profile);
     } catch (IOException e) {
       throw new LabwatchException("could not run Chromium: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LabwatchException("interrupted while Chromium took the picture", e);
+    } finally {
+      // (the browser's profile, whether or not it made the picture)
+      if (profile != null) {
+        deleteTree(profile);
+      }
     }
   }
 

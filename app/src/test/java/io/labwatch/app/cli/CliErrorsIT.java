@@ -26,7 +26,7 @@ class CliErrorsIT {
         .containsExactly(
             "labwatch: configuration error: broker.prot: unknown property (did you mean broker.port?) (in "
                 + config
-                + ")");
+                + ":2)");
   }
 
   @Test

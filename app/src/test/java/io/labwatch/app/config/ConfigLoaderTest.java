@@ -16,7 +16,7 @@ class ConfigLoaderTest {
 
   @TempDir Path dir;
 
-  private final ConfigLoader loader = new ConfigLoader();
+  private final ConfigLoader loader = new ConfigLoader(Path.of("/nonexistent/labwatch.yml"));
 
   private LabwatchConfig load(String yaml, Map<String, String> env, ConfigLoader.FlagValue... flags)
       throws IOException {
@@ -127,6 +127,19 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> load("snmpCommunityStrings: x\n", Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("snmpCommunityStrings: unknown property (in ");
+  }
+
+  @Test
+  void theBoxWideFileIsReadLastWhenNoOtherIsNamedOrFound() throws IOException {
+    Path system = Files.writeString(dir.resolve("etc-labwatch.yml"), "broker:\n  port: 9300\n");
+    Path work = Files.createDirectories(dir.resolve("work"));
+    ConfigLoader boxWide = new ConfigLoader(system);
+    assertThat(boxWide.load(null, Map.of(), List.of(), work).config().broker().port())
+        .isEqualTo(9300);
+    // ./labwatch.yml comes first
+    Files.writeString(work.resolve("labwatch.yml"), "broker:\n  port: 9400\n");
+    assertThat(boxWide.load(null, Map.of(), List.of(), work).config().broker().port())
+        .isEqualTo(9400);
   }
 
   @Test

@@ -91,6 +91,7 @@ class ReplayAndReportIT {
 
   @BeforeAll
   void aLiveIncident(TestKafka kafka) throws Exception {
+    failed = true; // (until the incident is set up: its files are kept if it is not)
     this.kafka = kafka;
     this.topics = TestKafka.uniqueTopics();
     this.dir = Files.createTempDirectory("replay-it");
@@ -165,6 +166,7 @@ class ReplayAndReportIT {
               return seen.getAndSet(n) == n;
             });
     live = liveAlerts();
+    failed = false;
   }
 
   @AfterAll
@@ -173,7 +175,28 @@ class ReplayAndReportIT {
       detect.destroyForcibly();
       detect.waitFor(30, TimeUnit.SECONDS);
     }
+    // the test's files (a browser profile among them), kept only when a test failed
+    if (dir != null && !failed) {
+      try (var walk = Files.walk(dir)) {
+        for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
   }
+
+  private boolean failed;
+
+  @org.junit.jupiter.api.extension.RegisterExtension
+  final org.junit.jupiter.api.extension.TestWatcher watcher =
+      new org.junit.jupiter.api.extension.TestWatcher() {
+        @Override
+        public void testFailed(
+            org.junit.jupiter.api.extension.ExtensionContext context, Throwable cause) {
+          failed = true;
+          System.err.println("ReplayAndReportIT: its files are kept in " + dir);
+        }
+      };
 
   @Test
   void replayOfTheLiveIncidentsRangeGivesTheLiveAlertsByteForByte() {
@@ -313,7 +336,7 @@ class ReplayAndReportIT {
       System.err.println("SKIPPED: " + why);
       assumeTrue(false, why);
     }
-    Path profile = Files.createTempDirectory("chromium-profile");
+    Path profile = Files.createDirectories(dir.resolve("chromium-profile"));
     List<String> cmd = new ArrayList<>(Screenshot.command(browser, page, 1200, 1500, "--dump-dom"));
     cmd.add(1, "--user-data-dir=" + profile);
     cmd.add(1, "--enable-logging=stderr");

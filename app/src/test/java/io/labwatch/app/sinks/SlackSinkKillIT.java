@@ -52,6 +52,11 @@ class SlackSinkKillIT {
       throws IOException {
     ProcessBuilder pb =
         new ProcessBuilder(
+                // Ctrl-C as a terminal sends it: a test run started in the background of a
+                // script (`... &`) ignores SIGINT, and a child inherits that; the JVM then leaves
+                // it ignored, and no Ctrl-C could ever reach the sink (seen in CI runs started so)
+                "env",
+                "--default-signal=INT",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar",
                 Path.of("target", "labwatch.jar").toString(),

@@ -1,8 +1,6 @@
 package io.labwatch.producers.arp;
 
 import io.labwatch.events.LabwatchException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
@@ -130,13 +128,7 @@ final class Libpcap {
     String m = String.valueOf(e.getMessage());
     String lower = m.toLowerCase(Locale.ROOT);
     if (lower.contains("permission") || lower.contains("not permitted")) {
-      return new LabwatchException(
-          "capturing on "
-              + iface
-              + " needs root or CAP_NET_RAW: run as root, or once: sudo setcap"
-              + " cap_net_raw,cap_net_admin=eip "
-              + javaBinary(),
-          e);
+      return new LabwatchException("capturing on " + iface + CaptureRights.HOW, e);
     }
     if (lower.contains("no such device") || lower.contains("doesn't exist")) {
       return new LabwatchException(
@@ -147,14 +139,5 @@ final class Libpcap {
           e);
     }
     return new LabwatchException("cannot capture on " + iface + ": " + m, e);
-  }
-
-  private static String javaBinary() {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    try {
-      return java.toRealPath().toString();
-    } catch (java.io.IOException e) {
-      return Files.exists(java) ? java.toString() : "$(readlink -f $(which java))";
-    }
   }
 }
