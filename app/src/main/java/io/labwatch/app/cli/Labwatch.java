@@ -125,7 +125,9 @@ public final class Labwatch implements Callable<Integer> {
                     + (debug ? "" : " (--debug shows where; please report it)"));
             code = ExitCode.SOFTWARE;
           }
-          if (debug) {
+          // (a configuration error is the user's, and its line says all: no stack trace even
+          // when debug logging is on)
+          if (debug && !(e instanceof ConfigException)) {
             e.printStackTrace(err);
           }
           err.flush();

@@ -30,6 +30,9 @@ final class TopicsTable {
           s.configs().get("cleanup.policy"),
           ends + (s.createdNow() ? "  (created now)" : ""));
     }
+    out.println(
+        "(END OFFSETS: the next offset of each partition; a topic written in transactions counts"
+            + " each commit's marker too, so it runs ahead of its records)");
   }
 
   /** Prints one warning per drifted setting; returns how many. */

@@ -30,6 +30,24 @@ class CliErrorsIT {
   }
 
   @Test
+  void aConfigErrorIsOneLineEvenWithDebugOn() throws Exception {
+    Path config = Files.writeString(dir.resolve("bad.yml"), "broker:\n  prot: 9093\n");
+    Cli.Result r = new Cli().run("topics", "--debug", "--config", config.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.errLines())
+        .singleElement()
+        .asString()
+        .startsWith("labwatch: configuration error: broker.prot: unknown property");
+    // (--debug turned debug logging on for this JVM: back to the tests' level)
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.labwatch"))
+        .setLevel(ch.qos.logback.classic.Level.INFO);
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.kafka"))
+        .setLevel(ch.qos.logback.classic.Level.WARN);
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("kafka"))
+        .setLevel(ch.qos.logback.classic.Level.WARN);
+  }
+
+  @Test
   void nothingListeningAtTheBootstrapAddressIsOneLine() throws IOException {
     int closed;
     try (ServerSocket s = new ServerSocket(0)) {

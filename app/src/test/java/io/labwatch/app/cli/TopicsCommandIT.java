@@ -29,7 +29,8 @@ class TopicsCommandIT {
     assertThat(first.exitCode()).as(first.err()).isZero();
     assertThat(first.out())
         .contains(topics.arp().name(), topics.alerts().name(), topics.dlq().name())
-        .contains("(created now)");
+        .contains("(created now)")
+        .contains("counts each commit's marker too");
     assertThat(first.out().lines().filter(l -> l.startsWith(topics.alerts().name())).findFirst())
         .hasValueSatisfying(l -> assertThat(l).contains("365d").contains("compact,delete"));
     assertThat(first.err()).isEmpty();
