@@ -88,13 +88,6 @@ public final class ConfigLoader {
     this.systemFile = systemFile;
   }
 
-  /** The lines of the file being loaded (checkKeys' messages name them). */
-  private KeyLines keyLines;
-
-  private String at(String where, String key) {
-    return keyLines == null ? where : keyLines.at(key);
-  }
-
   /** A flag's value for a config key, e.g. {@code --broker-port 0} for {@code broker.port}. */
   public record FlagValue(String key, String value, String flag) {}
 
@@ -114,7 +107,6 @@ public final class ConfigLoader {
       Path explicitFile, Map<String, String> env, List<FlagValue> flags, Path workDir) {
     Map<String, String> sources = new TreeMap<>();
     ObjectNode tree = readDefaults();
-    keyLines = null;
 
     Optional<Path> file = chooseFile(explicitFile, env, workDir);
     if (file.isPresent()) {
@@ -122,8 +114,7 @@ public final class ConfigLoader {
       ObjectNode fromFile = readFile(file.get(), bytes);
       KeyLines lines = KeyLines.scan(file.get(), bytes);
       String where = file.get().toString();
-      keyLines = lines;
-      checkKeys(fromFile, "", where);
+      checkKeys(fromFile, "", lines);
       normaliseMaps(fromFile, where);
       merge(tree, fromFile, "", where, sources);
       // (each key's source: its line in the file)
@@ -321,7 +312,7 @@ public final class ConfigLoader {
 
   // ---- keys
 
-  private void checkKeys(ObjectNode node, String prefix, String where) {
+  private void checkKeys(ObjectNode node, String prefix, KeyLines lines) {
     for (Map.Entry<String, JsonNode> field : node.properties()) {
       String key = prefix + field.getKey();
       JsonNode value = field.getValue();
@@ -330,10 +321,10 @@ public final class ConfigLoader {
       }
       if (schema.isSection(key)) {
         if (value.isObject()) {
-          checkKeys((ObjectNode) value, key + ".", where);
+          checkKeys((ObjectNode) value, key + ".", lines);
         } else if (!value.isNull()) {
           throw new ConfigException(
-              key + ": expected a section with keys, got a value (in " + at(where, key) + ")");
+              key + ": expected a section with keys, got a value (in " + lines.at(key) + ")");
         }
         continue;
       }
@@ -343,12 +334,12 @@ public final class ConfigLoader {
                 + ": unknown property"
                 + suggestion(schema.suggest(key))
                 + " (in "
-                + at(where, key)
+                + lines.at(key)
                 + ")");
       }
       if (value.isObject()) {
         throw new ConfigException(
-            key + ": expected a value, got a section (in " + at(where, key) + ")");
+            key + ": expected a value, got a section (in " + lines.at(key) + ")");
       }
     }
   }

@@ -322,25 +322,21 @@ class DockerComposeIT {
   private String value(String promql, Instant at) throws IOException, InterruptedException {
     String query =
         "/api/v1/query?query="
-            + URLEncoder.encode(promql, StandardCharsets.UTF_8)
+            + encode(promql)
             // (to the millisecond: a query at a whole second can fall before the sample it saw)
             + (at == null
                 ? ""
                 : String.format(
                     Locale.ROOT, "&time=%d.%03d", at.getEpochSecond(), at.getNano() / 1_000_000));
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:9090" + query))
-                .timeout(Duration.ofSeconds(10))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    JsonNode result = JSON.readTree(r.body()).path("data").path("result");
+    JsonNode result = JSON.readTree(raw(query)).path("data").path("result");
     return result.isEmpty() ? "" : result.get(0).path("value").get(1).asText();
   }
 
   private String raw(String path) throws IOException, InterruptedException {
     return http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:9090" + path)).build(),
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:9090" + path))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
             HttpResponse.BodyHandlers.ofString())
         .body();
   }
