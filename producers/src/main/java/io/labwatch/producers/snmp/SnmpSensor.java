@@ -1,5 +1,7 @@
 package io.labwatch.producers.snmp;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+
 import io.labwatch.events.ArpObservation;
 import io.labwatch.events.Heartbeat;
 import io.labwatch.events.InterfaceCounters;
@@ -74,7 +76,8 @@ public final class SnmpSensor implements AutoCloseable {
   }
 
   /**
-   * Starts polling every configured device (the first poll at once) and sending heartbeats.
+   * Starts polling every configured device and sending heartbeats: every device's first poll at
+   * once (the picture at start), the next ones spread over the interval ({@link #offset}).
    *
    * @throws LabwatchException when no device is configured, or the UDP socket cannot be opened
    */
@@ -103,13 +106,27 @@ public final class SnmpSensor implements AutoCloseable {
     List<Device> devices = devices(config, clients);
     SnmpSensor sensor =
         new SnmpSensor(devices, publisher, clock, config.heartbeatInterval().toMillis(), session);
-    for (Device d : devices) {
+    for (int i = 0; i < devices.size(); i++) {
+      Device d = devices.get(i);
       long every = d.settings.interval().toMillis();
-      sensor.scheduler.scheduleAtFixedRate(() -> sensor.turn(d), 0, every, TimeUnit.MILLISECONDS);
+      sensor.scheduler.execute(() -> sensor.turn(d));
+      sensor.scheduler.scheduleAtFixedRate(
+          () -> sensor.turn(d), every + offset(i, devices.size(), every), every, MILLISECONDS);
     }
     sensor.scheduler.scheduleAtFixedRate(
         sensor::sendHeartbeats, sensor.heartbeatMs, sensor.heartbeatMs, TimeUnit.MILLISECONDS);
     return sensor;
+  }
+
+  /**
+   * Where in its interval device {@code i} of {@code n} is polled after its first poll: the devices
+   * spread evenly over the interval, as Prometheus spreads its scrape targets, so that their polls
+   * do not all run at the same moment. Twenty routers' tables decoded at once were all live in the
+   * heap together, and the collector copied them (BENCHMARKS.md, "SNMP sensor"); the routers'
+   * answers do not arrive in one burst either.
+   */
+  static long offset(int i, int n, long intervalMs) {
+    return n <= 1 ? 0 : intervalMs * i / n;
   }
 
   /**

@@ -442,6 +442,53 @@ class SnmpSensorTest {
   }
 
   @Test
+  void shouldPollEveryDeviceAtOnceFirstAndThenSpreadOverTheInterval() throws Exception {
+    // given four routers polled every second
+    List<Device> devices = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      FakeSnmpAgent router = agent().ifEntry(1, "eth0", 1, 1).ifXEntry(1, "eth0", 1, 1);
+      devices.add(named("r" + i, router.address()));
+    }
+    SnmpSensor sensor =
+        SnmpSensor.start(
+            config(Duration.ofSeconds(1), devices.toArray(Device[]::new)),
+            published,
+            Clock.systemUTC());
+    closing.add(sensor);
+
+    // when each has been polled twice (a poll's counters carry its start as event time)
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> devices.stream().allMatch(d -> pollTimes(d.name()).size() >= 2));
+
+    // then the first polls went out together, the second ones a quarter interval apart
+    List<Long> first = devices.stream().map(d -> pollTimes(d.name()).get(0)).toList();
+    List<Long> second = devices.stream().map(d -> pollTimes(d.name()).get(1)).toList();
+    assertThat(first.stream().mapToLong(t -> t).max().getAsLong() - first.get(0))
+        .as("first polls %s", first)
+        .isLessThan(200);
+    assertThat(second).as("second polls").isSorted();
+    for (int i = 1; i < 4; i++) {
+      assertThat(second.get(i) - second.get(i - 1))
+          .as("second polls %s", second)
+          .isBetween(150L, 350L);
+    }
+    assertThat(SnmpSensor.offset(0, 4, 1_000)).isZero();
+    assertThat(SnmpSensor.offset(3, 4, 1_000)).isEqualTo(750);
+    assertThat(SnmpSensor.offset(0, 1, 1_000)).isZero();
+  }
+
+  /** When each poll of a device started: the event times of its counters, one per poll. */
+  private List<Long> pollTimes(String device) {
+    return published.counters.stream()
+        .filter(c -> c.sensorId().equals(device))
+        .map(c -> c.eventTime().toEpochMilli())
+        .distinct()
+        .sorted()
+        .toList();
+  }
+
+  @Test
   void shouldSayWhenAStoppedAgentAnswersAgain() throws Exception {
     FakeSnmpAgent router = agent().ifEntry(1, "eth0", 1, 1).ifXEntry(1, "eth0", 1, 1);
     SnmpSensor sensor =

@@ -1,0 +1,88 @@
+package io.labwatch.app.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code labwatch} launcher's JVM options for the sensors, which BENCHMARKS.md measured: it is
+ * run with a stand-in {@code java} first on the PATH that answers the launcher's version check and
+ * prints the command line it was given. (An IT: the launcher builds the jar when it is missing or
+ * older than the sources; after {@code package} it is neither.)
+ */
+class LauncherJvmOptionsIT {
+
+  @TempDir Path dir;
+
+  @Test
+  void theSnmpSensorRunsInASmallSerialCollectedHeapThatExitsWhenItIsFull() throws Exception {
+    List<String> args = launch(null, "sensor", "snmp", "--once");
+    assertThat(args)
+        .containsSubsequence("-XX:-UsePerfData", "-Xmx256m", "-XX:+ExitOnOutOfMemoryError")
+        .contains("-XX:+UseSerialGC")
+        .doesNotContain("-XX:TieredStopAtLevel=1")
+        .endsWith("-jar", jar(), "sensor", "snmp", "--once");
+  }
+
+  @Test
+  void theHostAgentRunsInASmallerHeapWithTheFirstJitTierOnly() throws Exception {
+    assertThat(launch(null, "sensor", "host"))
+        .contains(
+            "-XX:-UsePerfData",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:CompileThresholdScaling=0.1",
+            "-Xmx96m",
+            "-XX:+UseSerialGC",
+            "-XX:+ExitOnOutOfMemoryError");
+  }
+
+  @Test
+  void optionsGivenInTheEnvironmentComeLastAndAnotherCollectorReplacesTheSerialOne()
+      throws Exception {
+    List<String> args = launch("-XX:+UseG1GC -Xmx1g", "sensor", "snmp");
+    assertThat(args).doesNotContain("-XX:+UseSerialGC");
+    assertThat(args).containsSubsequence("-Xmx256m", "-XX:+UseG1GC", "-Xmx1g", "-jar");
+  }
+
+  @Test
+  void runAndTheOtherCommandsGetTheJvmsDefaults() throws Exception {
+    assertThat(launch(null, "run")).containsExactly("-jar", jar(), "run");
+  }
+
+  private String jar() throws Exception {
+    return Path.of("target", "labwatch.jar").toRealPath().toString();
+  }
+
+  private List<String> launch(String javaOpts, String... command) throws Exception {
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Path java = bin.resolve("java");
+    Files.writeString(
+        java,
+        "#!/bin/sh\n"
+            + "case \"$*\" in *-XShowSettings*|*-XshowSettings*)"
+            + " echo '    java.specification.version = 17' >&2; exit 0;; esac\n"
+            + "for a in \"$@\"; do echo \"$a\"; done\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    ProcessBuilder pb = new ProcessBuilder();
+    pb.command(List.of(Path.of("..", "labwatch").toRealPath().toString()));
+    pb.command().addAll(List.of(command));
+    pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+    pb.environment().remove("LABWATCH_JAVA_OPTS");
+    if (javaOpts != null) {
+      pb.environment().put("LABWATCH_JAVA_OPTS", javaOpts);
+    }
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(out).isZero();
+    return out.lines().toList();
+  }
+}
