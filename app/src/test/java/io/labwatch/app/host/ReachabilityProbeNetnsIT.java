@@ -160,6 +160,44 @@ class ReachabilityProbeNetnsIT {
   }
 
   /**
+   * IPv6: the MAC a probe went to comes from the kernel's NDP cache (rtnetlink), as IPv4's from
+   * {@code /proc/net/arp}. The server answers ssh at its address; the router holds another one and
+   * refuses; an address nobody holds has no MAC. Addresses without duplicate address detection, so
+   * they are usable at once.
+   */
+  @Test
+  void anIpv6ProbeNamesTheMacItWentTo() throws Exception {
+    lab = NetnsLab.isolated();
+    lab.host("ws", WORKSTATION, lab.ip(20));
+    lab.host("srv", SERVER, lab.ip(10));
+    lab.host("rtr", ROUTER, lab.ip(1));
+    IpAddress serverIp = IpAddress.of("fd77::10");
+    IpAddress routerIp = IpAddress.of("fd77::1");
+    for (String[] h :
+        new String[][] {{"ws", "fd77::20"}, {"srv", "fd77::10"}, {"rtr", "fd77::1"}}) {
+      assertThat(lab.exec(h[0], "ip", "-6", "addr", "add", h[1] + "/64", "dev", "eth0", "nodad"))
+          .isZero();
+    }
+    listen(serverIp);
+    ProbeAgent ws = agent("ws", "probe", "lab-ws1");
+    ws.await("ICMP ", 30);
+
+    ProbeResult ssh = ws.probe("tcp://[" + serverIp + "]:22?timeout=2s");
+    assertThat(ssh.ok()).as(String.valueOf(ssh)).isTrue();
+    assertThat(ssh.ip()).isEqualTo(serverIp);
+    assertThat(ssh.mac()).isEqualTo(SERVER);
+    ProbeResult ping = ws.probe("icmp://[" + serverIp + "]?timeout=2s");
+    assertThat(ping.ok()).as(String.valueOf(ping)).isTrue();
+    assertThat(ping.mac()).isEqualTo(SERVER);
+    ProbeResult refused = ws.probe("tcp://[" + routerIp + "]:22?timeout=2s");
+    assertThat(refused.error()).as(String.valueOf(refused)).isEqualTo(ErrorClass.REFUSED);
+    assertThat(refused.mac()).isEqualTo(ROUTER);
+    ProbeResult nobody = ws.probe("tcp://[fd77::99]:22?timeout=5s");
+    assertThat(nobody.ok()).as(String.valueOf(nobody)).isFalse();
+    assertThat(nobody.mac()).isNull();
+  }
+
+  /**
    * The device talks to the workstation first thing: it forgets the workstation, so its ping starts
    * with an ARP request from it for the workstation — and a request to the workstation's own
    * address overwrites the workstation's entry for the sender's address (the device's MAC now).

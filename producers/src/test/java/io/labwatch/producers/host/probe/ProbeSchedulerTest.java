@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.labwatch.events.IpAddress;
 import io.labwatch.events.LabwatchException;
+import io.labwatch.events.MacAddress;
 import io.labwatch.events.ProbeResult;
 import io.labwatch.events.ProbeResult.ErrorClass;
 import io.labwatch.events.ProbeResult.Kind;
@@ -84,6 +85,47 @@ class ProbeSchedulerTest {
     assertThat(after).isPositive();
     // closed: nothing more arrives
     await().during(Duration.ofMillis(300)).until(() -> results.size() == after);
+  }
+
+  @Test
+  void tcpAndIcmpProbesGoOutTogetherAndArpProbesHalfTheIntervalLater() {
+    Probes answering =
+        new Probes(
+            "lab-ws1",
+            Clock.systemUTC(),
+            host -> List.of(),
+            Map.of(
+                Kind.TCP,
+                tcp,
+                Kind.ICMP,
+                tcp,
+                Kind.ARP,
+                (ip, port, timeout) ->
+                    Outcome.answeredBy(100, List.of(MacAddress.of("3c:fd:fe:0a:00:10")))),
+            ip -> Optional.empty());
+    String ssh = "tcp://10.77.0.10:22?interval=1s&timeout=50ms";
+    String ping = "icmp://10.77.0.11?interval=1s&timeout=50ms";
+    String who = "arp://10.77.0.10?interval=1s&timeout=50ms";
+    List<ProbeSpec> specs =
+        List.of(ProbeSpec.parse(ssh), ProbeSpec.parse(ping), ProbeSpec.parse(who));
+
+    try (ProbeScheduler scheduler = ProbeScheduler.start(specs, answering, results::add)) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> count(who) >= 1);
+      assertThat(scheduler.running()).hasSize(3);
+    }
+    long tcpAt = first(ssh);
+    assertThat(Math.abs(first(ping) - tcpAt)).as("TCP and ICMP together").isLessThan(100);
+    assertThat(first(who) - tcpAt).as("ARP half a second later").isBetween(400L, 700L);
+    assertThat(ProbeScheduler.phase(ProbeSpec.parse(who), 10_000)).isEqualTo(5_000);
+    assertThat(ProbeScheduler.phase(ProbeSpec.parse(ssh), 10_000)).isZero();
+  }
+
+  private long first(String target) {
+    return results.stream()
+        .filter(r -> r.target().equals(target))
+        .mapToLong(r -> r.eventTime().toEpochMilli())
+        .min()
+        .orElseThrow();
   }
 
   @Test

@@ -18,19 +18,20 @@ import java.util.Optional;
  * REACHABLE, STALE, DELAY, PROBE, PERMANENT) or not (INCOMPLETE, FAILED, with a zero MAC). A STALE
  * entry is still where the kernel sends frames for the IP, so "complete" is the question that
  * matters; an incomplete or failed entry, or none, is "no MAC". It holds IPv4 only: an IPv6
- * target's MAC is not read.
+ * target's MAC comes from the kernel's NDP cache over rtnetlink ({@link NetlinkNeighbours}), with
+ * the same meaning of "complete".
  */
 public interface NeighbourTable {
 
   /** The MAC of a complete entry for {@code ip}; empty when there is none. */
   Optional<MacAddress> lookup(IpAddress ip);
 
-  /** The kernel's IPv4 neighbour table of this network namespace. */
+  /** The kernel's neighbour tables of this network namespace: IPv4's and IPv6's. */
   static NeighbourTable proc() {
     Path file = Path.of("/proc/net/arp");
     return ip -> {
       if (!ip.isV4()) {
-        return Optional.empty();
+        return NetlinkNeighbours.lookup(ip);
       }
       try {
         return find(Files.readString(file, StandardCharsets.US_ASCII), ip);
