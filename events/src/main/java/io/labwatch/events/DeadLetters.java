@@ -1,6 +1,11 @@
 package io.labwatch.events;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
@@ -29,6 +34,45 @@ public final class DeadLetters {
 
   public static final String SOURCE_PARTITION = "labwatch.dlq.source.partition";
   public static final String SOURCE_OFFSET = "labwatch.dlq.source.offset";
+
+  /** {@link #COMPONENT}: the detection (its Kafka Streams deserialization handler). */
+  public static final String DETECT = "detect";
+
+  /** {@link #COMPONENT}: the Slack sink. */
+  public static final String SLACK_SINK = "sink.slack";
+
+  /** {@link #CODE}: the record's bytes are not a value labwatch reads (corrupt, a newer schema). */
+  public static final String UNDECODABLE = "undecodable";
+
+  /**
+   * {@link #CODE}s of Slack refusing one message for good (its API's error codes). Any other code
+   * Slack answers is about the set-up (a bad token, a channel gone, {@code http_404}) and the set
+   * of those is open: Slack adds codes.
+   */
+  public static final List<String> SLACK_MESSAGE_REFUSALS =
+      List.of(
+          "invalid_payload",
+          "invalid_blocks",
+          "invalid_blocks_format",
+          "msg_too_long",
+          "no_text",
+          "too_many_attachments",
+          "invalid_attachments");
+
+  /**
+   * The codes each component is known to dead-letter with, by component: what the Prometheus sink
+   * exports from 0 at its start. Not every code there can be (see {@link #SLACK_MESSAGE_REFUSALS}).
+   */
+  public static final Map<String, List<String>> KNOWN_CODES = knownCodes();
+
+  private static Map<String, List<String>> knownCodes() {
+    Map<String, List<String>> known = new LinkedHashMap<>();
+    known.put(DETECT, List.of(UNDECODABLE));
+    known.put(
+        SLACK_SINK,
+        Stream.concat(Stream.of(UNDECODABLE), SLACK_MESSAGE_REFUSALS.stream()).toList());
+    return Collections.unmodifiableMap(known);
+  }
 
   private DeadLetters() {}
 

@@ -178,7 +178,8 @@ class PrometheusSinkIT {
           }
         }
         assertThat(failed).isEmpty();
-        assertThat(value(prometheus.vector("labwatch_alerts_total{state=\"resolved\"}")))
+        // (every kind's series is there, at 0 unless it happened)
+        assertThat(value(prometheus.vector("sum(labwatch_alerts_total{state=\"resolved\"})")))
             .isEqualTo("1"); // counted by the second sink: what happened after it started
       }
     } finally {
@@ -192,6 +193,14 @@ class PrometheusSinkIT {
     Topics topics = topics(kafka);
     Instant now = Instant.now();
     try (PrometheusSink sink = sink(kafka, topics, 0)) {
+      // before anything happened, the counters a rule's increase() needs are there, at 0
+      assertThat(get(sink.port(), "/metrics", null).body())
+          .contains(
+              "labwatch_dead_letters_total{component=\"detect\",reason=\"undecodable\"} 0.0",
+              "labwatch_alerts_total{kind=\"IP_CONFLICT\",severity=\"critical\",state=\"firing\"} 0.0",
+              "labwatch_metrics_undecodable_records_total{topic=\""
+                  + topics.arp().name()
+                  + "\"} 0.0");
       alerts(
           kafka,
           topics,
@@ -261,17 +270,23 @@ class PrometheusSinkIT {
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> get(port, "/metrics", null).body().contains(lag));
+      // (the series are there from the start: what is awaited is their counts)
       await()
           .atMost(Duration.ofSeconds(30))
           .until(
-              () ->
-                  get(port, "/metrics", null).body().contains("labwatch_dead_letters_total")
-                      && get(port, "/metrics", null)
-                          .body()
-                          .contains("labwatch_metrics_undecodable_records_total")
-                      && get(port, "/metrics", null)
-                          .body()
-                          .contains("labwatch_arp_observations_total"));
+              () -> {
+                String body = get(port, "/metrics", null).body();
+                return body.contains(
+                        "labwatch_dead_letters_total{component=\"detect\",reason=\"undecodable\"} 1.0")
+                    && body.contains(
+                        "labwatch_metrics_undecodable_records_total{topic=\""
+                            + topics.arp().name()
+                            + "\"} 1.0")
+                    && body.contains(
+                        "labwatch_arp_observations_total{class=\"reply\",sensor=\"lab-sw1\"} 1.0")
+                    && body.contains(
+                        "labwatch_alerts_total{kind=\"MAC_CHANGED\",severity=\"warning\",state=\"resolved\"} 1.0");
+              });
       String text = get(port, "/metrics", null).body();
       assertThat(text)
           .contains(

@@ -1,9 +1,13 @@
 package io.labwatch.sinks.prometheus;
 
 import io.labwatch.events.Alert;
+import io.labwatch.events.AlertKinds;
 import io.labwatch.events.AlertState;
 import io.labwatch.events.ArpObservation;
+import io.labwatch.events.DeadLetters;
 import io.labwatch.events.Heartbeat;
+import io.labwatch.events.PacketClass;
+import io.labwatch.events.Severity;
 import io.labwatch.sinks.Health;
 import io.labwatch.sinks.SlackCounts;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -26,6 +30,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * Prometheus' conventions; every label has a bounded set of values: kinds, severities, states,
  * packet classes, sensors, consumers, topics and short reason codes — and for firing incidents,
  * their subjects, as many as there are incidents firing.
+ *
+ * <p>Every counter series that can be known beforehand is exported from 0 at the start, not from
+ * its first event: {@code increase()} and {@code rate()} need a sample before an increment to see
+ * it, so a series that appears at 1 hides its first event from a rule such as {@code
+ * increase(labwatch_dead_letters_total[15m]) > 0}.
  */
 public final class LabwatchMetrics {
 
@@ -42,6 +51,9 @@ public final class LabwatchMetrics {
 
   /** Fingerprint (the alerts topic's key) to the incident's latest record, while it fires. */
   private final Map<String, Alert> firingAlerts = new HashMap<>();
+
+  /** Dead-letter reason codes counted by their own name (at most {@link #MAX_REASONS}). */
+  private final Map<String, Boolean> reasons = new ConcurrentHashMap<>();
 
   private final Map<String, Heartbeat> heartbeats = new ConcurrentHashMap<>();
   private final Map<String, Heartbeat> hostHeartbeats = new ConcurrentHashMap<>();
@@ -62,6 +74,15 @@ public final class LabwatchMetrics {
             .help("Alert records (FIRING, updates, RESOLVED) raised since this process started")
             .labelNames("kind", "severity", "state")
             .register(registry);
+    // every kind the detection raises, with the severities and states its records can have: an
+    // incident's first alert (the seed's IP conflict on a new install) counts in increase() too
+    for (AlertKinds.Kind k : AlertKinds.ALL) {
+      for (Severity severity : k.severities()) {
+        for (AlertState state : k.states()) {
+          alerts.initLabelValues(k.name(), lower(severity.name()), lower(state.name()));
+        }
+      }
+    }
     observations =
         Counter.builder()
             .name("labwatch_arp_observations_total")
@@ -133,6 +154,16 @@ public final class LabwatchMetrics {
             .help("Records put on the dead-letter topic since this process started, by why")
             .labelNames("component", "reason")
             .register(registry);
+    // the reasons are open-ended (Slack adds error codes; one about the set-up, such as a revoked
+    // token, appears at its first dead letter), so only the ones known beforehand start at 0; the
+    // rule LabwatchDeadLetters also fires on a reason's first appearance
+    DeadLetters.KNOWN_CODES.forEach(
+        (component, codes) ->
+            codes.forEach(
+                code -> {
+                  reasons.put(code, Boolean.TRUE);
+                  deadLetters.initLabelValues(component, code);
+                }));
     undecodable =
         Counter.builder()
             .name("labwatch_metrics_undecodable_records_total")
@@ -235,10 +266,20 @@ public final class LabwatchMetrics {
   }
 
   public void observation(ArpObservation o) {
-    observations.labelValues(o.sensorId(), o.packetClass().name().toLowerCase(Locale.ROOT)).inc();
+    observations.labelValues(o.sensorId(), lower(o.packetClass().name())).inc();
   }
 
+  /**
+   * A heartbeat from {@code labwatch.arp}. A sensor's first one starts its observation counters at
+   * 0, one per packet class: which sensors there are is only known from them. (Its packet counters
+   * are the sensor's own, since the sensor started, and appear with its first heartbeat.)
+   */
   public void heartbeat(Heartbeat h) {
+    if (!heartbeats.containsKey(h.sensorId())) {
+      for (PacketClass c : PacketClass.values()) {
+        observations.initLabelValues(h.sensorId(), lower(c.name()));
+      }
+    }
     keepLatest(heartbeats, h);
   }
 
@@ -255,8 +296,6 @@ public final class LabwatchMetrics {
         h.sensorId(), h, (old, now) -> now.eventTime().isBefore(old.eventTime()) ? old : now);
   }
 
-  private final Map<String, Boolean> reasons = new ConcurrentHashMap<>();
-
   public void deadLetter(String component, String code) {
     String c = component == null ? "unknown" : component;
     String r = code == null || code.isBlank() ? "unknown" : code;
@@ -272,6 +311,13 @@ public final class LabwatchMetrics {
 
   public void undecodable(String topic) {
     undecodable.labelValues(topic).inc();
+  }
+
+  /** The topics whose records this exporter decodes: their undecodable counters start at 0. */
+  public void decodes(String... topics) {
+    for (String topic : topics) {
+      undecodable.initLabelValues(topic);
+    }
   }
 
   /** A consumer's lag now, per topic; an empty map removes it. */

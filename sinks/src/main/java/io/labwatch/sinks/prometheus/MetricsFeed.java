@@ -71,6 +71,8 @@ public final class MetricsFeed implements AutoCloseable {
     c.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "labwatch-prometheus");
     this.consumer =
         new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    // (the dead-letter topic's records are read by their headers only: nothing to decode)
+    metrics.decodes(topics.alerts().name(), topics.arp().name(), topics.host().name());
   }
 
   /**

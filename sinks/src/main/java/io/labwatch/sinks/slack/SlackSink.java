@@ -51,15 +51,7 @@ public final class SlackSink implements SlackCounts, AutoCloseable {
 
   /** Refusals that are about one message; any other permanent error is about the setup. */
   private static final Set<String> MESSAGE_ERRORS =
-      Set.of(
-          "invalid_payload",
-          "invalid_blocks",
-          "invalid_blocks_format",
-          "msg_too_long",
-          "no_text",
-          "too_many_attachments",
-          "invalid_attachments",
-          "undecodable");
+      Set.copyOf(DeadLetters.KNOWN_CODES.get(DeadLetters.SLACK_SINK));
 
   private final SlackConfig config;
   private final Topics topics;
@@ -214,7 +206,7 @@ public final class SlackSink implements SlackCounts, AutoCloseable {
       try {
         a = alerts.deserialize(r.topic(), r.value());
       } catch (RuntimeException e) {
-        deadLetter(r, "undecodable", e.getMessage());
+        deadLetter(r, DeadLetters.UNDECODABLE, e.getMessage());
         commit(r);
         continue;
       }
@@ -284,7 +276,7 @@ public final class SlackSink implements SlackCounts, AutoCloseable {
   private void deadLetter(ConsumerRecord<byte[], byte[]> r, String code, String reason) {
     try {
       producer
-          .send(DeadLetters.of(topics.dlq().name(), r, "sink.slack", code, reason))
+          .send(DeadLetters.of(topics.dlq().name(), r, DeadLetters.SLACK_SINK, code, reason))
           .get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new LabwatchException(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labwatch.events.Alert;
 import io.labwatch.events.ArpObservation;
+import io.labwatch.events.DeadLetters;
 import io.labwatch.events.Evidence;
 import io.labwatch.events.Heartbeat;
 import io.labwatch.events.IpAddress;
@@ -11,6 +12,7 @@ import io.labwatch.events.MacAddress;
 import io.labwatch.events.PacketClass;
 import io.labwatch.events.Severity;
 import io.labwatch.sinks.Health;
+import io.labwatch.sinks.SlackCounts;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -86,7 +88,8 @@ class LabwatchMetricsTest {
         .contains(
             "labwatch_alert_firing{kind=\"IP_CONFLICT\",severity=\"critical\",subject=\"10.77.0.1\"} 1.0")
         .noneMatch(l -> l.contains("10.77.0.2"))
-        .noneMatch(l -> l.startsWith("labwatch_alerts_total"));
+        .filteredOn(l -> l.startsWith("labwatch_alerts_total"))
+        .allMatch(l -> l.endsWith(" 0.0"));
   }
 
   @Test
@@ -168,20 +171,78 @@ class LabwatchMetricsTest {
   }
 
   @Test
+  void everyCounterThatCanBeKnownBeforehandStartsAtZero() throws Exception {
+    metrics.decodes("labwatch.alerts", "labwatch.arp");
+    // a sensor is known from its first heartbeat: its observations start at 0, every class
+    metrics.heartbeat(new Heartbeat(T0, "lab-sw1", 10_000, new Heartbeat.Capture(0, 0, 0)));
+    metrics.slack(
+        new SlackCounts() {
+          @Override
+          public long delivered() {
+            return 0;
+          }
+
+          @Override
+          public long deadLettered() {
+            return 0;
+          }
+
+          @Override
+          public long retries() {
+            return 0;
+          }
+
+          @Override
+          public long digests() {
+            return 0;
+          }
+        });
+    List<String> lines = scrape();
+    assertThat(lines)
+        .contains(
+            "labwatch_dead_letters_total{component=\"detect\",reason=\"undecodable\"} 0.0",
+            "labwatch_dead_letters_total{component=\"sink.slack\",reason=\"undecodable\"} 0.0",
+            "labwatch_dead_letters_total{component=\"sink.slack\",reason=\"invalid_payload\"} 0.0",
+            "labwatch_alerts_total{kind=\"IP_CONFLICT\",severity=\"critical\",state=\"firing\"} 0.0",
+            "labwatch_alerts_total{kind=\"IP_CONFLICT\",severity=\"critical\",state=\"resolved\"} 0.0",
+            "labwatch_alerts_total{kind=\"LOAD_SPIKE\",severity=\"warning\",state=\"firing\"} 0.0",
+            "labwatch_alerts_total{kind=\"LOAD_SPIKE\",severity=\"critical\",state=\"firing\"} 0.0",
+            "labwatch_alerts_total{kind=\"MAC_CHANGED\",severity=\"warning\",state=\"resolved\"} 0.0",
+            "labwatch_arp_observations_total{class=\"reply\",sensor=\"lab-sw1\"} 0.0",
+            "labwatch_arp_observations_total{class=\"router_table\",sensor=\"lab-sw1\"} 0.0",
+            "labwatch_metrics_undecodable_records_total{topic=\"labwatch.arp\"} 0.0",
+            "labwatch_slack_deliveries_total{outcome=\"delivered\"} 0.0",
+            "labwatch_slack_deliveries_total{outcome=\"dead_lettered\"} 0.0",
+            "labwatch_slack_retries_total 0.0",
+            "labwatch_slack_digests_total 0.0")
+        // an event is never firing; a kind is exported with the severities it has, no others
+        .doesNotContain(
+            "labwatch_alerts_total{kind=\"MAC_CHANGED\",severity=\"warning\",state=\"firing\"} 0.0",
+            "labwatch_alerts_total{kind=\"IP_CONFLICT\",severity=\"info\",state=\"firing\"} 0.0");
+    // ... and counts on from there
+    metrics.deadLetter("detect", "undecodable");
+    assertThat(scrape())
+        .contains("labwatch_dead_letters_total{component=\"detect\",reason=\"undecodable\"} 1.0");
+  }
+
+  @Test
   void deadLetterReasonsAreBoundedAndPartsReportHealth() throws Exception {
     metrics.deadLetter("sink.slack", "invalid_payload");
     for (int i = 0; i < LabwatchMetrics.MAX_REASONS + 20; i++) {
       metrics.deadLetter("detect", "reason-" + i);
     }
     metrics.deadLetter("detect", null); // "unknown": no room left either
-    // 1 + 49 reasons fill the 50 slots; 21 more and the unknown one count as other
+    // the known reasons (exported from the start) and the first new ones fill the slots; the rest
+    // and the unknown one count as other
+    long known = DeadLetters.KNOWN_CODES.values().stream().flatMap(List::stream).distinct().count();
+    long other = (LabwatchMetrics.MAX_REASONS + 20) - (LabwatchMetrics.MAX_REASONS - known) + 1;
     health.register("detection", () -> "the stream thread died: boom");
     metrics.lag("detect", Map.of("labwatch.arp", 42L));
     List<String> lines = scrape();
     assertThat(lines)
         .contains(
             "labwatch_dead_letters_total{component=\"sink.slack\",reason=\"invalid_payload\"} 1.0",
-            "labwatch_dead_letters_total{component=\"detect\",reason=\"other\"} 22.0",
+            "labwatch_dead_letters_total{component=\"detect\",reason=\"other\"} " + (double) other,
             "labwatch_part_up{part=\"detection\"} 0.0",
             "labwatch_consumer_lag_records{consumer=\"detect\",topic=\"labwatch.arp\"} 42.0");
     assertThat(lines.stream().filter(l -> l.startsWith("labwatch_dead_letters_total")).count())

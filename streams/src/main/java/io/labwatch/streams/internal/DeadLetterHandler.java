@@ -74,6 +74,8 @@ public final class DeadLetterHandler implements DeserializationExceptionHandler 
     if (topic == null) {
       return Response.resume();
     }
-    return Response.resume(List.of(DeadLetters.of(topic, record, "detect", "undecodable", reason)));
+    return Response.resume(
+        List.of(
+            DeadLetters.of(topic, record, DeadLetters.DETECT, DeadLetters.UNDECODABLE, reason)));
   }
 }
