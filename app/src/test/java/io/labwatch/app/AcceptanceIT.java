@@ -347,7 +347,7 @@ class AcceptanceIT {
     assertThat(healthy(metricsPort))
         .contains("ARP sensor: ")
         .contains("detection: ok", "broker: ok", "prometheus sink: ok");
-    assertThat(scrape(metricsPort)).contains("labwatch_part_up{part=\"ARP sensor\"} 0.0");
+    assertThat(scrape(metricsPort)).contains("labwatch_part_up{part=\"arp_sensor\"} 0.0");
 
     lab.linkUp(lab.monitorInterface());
     await()
@@ -459,7 +459,7 @@ class AcceptanceIT {
         .startsWith("503 UNHEALTHY\n")
         .contains("ARP sensor", "not capturing: capturing on lo needs root or CAP_NET_RAW");
     assertThat(scrape(metricsPort))
-        .contains("labwatch_part_up{part=\"ARP sensor\"} 0")
+        .contains("labwatch_part_up{part=\"arp_sensor\"} 0")
         .contains("labwatch_part_up{part=\"detection\"} 1");
   }
 

@@ -88,7 +88,7 @@ class LabwatchProcessIT {
                 HttpRequest.newBuilder(URI.create(metrics.group(1))).build(),
                 HttpResponse.BodyHandlers.ofString());
     assertThat(scrape.statusCode()).isEqualTo(200);
-    assertThat(scrape.body()).contains("labwatch_part_up{part=\"prometheus sink\"} 1.0");
+    assertThat(scrape.body()).contains("labwatch_part_up{part=\"prometheus_sink\"} 1.0");
 
     Cli.Result topics = new Cli().run("topics", "-b", bootstrap);
     assertThat(topics.exitCode()).as(topics.err()).isZero();

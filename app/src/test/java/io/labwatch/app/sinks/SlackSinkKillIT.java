@@ -146,7 +146,7 @@ class SlackSinkKillIT {
       assertThat(metrics)
           .containsPattern("labwatch_slack_deliveries_total\\{outcome=\"delivered\"} [1-9]")
           .containsPattern("labwatch_slack_retries_total [1-9]")
-          .contains("labwatch_part_up{part=\"Slack sink\"} 1.0");
+          .contains("labwatch_part_up{part=\"slack_sink\"} 1.0");
       second.destroy();
       assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
 

@@ -172,9 +172,14 @@ public final class LabwatchMetrics {
             .register(registry);
     GaugeWithCallback.builder()
         .name("labwatch_part_up")
-        .help("1 while a part of this labwatch process works, 0 when it has failed (/-/healthy)")
+        .help(
+            "1 while a part of this labwatch process works, 0 when it has failed; /-/healthy says"
+                + " why, under the part's name in words (arp_sensor: ARP sensor). Parts: broker,"
+                + " detection, arp_sensor, snmp_sensor, host_sensor, probes, slack_sink,"
+                + " prometheus_sink")
         .labelNames("part")
-        .callback(cb -> health.check().forEach((part, p) -> cb.call(p == null ? 1 : 0, part)))
+        .callback(
+            cb -> health.check().forEach((part, p) -> cb.call(p == null ? 1 : 0, labelValue(part))))
         .register(registry);
     JvmMetrics.builder().register(registry);
     Info build =
@@ -222,6 +227,17 @@ public final class LabwatchMetrics {
   /** Label values as Alertmanager's conventions have them: severity="critical". */
   private static String lower(String s) {
     return s.toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * A name in words as a label value, snake_case: {@code ARP sensor} is {@code arp_sensor}. A label
+   * value with spaces has to be quoted in every query, a rule's matcher and a Grafana legend, and
+   * one with capitals is typed wrong: the words stay where people read them (/-/healthy, the
+   * console), the metric carries the identifier.
+   */
+  static String labelValue(String words) {
+    String v = lower(words).replaceAll("[^a-z0-9_.]+", "_");
+    return v.replaceAll("^_+|_+$", "");
   }
 
   /** The firing series' label values: kind, subject, severity. */
@@ -297,8 +313,8 @@ public final class LabwatchMetrics {
   }
 
   public void deadLetter(String component, String code) {
-    String c = component == null ? "unknown" : component;
-    String r = code == null || code.isBlank() ? "unknown" : code;
+    String c = component == null ? "unknown" : labelValue(component);
+    String r = code == null || code.isBlank() ? "unknown" : labelValue(code);
     if (!reasons.containsKey(r)) {
       if (reasons.size() >= MAX_REASONS) {
         r = "other";

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -250,7 +251,7 @@ public final class SlackSink implements SlackCounts, AutoCloseable {
   /** Counts an answered alert; one Slack refused for good goes to the dead letters. */
   private void account(ConsumerRecord<byte[], byte[]> record, Alert a, Delivery d) {
     if (d instanceof Delivery.Permanent p) {
-      String code = p.error().split(" ", 2)[0];
+      String code = code(p.error());
       if (!MESSAGE_ERRORS.contains(code)) {
         refusal = p.error();
       }
@@ -267,6 +268,18 @@ public final class SlackSink implements SlackCounts, AutoCloseable {
       refusal = null;
       delivered.incrementAndGet();
     }
+  }
+
+  /**
+   * The dead letter's code of a refusal ({@link DeadLetters#CODE}, a label value on /metrics):
+   * Slack's error code ({@code invalid_payload}, or the first word of a webhook's answer), or
+   * {@code http_404} when all there is is a status.
+   */
+  static String code(String error) {
+    String[] words = error.strip().split("\\s+", 3);
+    String code = words[0].equals("HTTP") && words.length > 1 ? "http_" + words[1] : words[0];
+    String snake = code.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]+", "_");
+    return snake.isEmpty() ? "unknown" : snake;
   }
 
   private boolean drainOver() {

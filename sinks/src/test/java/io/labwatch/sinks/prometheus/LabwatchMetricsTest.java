@@ -237,6 +237,7 @@ class LabwatchMetricsTest {
     long known = DeadLetters.KNOWN_CODES.values().stream().flatMap(List::stream).distinct().count();
     long other = (LabwatchMetrics.MAX_REASONS + 20) - (LabwatchMetrics.MAX_REASONS - known) + 1;
     health.register("detection", () -> "the stream thread died: boom");
+    health.register("ARP sensor", () -> null);
     metrics.lag("detect", Map.of("labwatch.arp", 42L));
     List<String> lines = scrape();
     assertThat(lines)
@@ -244,6 +245,8 @@ class LabwatchMetricsTest {
             "labwatch_dead_letters_total{component=\"sink.slack\",reason=\"invalid_payload\"} 1.0",
             "labwatch_dead_letters_total{component=\"detect\",reason=\"other\"} " + (double) other,
             "labwatch_part_up{part=\"detection\"} 0.0",
+            // a part's name in words, as /-/healthy has it, is snake_case in its label
+            "labwatch_part_up{part=\"arp_sensor\"} 1.0",
             "labwatch_consumer_lag_records{consumer=\"detect\",topic=\"labwatch.arp\"} 42.0");
     assertThat(lines.stream().filter(l -> l.startsWith("labwatch_dead_letters_total")).count())
         .isLessThanOrEqualTo(LabwatchMetrics.MAX_REASONS + 2);
