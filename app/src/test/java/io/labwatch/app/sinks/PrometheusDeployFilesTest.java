@@ -45,7 +45,10 @@ class PrometheusDeployFilesTest {
         .contains(
             "alertname: LabwatchIpConflict",
             "alertname: LabwatchArpPoisoning",
-            "alertname: LabwatchHostSensorSilent");
+            "alertname: LabwatchSensorSilent",
+            "alertname: LabwatchHostSensorSilent",
+            "alertname: LabwatchPartDown",
+            "alertname: LabwatchDeadLetters");
     assertThat(promtool(PROMETHEUS, "test", "rules", "labwatch-rules.test.yml"))
         .contains("SUCCESS");
   }
