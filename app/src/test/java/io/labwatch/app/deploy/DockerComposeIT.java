@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.labwatch.app.testing.Captures;
 import io.labwatch.app.testing.Cli;
 import io.labwatch.producers.testing.Requirements;
@@ -235,53 +234,18 @@ class DockerComposeIT {
 
   /**
    * Grafana cannot run here (no Debian package, no registry): its provisioning is checked by other
-   * means. The datasource points at the compose file's Prometheus service; the dashboard, as the
-   * grafana service's entrypoint rewrites it, uses that datasource everywhere and lands where the
-   * dashboard provider reads; and every panel's query, with {@code $job} at its "All" value, is
-   * valid PromQL on this stack's Prometheus, the incident panels showing the IP conflict.
+   * means. ComposeFilesTest checks the files: the datasource points at the compose file's
+   * Prometheus service, and the dashboard, as the grafana service's entrypoint rewrites it, starts
+   * on that datasource and lands where the dashboard provider reads. Here every panel's query, with
+   * {@code $job} and {@code $instance} at their "All" values, is valid PromQL on this stack's
+   * Prometheus, the incident panels showing the IP conflict.
    */
   private void grafanasProvisioningOnThisStack() throws Exception {
-    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-    JsonNode compose = yaml.readTree(ROOT.resolve("docker-compose.yml").toFile());
-    JsonNode grafana = compose.path("services").path("grafana");
-    JsonNode datasource =
-        yaml.readTree(ROOT.resolve("deploy/grafana/provisioning/datasources/labwatch.yml").toFile())
-            .path("datasources")
-            .get(0);
-    JsonNode provider =
-        yaml.readTree(ROOT.resolve("deploy/grafana/provisioning/dashboards/labwatch.yml").toFile())
-            .path("providers")
-            .get(0);
-    assertThat(datasource.path("type").asText()).isEqualTo("prometheus");
-    assertThat(datasource.path("url").asText()).isEqualTo("http://prometheus:9090");
-    assertThat(compose.path("services").has("prometheus")).isTrue();
-    assertThat(compose.path("services").path("prometheus").path("command").toString())
-        .contains("--web.listen-address=0.0.0.0:9090");
-    assertThat(grafana.path("volumes").toString())
-        .contains("./deploy/grafana/provisioning:/etc/grafana/provisioning:ro");
-    String uid = datasource.path("uid").asText();
-    String entrypoint = grafana.path("entrypoint").toString();
-    // (Compose turns $$ into $: sed sees ${DS_PROMETHEUS})
-    assertThat(entrypoint)
-        .contains("s/$${DS_PROMETHEUS}/" + uid + "/g")
-        .contains(provider.path("options").path("path").asText() + "/labwatch-dashboard.json");
-    String dashboard =
-        Files.readString(ROOT.resolve("deploy/grafana/labwatch-dashboard.json"))
-            .replace("${DS_PROMETHEUS}", uid);
-    assertThat(dashboard).doesNotContain("${");
-    JsonNode board = JSON.readTree(dashboard);
-    List<JsonNode> withSource = new ArrayList<>(board.findParents("datasource"));
-    assertThat(withSource).isNotEmpty();
-    for (JsonNode n : withSource) {
-      JsonNode ds = n.path("datasource");
-      if (ds.isObject()) {
-        assertThat(ds.path("uid").asText()).as("a panel's datasource").isEqualTo(uid);
-      }
-    }
+    JsonNode board = ComposeFilesTest.provisionedDashboard();
     Map<String, String> firstValues = new HashMap<>();
     for (JsonNode panel : board.path("panels")) {
       for (JsonNode target : panel.path("targets")) {
-        String expr = target.path("expr").asText().replace("$job", ".*");
+        String expr = ComposeFilesTest.atAll(target.path("expr").asText());
         JsonNode answer = JSON.readTree(raw("/api/v1/query?query=" + encode(expr)));
         assertThat(answer.path("status").asText())
             .as("panel %s: %s", panel.path("title").asText(), answer)
