@@ -3,14 +3,18 @@ package io.labwatch.sinks;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +68,42 @@ public final class ConsumerLag implements AutoCloseable {
       }
     }
     return lag;
+  }
+
+  /**
+   * How many members each group has now — consumers in it that are alive, whether or not they have
+   * committed anything — under the name it is shown by; 0 for a group that has none, or does not
+   * exist. A group that cannot be described is left out, and logged.
+   *
+   * @param groups name to consumer group id
+   */
+  public Map<String, Integer> members(Map<String, String> groups) {
+    Map<String, Integer> members = new LinkedHashMap<>();
+    if (groups.isEmpty()) {
+      return members;
+    }
+    Map<String, KafkaFuture<ConsumerGroupDescription>> described =
+        admin.describeConsumerGroups(groups.values()).describedGroups();
+    for (Map.Entry<String, String> g : groups.entrySet()) {
+      try {
+        members.put(
+            g.getKey(), described.get(g.getValue()).get(10, TimeUnit.SECONDS).members().size());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (ExecutionException e) {
+        // (a group nobody ever joined: the classic coordinator describes it as dead and empty, the
+        // new one, Kafka 4's default, does not know it)
+        if (e.getCause() instanceof GroupIdNotFoundException) {
+          members.put(g.getKey(), 0);
+        } else {
+          log.warn("cannot describe consumer group {}: {}", g.getValue(), e.getCause().toString());
+        }
+      } catch (Exception e) {
+        log.warn("cannot describe consumer group {}: {}", g.getValue(), e.toString());
+      }
+    }
+    return members;
   }
 
   private Map<String, Long> of(String group) throws Exception {

@@ -12,6 +12,7 @@ import io.labwatch.sinks.prometheus.MetricsFeed;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -49,8 +50,15 @@ final class StatusCommand implements Callable<Integer> {
     KafkaAccess.connectedAdmin(config.kafkaClientProperties()).close();
     LabwatchMetrics state = new LabwatchMetrics(new Health());
     MetricsFeed.readOnce(config.catalogue(), config.kafkaClientProperties(), state);
+    Map<String, String> groups = Pipeline.lagGroups(config);
+    Map<String, Integer> members;
     try (ConsumerLag lag = new ConsumerLag(config.kafkaClientProperties(), "labwatch-status")) {
-      lag.read(Pipeline.lagGroups(config)).forEach(state::lag);
+      lag.read(groups).forEach(state::lag);
+      // a consumer that has committed nothing may still be running: one that just started (the
+      // detection commits only what it processed), on a network quiet so far
+      Map<String, String> uncommitted = new LinkedHashMap<>(groups);
+      uncommitted.keySet().removeAll(state.lag().keySet());
+      members = lag.members(uncommitted);
     }
     Instant now = Instant.now();
     Duration silentAfter =
@@ -118,12 +126,20 @@ final class StatusCommand implements Callable<Integer> {
     out.printf("%nlag (records not yet read)%n");
     Map<String, Map<String, Long>> lag = state.lag();
     lag.remove("prometheus"); // this command's own reading
-    if (lag.isEmpty()) {
+    boolean any = false;
+    for (String consumer : groups.keySet()) {
+      if (lag.containsKey(consumer)) {
+        lag.get(consumer)
+            .forEach((topic, n) -> out.printf("  %-10s %-30s %,d%n", consumer, topic, n));
+        any = true;
+      } else if (members.getOrDefault(consumer, 0) > 0) {
+        out.printf("  %-10s running; nothing processed yet%n", consumer);
+        any = true;
+      }
+    }
+    if (!any) {
       out.println("  no consumer has committed yet — is labwatch running against this broker?");
     }
-    lag.forEach(
-        (consumer, topics) ->
-            topics.forEach((topic, n) -> out.printf("  %-10s %-30s %,d%n", consumer, topic, n)));
     out.flush();
     return attention ? ExitCodes.ATTENTION : ExitCode.OK;
   }

@@ -1,0 +1,71 @@
+package io.labwatch.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.labwatch.app.kafka.TopicManager;
+import io.labwatch.app.testing.Cli;
+import io.labwatch.app.testing.KafkaBrokerExtension;
+import io.labwatch.app.testing.TestKafka;
+import io.labwatch.events.Topics;
+import io.labwatch.streams.DetectionConfig;
+import io.labwatch.streams.DetectionTopology;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code labwatch status} on a real broker, about the consumers of labwatch's topics. */
+@ExtendWith(KafkaBrokerExtension.class)
+class StatusCommandIT {
+
+  static final String LAG = "lag (records not yet read)\n";
+  static final String NOBODY =
+      "  no consumer has committed yet — is labwatch running against this broker?\n";
+
+  @TempDir Path dir;
+
+  @Test
+  void aDetectionRunningWithNothingProcessedYetIsSaidToRunAndNoConsumerAtAllIsAQuestion(
+      TestKafka kafka) {
+    Topics topics = TestKafka.uniqueTopics();
+    try (var admin = kafka.admin()) {
+      new TopicManager(admin).ensure(topics.all(), -1);
+    }
+    String group = topics.prefix() + "detect";
+    Cli cli =
+        new Cli()
+            .env("LABWATCH_DETECTION_APPLICATION_ID", group)
+            .env("LABWATCH_SLACK_CONSUMER_GROUP", topics.prefix() + "slack");
+    String[] status = {"status", "-b", kafka.bootstrapServers(), "--topic-prefix", topics.prefix()};
+
+    // nothing has joined the groups: the old question
+    Cli.Result before = cli.run(status);
+    assertThat(before.out()).as(before.err()).contains(LAG + NOBODY);
+
+    // the detection, started on topics with nothing in them: a member of its group, no commit
+    DetectionConfig config = DetectionConfig.defaults().withApplicationId(group);
+    Map<String, Object> client = Map.of("bootstrap.servers", kafka.bootstrapServers());
+    KafkaStreams detection =
+        new KafkaStreams(
+            DetectionTopology.build(topics, config),
+            DetectionTopology.properties(config, topics, client, dir.resolve("state")));
+    try {
+      detection.start();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> detection.state() == KafkaStreams.State.RUNNING);
+      Cli.Result running = cli.run(status);
+      assertThat(running.out())
+          .as(running.err())
+          .contains(LAG + "  detect     running; nothing processed yet\n")
+          .doesNotContain(NOBODY)
+          .doesNotContain("  slack ");
+    } finally {
+      detection.close(Duration.ofSeconds(30));
+    }
+  }
+}
