@@ -46,6 +46,14 @@ public final class AlertKinds {
           incident("LINK_DOWN", Severity.WARNING),
           incident("LINK_FLAPPING", Severity.WARNING));
 
+  /**
+   * The kinds' names, sorted: for whoever must tell a real kind from a typo (a silence for {@code
+   * IP_CONFLCT} would silence nothing, and say nothing of it).
+   */
+  public static List<String> names() {
+    return ALL.stream().map(Kind::name).sorted().toList();
+  }
+
   private AlertKinds() {}
 
   private static Kind incident(String name, Severity... severities) {

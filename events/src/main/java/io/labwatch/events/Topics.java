@@ -27,6 +27,9 @@ import org.apache.kafka.common.serialization.Serdes;
  *       compacted, kept forever.
  *   <li>{@link #slackThreads()} — key: an incident id; value: {@link SlackThread}, where its Slack
  *       message is; compacted, deleted after 365 days.
+ *   <li>{@link #silences()} — key: a silence's id; value: {@link Silence}, rewritten with an
+ *       earlier end when it is ended early; compacted, kept forever (a few records a week: what was
+ *       silenced, by whom and why stays readable).
  * </ul>
  */
 public final class Topics {
@@ -43,6 +46,7 @@ public final class Topics {
   private final Topic<byte[], byte[]> dlq;
   private final Topic<String, InventoryEntry> inventory;
   private final Topic<String, SlackThread> slackThreads;
+  private final Topic<String, Silence> silences;
   private final Topic<String, ProbeRequest> probeRequests;
   private final Topic<String, SensorEvent> snmp;
   private final Topic<String, SensorEvent> host;
@@ -102,6 +106,16 @@ public final class Topics {
             keep("slack-threads", YEAR),
             Topic.Cleanup.COMPACT_DELETE,
             "where each incident's Slack message is, keyed by incident id");
+    this.silences =
+        new Topic<>(
+            prefix + "silences",
+            "silences",
+            Serdes.String(),
+            JsonSerde.of(Silence.class),
+            1,
+            keep("silences", Duration.ofMillis(-1)),
+            Topic.Cleanup.COMPACT,
+            "silences: which incidents not to announce, until when and why, keyed by id");
     this.probeRequests =
         new Topic<>(
             prefix + "probe-requests",
@@ -206,6 +220,10 @@ public final class Topics {
     return slackThreads;
   }
 
+  public Topic<String, Silence> silences() {
+    return silences;
+  }
+
   public Topic<String, ProbeRequest> probeRequests() {
     return probeRequests;
   }
@@ -219,7 +237,7 @@ public final class Topics {
   }
 
   public List<Topic<?, ?>> all() {
-    return List.of(arp, alerts, dlq, inventory, slackThreads, probeRequests, snmp, host);
+    return List.of(arp, alerts, dlq, inventory, slackThreads, probeRequests, snmp, host, silences);
   }
 
   /** The topic called {@code name}, given in full ({@code labwatch.alerts}) or short. */

@@ -21,7 +21,8 @@ class TopicsTest {
             "labwatch.slack-threads",
             "labwatch.probe-requests",
             "labwatch.snmp",
-            "labwatch.host");
+            "labwatch.host",
+            "labwatch.silences");
     assertThat(topics.arp().retention()).isEqualTo(Duration.ofDays(30));
     assertThat(topics.probeRequests().partitions()).isEqualTo(1);
     assertThat(topics.probeRequests().retention()).isEqualTo(Duration.ofDays(1));
@@ -31,6 +32,9 @@ class TopicsTest {
     assertThat(topics.host().cleanup()).isEqualTo(Topic.Cleanup.DELETE);
     assertThat(topics.find("host")).contains(topics.host());
     assertThat(topics.alerts().cleanup()).isEqualTo(Topic.Cleanup.COMPACT_DELETE);
+    assertThat(topics.silences().cleanup()).isEqualTo(Topic.Cleanup.COMPACT);
+    assertThat(topics.silences().configs()).containsEntry("retention.ms", "-1");
+    assertThat(topics.find("silences")).contains(topics.silences());
     assertThat(topics.alerts().configs())
         .containsEntry("cleanup.policy", "compact,delete")
         .containsEntry("retention.ms", Long.toString(Duration.ofDays(365).toMillis()));
