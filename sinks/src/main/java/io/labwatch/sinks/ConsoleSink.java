@@ -1,9 +1,11 @@
 package io.labwatch.sinks;
 
 import io.labwatch.events.Alert;
+import io.labwatch.events.Silence;
 import io.labwatch.events.Topic;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,24 +20,32 @@ import org.slf4j.LoggerFactory;
 /**
  * Prints new alerts as they are committed, one {@link AlertText#line} each: how {@code labwatch
  * run} tells its operator when Slack is not configured. Reads without a consumer group, from the
- * end of the topic at start.
+ * end of the topic at start. The console is the operator's own log, so a silence hides nothing
+ * here: an alert one covers is printed with {@code (silenced by ID)} after it.
  */
 public final class ConsoleSink implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ConsoleSink.class);
 
   private final KafkaConsumer<String, Alert> consumer;
+  private final LiveTable<Silence> silences;
   private final Thread thread;
   private volatile boolean stopped;
 
-  private ConsoleSink(KafkaConsumer<String, Alert> consumer, PrintWriter out) {
+  private ConsoleSink(
+      KafkaConsumer<String, Alert> consumer, LiveTable<Silence> silences, PrintWriter out) {
     this.consumer = consumer;
+    this.silences = silences;
     this.thread = new Thread(() -> run(out), "labwatch-console-sink");
     this.thread.setDaemon(true);
   }
 
   public static ConsoleSink start(
-      Topic<String, Alert> topic, Map<String, Object> clientProperties, PrintWriter out) {
+      Topic<String, Alert> topic,
+      Topic<String, Silence> silenceTopic,
+      Map<String, Object> clientProperties,
+      PrintWriter out) {
+    LiveTable<Silence> silences = LiveTable.follow(silenceTopic, clientProperties);
     Map<String, Object> props = new HashMap<>(clientProperties);
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -51,7 +61,7 @@ public final class ConsoleSink implements AutoCloseable {
     consumer.assign(partitions);
     consumer.seekToEnd(partitions);
     partitions.forEach(consumer::position); // fix the start now, before anything new is written
-    ConsoleSink c = new ConsoleSink(consumer, out);
+    ConsoleSink c = new ConsoleSink(consumer, silences, out);
     c.thread.start();
     return c;
   }
@@ -60,8 +70,13 @@ public final class ConsoleSink implements AutoCloseable {
     try {
       while (!stopped) {
         for (ConsumerRecord<String, Alert> r : consumer.poll(Duration.ofMillis(500))) {
-          if (r.value() != null) {
-            out.println(AlertText.line(r.value()));
+          Alert a = r.value();
+          if (a != null) {
+            String silenced =
+                Silence.silencing(silences.now().values(), a.kind(), a.subject(), Instant.now())
+                    .map(s -> " (silenced by " + s.id() + ")")
+                    .orElse("");
+            out.println(AlertText.line(a) + silenced);
           }
         }
         out.flush();
@@ -72,6 +87,7 @@ public final class ConsoleSink implements AutoCloseable {
       log.warn("alerts are no longer printed here: {}", e.toString());
     } finally {
       consumer.close();
+      silences.close();
     }
   }
 

@@ -226,7 +226,10 @@ final class RunCommand implements Callable<Integer> {
       shutdown.register(
           "console alerts",
           ConsoleSink.start(
-              config.catalogue().alerts(), config.kafkaClientProperties(bootstrap), out));
+              config.catalogue().alerts(),
+              config.catalogue().silences(),
+              config.kafkaClientProperties(bootstrap),
+              out));
       alertsLine = "printed below as they happen (no Slack configured)";
     }
     PrometheusSink prometheus =

@@ -27,7 +27,9 @@ import picocli.CommandLine.ParentCommand;
           + " /-/healthy.",
       "",
       "labwatch_alert_firing{kind,subject,severity} is 1 for each incident firing now; on start it"
-          + " is rebuilt from labwatch.alerts, so a restart shows exactly what fires. Also: alerts,"
+          + " is rebuilt from labwatch.alerts, so a restart shows exactly what fires;"
+          + " labwatch_alert_silenced{kind,subject} is 1 beside it while a silence covers it. Also:"
+          + " alerts,"
           + " ARP observations and sensor drops and heartbeats, the detection's and the sinks'"
           + " consumer lag, dead letters, JVM metrics. deploy/prometheus has a scrape config and"
           + " alerting rules."
@@ -65,7 +67,10 @@ final class SinkPrometheusCommand implements Callable<Integer> {
       new TopicManager(admin)
           .ensure(
               List.of(
-                  config.catalogue().alerts(), config.catalogue().arp(), config.catalogue().dlq()),
+                  config.catalogue().alerts(),
+                  config.catalogue().arp(),
+                  config.catalogue().dlq(),
+                  config.catalogue().silences()),
               config.topics().replicationFactor());
     }
     Health health = new Health();

@@ -31,7 +31,10 @@ import picocli.CommandLine.ParentCommand;
       "",
       "An alert is committed only once Slack took it: while Slack is down or rate-limits, alerts"
           + " wait in Kafka and go out in order afterwards. After a crash at most one message is"
-          + " posted twice; after a clean stop, none. The webhook URL and the token are never printed."
+          + " posted twice; after a clean stop, none. The webhook URL and the token are never printed.",
+      "",
+      "Incidents a silence matches (labwatch silence add) are not posted; when the silence ends"
+          + " and one still fires, it is posted once more."
     },
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {
@@ -73,7 +76,8 @@ final class SinkSlackCommand implements Callable<Integer> {
               List.of(
                   config.catalogue().alerts(),
                   config.catalogue().dlq(),
-                  config.catalogue().slackThreads()),
+                  config.catalogue().slackThreads(),
+                  config.catalogue().silences()),
               config.topics().replicationFactor());
     }
     Shutdown shutdown = ctx.shutdown();

@@ -8,6 +8,7 @@ import io.labwatch.events.DeadLetters;
 import io.labwatch.events.Heartbeat;
 import io.labwatch.events.PacketClass;
 import io.labwatch.events.Severity;
+import io.labwatch.events.Silence;
 import io.labwatch.sinks.Health;
 import io.labwatch.sinks.SlackCounts;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -18,11 +19,15 @@ import io.prometheus.metrics.core.metrics.Info;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -59,7 +64,18 @@ public final class LabwatchMetrics {
   private final Map<String, Heartbeat> hostHeartbeats = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Long>> lag = new ConcurrentHashMap<>();
 
+  /** The silences topic's table: id to silence, active or not. */
+  private final Map<String, Silence> silences = new ConcurrentHashMap<>();
+
+  private final Clock clock;
+
   public LabwatchMetrics(Health health) {
+    this(health, Clock.systemUTC());
+  }
+
+  /** ... with {@code clock} telling which silences are active at a scrape. */
+  public LabwatchMetrics(Health health, Clock clock) {
+    this.clock = clock;
     firing =
         Gauge.builder()
             .name("labwatch_alert_firing")
@@ -68,6 +84,21 @@ public final class LabwatchMetrics {
                     + " it resolves")
             .labelNames("kind", "subject", "severity")
             .register(registry);
+    GaugeWithCallback.builder()
+        .name("labwatch_alert_silenced")
+        .help(
+            "1 for each firing incident an active silence matches (Slack stays quiet about it;"
+                + " labwatch_alert_firing still shows it); gone when the silence ends")
+        .labelNames("kind", "subject")
+        .callback(
+            cb -> {
+              for (Alert a : firing()) {
+                if (silencedBy(a).isPresent()) {
+                  cb.call(1, a.kind(), a.subject());
+                }
+              }
+            })
+        .register(registry);
     alerts =
         Counter.builder()
             .name("labwatch_alerts_total")
@@ -260,10 +291,33 @@ public final class LabwatchMetrics {
   public synchronized List<Alert> firing() {
     return firingAlerts.values().stream()
         .sorted(
-            java.util.Comparator.comparing(Alert::severity)
+            Comparator.comparing(Alert::severity)
                 .thenComparing(Alert::startedAt)
                 .thenComparing(Alert::fingerprint))
         .toList();
+  }
+
+  /** A record of the silences topic: {@code s} under {@code id}; null removes it. */
+  public void silence(String id, Silence s) {
+    if (s == null) {
+      silences.remove(id);
+    } else {
+      silences.put(id, s);
+    }
+  }
+
+  /** The silences active now, the soonest to end first. */
+  public List<Silence> activeSilences() {
+    Instant now = clock.instant();
+    return silences.values().stream()
+        .filter(s -> s.activeAt(now))
+        .sorted(Comparator.comparing(Silence::endsAt).thenComparing(Silence::id))
+        .toList();
+  }
+
+  /** The active silence over {@code a} now, if any. */
+  public Optional<Silence> silencedBy(Alert a) {
+    return Silence.silencing(silences.values(), a.kind(), a.subject(), clock.instant());
   }
 
   /** Each sensor's latest heartbeat. */

@@ -7,6 +7,7 @@ import io.labwatch.events.Heartbeat;
 import io.labwatch.events.JsonSerde;
 import io.labwatch.events.LabwatchException;
 import io.labwatch.events.SensorEvent;
+import io.labwatch.events.Silence;
 import io.labwatch.events.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -35,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * (key: the alert's fingerprint; value: {@link Alert}, null a tombstone) from its beginning, to
  * rebuild what fires; the ARP topic (key: IP address; value: {@link SensorEvent}) from {@link
  * #HEARTBEAT_LOOKBACK} ago, for each sensor's last heartbeat; the host topic from as long ago, for
- * each host sensor's; the dead-letter topic (key and value: the original bytes; why in its headers)
- * from its end. Records that were there before the start only rebuild state; counters count what
- * comes after.
+ * each host sensor's; the silences topic (key: a silence's id; value: {@link Silence}, null a
+ * tombstone) from its beginning, for which incidents are silenced; the dead-letter topic (key and
+ * value: the original bytes; why in its headers) from its end. Records that were there before the
+ * start only rebuild state; counters count what comes after.
  *
  * <p>It keeps no consumer group and commits nothing. Not thread-safe: one thread reads.
  */
@@ -55,6 +57,7 @@ public final class MetricsFeed implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final JsonSerde<Alert> alertSerde = JsonSerde.of(Alert.class);
   private final JsonSerde<SensorEvent> sensorSerde = JsonSerde.of(SensorEvent.class);
+  private final JsonSerde<Silence> silenceSerde = JsonSerde.of(Silence.class);
   private final Set<String> undecodableLogged = ConcurrentHashMap.newKeySet();
 
   /** Per partition: records before this offset were there before the start, and are not counted. */
@@ -93,15 +96,19 @@ public final class MetricsFeed implements AutoCloseable {
     List<TopicPartition> dlq = partitions(topics.dlq().name());
     // the host sensors' heartbeats; a deployment made before the host topic existed has none
     List<TopicPartition> host = partitionsIfAny(topics.host().name());
+    // silences; likewise none before the silences topic existed
+    List<TopicPartition> silences = partitionsIfAny(topics.silences().name());
     List<TopicPartition> all = new ArrayList<>();
     all.addAll(alerts);
     all.addAll(arp);
     all.addAll(dlq);
     all.addAll(host);
+    all.addAll(silences);
     Map<TopicPartition, Long> ends = consumer.endOffsets(all, Duration.ofSeconds(30));
     countFrom.putAll(ends);
     consumer.assign(all);
     consumer.seekToBeginning(alerts);
+    consumer.seekToBeginning(silences);
     long since = Instant.now().minus(HEARTBEAT_LOOKBACK).toEpochMilli();
     Map<TopicPartition, Long> query = new HashMap<>();
     arp.forEach(p -> query.put(p, since));
@@ -203,6 +210,12 @@ public final class MetricsFeed implements AutoCloseable {
       } else if (topic.equals(topics.host().name())) {
         if (sensorSerde.deserialize(topic, r.value()) instanceof Heartbeat h) {
           metrics.hostHeartbeat(h);
+        }
+      } else if (topic.equals(topics.silences().name())) {
+        if (r.key() != null) {
+          metrics.silence(
+              new String(r.key(), StandardCharsets.UTF_8),
+              silenceSerde.deserialize(topic, r.value()));
         }
       } else if (topic.equals(topics.dlq().name()) && count) {
         metrics.deadLetter(header(r, DeadLetters.COMPONENT), header(r, DeadLetters.CODE));

@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * incidents from the (compacted) alerts topic before it serves a single scrape, so /metrics shows
  * exactly what fires — neither nothing, nor incidents that resolved while it was down. Sensors'
  * last heartbeats come from the last {@link MetricsFeed#HEARTBEAT_LOOKBACK} of the ARP topic.
- * Counters count what happens from the start on.
+ * Counters count what happens from the start on. A silence changes nothing of what fires here: it
+ * adds {@code labwatch_alert_silenced} for the incidents it matches while it is active.
  */
 public final class PrometheusSink implements AutoCloseable {
 

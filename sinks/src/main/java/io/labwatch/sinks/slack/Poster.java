@@ -3,6 +3,7 @@ package io.labwatch.sinks.slack;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.labwatch.events.Alert;
 import io.labwatch.events.AlertState;
+import io.labwatch.events.Silence;
 import io.labwatch.events.SlackThread;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -39,7 +40,19 @@ final class Poster {
    * @throws Retry.Stopped when the sink stops while waiting for Slack
    */
   Delivery post(Alert a) {
-    ObjectNode message = SlackMessages.message(a, config.reportLink(a.incidentId()));
+    return post(a, SlackMessages.message(a, config.reportLink(a.incidentId())));
+  }
+
+  /**
+   * The incident announced again, as firing, because {@code ended}, the silence over it, ended.
+   *
+   * @throws Retry.Stopped when the sink stops while waiting for Slack
+   */
+  Delivery postSilenceEnded(Alert a, Silence ended) {
+    return post(a, SlackMessages.silenceEnded(a, config.reportLink(a.incidentId()), ended));
+  }
+
+  private Delivery post(Alert a, ObjectNode message) {
     if (!config.botMode()) {
       return retry.call(RateLimiter.WEBHOOK, () -> api.webhook(message));
     }

@@ -8,6 +8,7 @@ import io.labwatch.events.AlertState;
 import io.labwatch.events.Evidence;
 import io.labwatch.events.Json;
 import io.labwatch.events.Severity;
+import io.labwatch.events.Silence;
 import io.labwatch.sinks.AlertText;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,10 +40,50 @@ public final class SlackMessages {
 
   /** ... with a link to the incident's report ({@code report}, null for none). */
   public static ObjectNode message(Alert a, String report) {
+    return message(a, report, AlertText.stage(a), null);
+  }
+
+  /**
+   * An incident announced again because the silence over it ended while it still fires: told as
+   * firing, whatever its last record was, with a first line saying why it comes back.
+   */
+  public static ObjectNode silenceEnded(Alert a, String report, Silence ended) {
+    String note =
+        ":bell: The silence `"
+            + escape(ended.id())
+            + "` ("
+            + escape(ended.matcher())
+            + ", _"
+            + escape(ended.reason())
+            + "_, by "
+            + escape(ended.createdBy())
+            + ") ended at "
+            + AlertText.time(ended.endsAt())
+            + "; this incident still fires.";
+    ObjectNode msg = message(a, report, "firing", cut(note, SECTION_TEXT));
+    msg.put(
+        "text",
+        cut(
+            fallback(a, "firing") + " (still firing: the silence " + ended.id() + " over it ended)",
+            MAX_TEXT));
+    return msg;
+  }
+
+  private static ObjectNode message(Alert a, String report, String stage, String note) {
     ObjectNode msg = JSON.createObjectNode();
-    msg.put("text", cut(fallback(a), MAX_TEXT));
+    msg.put("text", cut(fallback(a, stage), MAX_TEXT));
     ArrayNode blocks = msg.putArray("blocks");
-    blocks.add(header(marker(a) + " " + a.kind() + headerStage(a) + " — " + a.subject()));
+    blocks.add(
+        header(
+            marker(a)
+                + " "
+                + a.kind()
+                + (stage.isEmpty() ? "" : " " + stage.toUpperCase(Locale.ROOT))
+                + " — "
+                + a.subject()));
+    if (note != null) {
+      blocks.add(section(note));
+    }
     blocks.add(section(summary(a)));
     List<String> fields = fields(a);
     for (int i = 0; i < fields.size() && blocks.size() < MAX_BLOCKS - 2; i += FIELDS_PER_SECTION) {
@@ -53,7 +94,8 @@ public final class SlackMessages {
         f.add(mrkdwn(cut(field, FIELD_TEXT)));
       }
     }
-    int shown = Math.min(fields.size(), (MAX_BLOCKS - 3) * FIELDS_PER_SECTION);
+    int noteBlocks = note == null ? 0 : 1;
+    int shown = Math.min(fields.size(), (MAX_BLOCKS - 3 - noteBlocks) * FIELDS_PER_SECTION);
     if (shown < fields.size()) {
       blocks.add(
           section(
@@ -103,7 +145,10 @@ public final class SlackMessages {
   }
 
   static String fallback(Alert a) {
-    String stage = AlertText.stage(a);
+    return fallback(a, AlertText.stage(a));
+  }
+
+  private static String fallback(Alert a, String stage) {
     return severityWord(a)
         + " "
         + a.kind()
@@ -178,11 +223,6 @@ public final class SlackMessages {
                         + " · `labwatch replay` re-runs the detection over any time range",
                     SECTION_TEXT)));
     return ctx;
-  }
-
-  private static String headerStage(Alert a) {
-    String stage = AlertText.stage(a);
-    return stage.isEmpty() ? "" : " " + stage.toUpperCase(Locale.ROOT);
   }
 
   static String marker(Alert a) {

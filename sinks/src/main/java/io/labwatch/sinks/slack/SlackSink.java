@@ -4,9 +4,12 @@ import io.labwatch.events.Alert;
 import io.labwatch.events.DeadLetters;
 import io.labwatch.events.JsonSerde;
 import io.labwatch.events.LabwatchException;
+import io.labwatch.events.Silence;
 import io.labwatch.events.Topics;
 import io.labwatch.sinks.AlertText;
+import io.labwatch.sinks.LiveTable;
 import io.labwatch.sinks.SlackCounts;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * the compacted {@code slack-threads} topic. A webhook can do neither: updates are new messages
  * that quote the incident id. More than {@code digestThreshold} alerts waiting at once go out as
  * one digest message per channel.
+ *
+ * <p>Silences: the sink follows the compacted {@code silences} topic (key: a silence's id; value:
+ * {@link Silence}) and holds back every record of an incident an active silence matches; when the
+ * silence ends while the incident still fires, it announces the incident once more ({@link
+ * SilenceGate}). A held-back record is not owed later: the next commit covers it.
  */
 public final class SlackSink implements SlackCounts, AutoCloseable {
 
@@ -62,6 +70,8 @@ public final class SlackSink implements SlackCounts, AutoCloseable {
   private final Retry retry;
   private final Poster poster;
   private final Digests digests;
+  private final LiveTable<Silence> silences;
+  private final SilenceGate gate;
   private final Thread thread;
 
   private final FirstStart firstStart;
@@ -75,10 +85,24 @@ public final class SlackSink implements SlackCounts, AutoCloseable {
 
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
+  private final AtomicLong held = new AtomicLong();
 
   private SlackSink(SlackConfig config, Topics topics, Map<String, Object> clientProperties) {
     this.config = config;
     this.topics = topics;
+    this.silences = LiveTable.follow(topics.silences(), clientProperties);
+    this.gate = new SilenceGate(() -> silences.now().values(), Clock.systemUTC());
+    try {
+      // the incidents as they are, so that one silenced before this start is announced again
+      // when its silence ends after it
+      gate.seed(
+          LiveTable.snapshot(topics.alerts(), clientProperties).values().stream()
+              .filter(a -> config.wants(a.kind(), a.severity()))
+              .toList());
+    } catch (RuntimeException e) {
+      silences.close();
+      throw e;
+    }
     Map<String, Object> c = new HashMap<>(clientProperties);
     c.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup());
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -135,6 +159,10 @@ public final class SlackSink implements SlackCounts, AutoCloseable {
     if (failure != null) {
       return failure;
     }
+    String s = silences.problem();
+    if (s != null) {
+      return s + " (silences added or ended since are not honoured)";
+    }
     String r = refusal;
     if (r != null) {
       return "Slack refuses every message ("
@@ -174,6 +202,16 @@ public final class SlackSink implements SlackCounts, AutoCloseable {
     return digests.sent();
   }
 
+  /** Alert records held back because a silence matched them. */
+  public long held() {
+    return held.get();
+  }
+
+  /** The silences this sink knows of now, active or not, by id. */
+  public Map<String, Silence> silences() {
+    return silences.now();
+  }
+
   private void run() {
     try {
       while (!stopped && !drainOver()) {
@@ -181,7 +219,9 @@ public final class SlackSink implements SlackCounts, AutoCloseable {
         consumer.poll(Duration.ofMillis(200)).forEach(batch::add);
         if (!batch.isEmpty()) {
           handle(batch);
-        } else {
+        }
+        announceEndedSilences();
+        if (batch.isEmpty()) {
           commitIdlePositions();
           if (draining) {
             break; // nothing more waiting
@@ -196,6 +236,27 @@ public final class SlackSink implements SlackCounts, AutoCloseable {
     } finally {
       consumer.close();
       producer.close(Duration.ofSeconds(5));
+      silences.close();
+    }
+  }
+
+  /** Each firing incident whose silence ended: one message saying it still fires. */
+  private void announceEndedSilences() {
+    for (SilenceGate.Ended e : gate.ended()) {
+      Alert a = e.alert();
+      Delivery d = poster.postSilenceEnded(a, e.silence());
+      if (d instanceof Delivery.Permanent p) {
+        log.warn(
+            "Slack refused to say that the silence {} over {} ended: {}",
+            e.silence().id(),
+            a.fingerprint(),
+            p.error());
+      } else {
+        log.info(
+            "the silence {} over {} ended while it fires: announced again",
+            e.silence().id(),
+            a.fingerprint());
+      }
     }
   }
 
@@ -213,6 +274,19 @@ public final class SlackSink implements SlackCounts, AutoCloseable {
       }
       if (a == null || !config.wants(a.kind(), a.severity())) {
         commit(r);
+        continue;
+      }
+      Silence over = gate.hold(a);
+      if (over != null) {
+        // not committed here: a commit past alerts of this batch still waiting for Slack would
+        // lose them in a crash; the next commit or the idle one covers it
+        held.incrementAndGet();
+        log.debug(
+            "{} ({}) held back: silence {} until {}",
+            a.fingerprint(),
+            AlertText.stage(a).isEmpty() ? "event" : AlertText.stage(a),
+            over.id(),
+            over.endsAt());
         continue;
       }
       toSend.add(r);

@@ -11,6 +11,7 @@ import io.labwatch.events.IpAddress;
 import io.labwatch.events.MacAddress;
 import io.labwatch.events.PacketClass;
 import io.labwatch.events.Severity;
+import io.labwatch.events.Silence;
 import io.labwatch.sinks.Health;
 import io.labwatch.sinks.SlackCounts;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
@@ -38,6 +39,10 @@ class LabwatchMetricsTest {
 
   /** The labwatch_ lines of a real scrape, over HTTP, in the Prometheus text format. */
   private List<String> scrape() throws Exception {
+    return scrape(metrics);
+  }
+
+  private static List<String> scrape(LabwatchMetrics metrics) throws Exception {
     try (HTTPServer server =
         HTTPServer.builder()
             .hostname("127.0.0.1")
@@ -75,6 +80,62 @@ class LabwatchMetricsTest {
         .contains(
             "labwatch_alerts_total{kind=\"IP_CONFLICT\",severity=\"critical\",state=\"resolved\"} 1.0");
     assertThat(metrics.firingCount()).isZero();
+  }
+
+  @Test
+  void aSilencedIncidentStillFiresAndIsMarkedSilencedUntilTheSilenceEnds() throws Exception {
+    Instant[] now = {T0.plusSeconds(60)};
+    LabwatchMetrics m =
+        new LabwatchMetrics(
+            health,
+            new java.time.Clock() {
+              @Override
+              public Instant instant() {
+                return now[0];
+              }
+
+              @Override
+              public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+              }
+
+              @Override
+              public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+              }
+            });
+    Alert silenced = conflict("10.77.0.10", T0);
+    Alert loud = conflict("10.77.0.11", T0);
+    m.alert(silenced.fingerprint(), silenced, true);
+    m.alert(loud.fingerprint(), loud, true);
+    Silence s =
+        new Silence(
+            "3f9a1c2e", "IP_CONFLICT", "10.77.0.10", T0, T0.plusSeconds(3600), "swap", "tom@lab");
+    m.silence(s.id(), s);
+
+    assertThat(scrape(m))
+        .contains(
+            "labwatch_alert_firing{kind=\"IP_CONFLICT\",severity=\"critical\",subject=\"10.77.0.10\"} 1.0",
+            "labwatch_alert_firing{kind=\"IP_CONFLICT\",severity=\"critical\",subject=\"10.77.0.11\"} 1.0",
+            "labwatch_alert_silenced{kind=\"IP_CONFLICT\",subject=\"10.77.0.10\"} 1.0")
+        .noneMatch(
+            l ->
+                l.startsWith(
+                    "labwatch_alert_silenced{kind=\"IP_CONFLICT\",subject=\"10.77.0.11\"}"));
+    assertThat(m.activeSilences()).containsExactly(s);
+    assertThat(m.silencedBy(silenced)).contains(s);
+    assertThat(m.silencedBy(loud)).isEmpty();
+
+    now[0] = T0.plusSeconds(3600); // its end
+    assertThat(scrape(m))
+        .noneMatch(l -> l.startsWith("labwatch_alert_silenced{"))
+        .contains(
+            "labwatch_alert_firing{kind=\"IP_CONFLICT\",severity=\"critical\",subject=\"10.77.0.10\"} 1.0");
+    assertThat(m.activeSilences()).isEmpty();
+
+    now[0] = T0.plusSeconds(60);
+    m.silence(s.id(), null); // a tombstone
+    assertThat(scrape(m)).noneMatch(l -> l.startsWith("labwatch_alert_silenced{"));
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.labwatch.events.Evidence;
 import io.labwatch.events.MacAddress;
 import io.labwatch.events.PacketClass;
 import io.labwatch.events.Severity;
+import io.labwatch.events.Silence;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -102,6 +103,33 @@ class SlackMessagesTest {
         .contains(
             "IP_CONFLICT:10.77.0.10@2026-11-25T14:02:11Z",
             "`labwatch report IP_CONFLICT:10.77.0.10` draws its timeline");
+  }
+
+  @Test
+  void anIncidentWhoseSilenceEndedIsToldAsFiringAgainSayingWhichSilenceAndWhy() {
+    Alert update = seed().updated("IP conflict on 10.77.0.10, 40 flips", null, T0.plusSeconds(900));
+    Silence ended =
+        new Silence(
+            "3f9a1c2e",
+            "IP_CONFLICT",
+            "10.77.0.10",
+            T0,
+            T0.plusSeconds(3600),
+            "router <swap>",
+            "tom@labbox");
+    ObjectNode msg = SlackMessages.silenceEnded(update, null, ended);
+    assertValidBlockKit(msg);
+    assertThat(msg.path("blocks").get(0).path("text").path("text").asText())
+        .as("its last record was an update; it is told as firing")
+        .isEqualTo(":red_circle: IP_CONFLICT FIRING — 10.77.0.10");
+    assertThat(msg.path("blocks").get(1).path("text").path("text").asText())
+        .isEqualTo(
+            ":bell: The silence `3f9a1c2e` (IP_CONFLICT:10.77.0.10, _router &lt;swap&gt;_, by"
+                + " tom@labbox) ended at 2026-11-25 15:02:11Z; this incident still fires.");
+    assertThat(msg.path("text").asText())
+        .isEqualTo(
+            "CRITICAL IP_CONFLICT firing: IP conflict on 10.77.0.10, 40 flips (still firing: the"
+                + " silence 3f9a1c2e over it ended)");
   }
 
   /** Issue 17: where `labwatch run` serves the report and slack.reportUrl says so, a link to it. */
