@@ -30,8 +30,8 @@ final class ExitCodes {
   static final String USAGE = ExitCode.USAGE + ":bad usage or configuration";
   static final String NEEDS_A_LOOK =
       ATTENTION
-          + ":something needs a look: an incident fires, a sensor is silent or reports a"
-          + " problem, or no sensor has been heard from";
+          + ":something needs a look: an incident fires (and no silence covers it), a sensor is"
+          + " silent or reports a problem, or no sensor has been heard from";
 
   static final String STATUS_NEEDS_A_LOOK = ATTENTION + ":labwatch status: something needs a look";
 

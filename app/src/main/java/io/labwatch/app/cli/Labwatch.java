@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
       InventoryCommand.class,
       SinkCommand.class,
       StatusCommand.class,
+      SilenceCommand.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -112,6 +113,9 @@ public final class Labwatch implements Callable<Integer> {
           if (e instanceof ConfigException) {
             err.println("labwatch: configuration error: " + e.getMessage());
             code = ExitCode.USAGE;
+          } else if (e instanceof UsageException) {
+            err.println("labwatch: error: " + e.getMessage());
+            code = ExitCode.USAGE;
           } else if (e instanceof LabwatchException) {
             err.println("labwatch: error: " + e.getMessage());
             code = ExitCode.SOFTWARE;
@@ -127,7 +131,7 @@ public final class Labwatch implements Callable<Integer> {
           }
           // (a configuration error is the user's, and its line says all: no stack trace even
           // when debug logging is on)
-          if (debug && !(e instanceof ConfigException)) {
+          if (debug && !(e instanceof ConfigException) && !(e instanceof UsageException)) {
             e.printStackTrace(err);
           }
           err.flush();

@@ -4,6 +4,7 @@ import io.labwatch.app.config.LabwatchConfig;
 import io.labwatch.app.kafka.KafkaAccess;
 import io.labwatch.events.Alert;
 import io.labwatch.events.Heartbeat;
+import io.labwatch.events.Silence;
 import io.labwatch.sinks.AlertText;
 import io.labwatch.sinks.ConsumerLag;
 import io.labwatch.sinks.Health;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
@@ -28,9 +30,9 @@ import picocli.CommandLine.ParentCommand;
     description = {
       "A quick look at a running labwatch, read from its broker (127.0.0.1:9092, or"
           + " --bootstrap-servers): each sensor and its last heartbeat, the incidents firing now,"
-          + " and how far the detection and the sinks are behind. Exits 0 when all is well, 3 when"
-          + " something needs a look: an incident fires, a sensor is silent or reports a problem,"
-          + " or no sensor has been heard from."
+          + " the silences in force, and how far the detection and the sinks are behind. Exits 0"
+          + " when all is well, 3 when something needs a look: an incident fires that no silence"
+          + " covers, a sensor is silent or reports a problem, or no sensor has been heard from."
     },
     exitCodeListHeading = ExitCodes.HEADING,
     exitCodeList = {ExitCodes.ALL_WELL, ExitCodes.FAILED, ExitCodes.USAGE, ExitCodes.NEEDS_A_LOOK})
@@ -108,20 +110,41 @@ final class StatusCommand implements Callable<Integer> {
 
     List<Alert> firing = state.firing();
     out.printf("%nincidents firing: %d%n", firing.size());
+    boolean unsilenced = false;
     for (Alert a : firing) {
+      Optional<Silence> silence = state.silencedBy(a);
+      unsilenced |= silence.isEmpty();
       out.printf(
-          "  %-8s %-24s since %s (%s): %s%n",
+          "  %-8s %-24s since %s (%s)%s: %s%n",
           a.severity(),
           a.kind(),
           AlertText.time(a.startedAt()),
           AlertText.duration(Duration.between(a.startedAt(), now)),
+          silence.map(s -> " SILENCED by " + s.id()).orElse(""),
           a.summary());
     }
     if (!firing.isEmpty()) {
       out.printf(
           "  the story of one, as a page: labwatch report %s%n", firing.get(0).fingerprint());
     }
-    attention |= !firing.isEmpty();
+    // a silenced incident is one somebody has seen to
+    attention |= unsilenced;
+
+    List<Silence> silences = state.activeSilences();
+    if (!silences.isEmpty()) {
+      out.printf(
+          "%nsilences in force: %d (Slack is quiet about what they match)%n", silences.size());
+    }
+    for (Silence s : silences) {
+      out.printf(
+          "  %-8s %-28s %s left (until %s), by %s: %s%n",
+          s.id(),
+          s.matcher(),
+          AlertText.duration(Duration.between(now, s.endsAt())),
+          AlertText.time(s.endsAt()),
+          s.createdBy(),
+          s.reason());
+    }
 
     out.printf("%nlag (records not yet read)%n");
     Map<String, Map<String, Long>> lag = state.lag();

@@ -41,7 +41,10 @@ class CliHelpTest {
         "inventory",
         "sink slack",
         "sink prometheus",
-        "status"
+        "status",
+        "silence add",
+        "silence list",
+        "silence expire"
       })
   void everySubcommandsHelpListsItsExitCodes(String command) {
     Cli.Result help = cli.run((command + " --help").split(" "));
