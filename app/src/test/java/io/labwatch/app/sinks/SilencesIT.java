@@ -230,4 +230,51 @@ class SilencesIT {
           .until(() -> slack.texts().size() == 1);
     }
   }
+
+  @Test
+  void aBotSaysInTheIncidentsThreadThatItsSilenceEndedHavingHeldBackItsUpdate(TestKafka kafka)
+      throws Exception {
+    Topics topics = topics(kafka);
+    Map<String, Object> props = Map.of("bootstrap.servers", kafka.bootstrapServers());
+    Instant t0 = Instant.now().minusSeconds(60);
+    Alert fired = conflict("10.77.0.30", t0);
+    try (FakeSlack slack = new FakeSlack();
+        SlackSink sink =
+            SlackSink.start(
+                SlackSinkIT.bot(slack, "silences-bot-" + System.nanoTime()), topics, props)) {
+      // given an incident posted before anyone silenced it
+      produce(kafka, topics, fired);
+      await().atMost(Duration.ofSeconds(60)).until(() -> sink.delivered() == 1);
+      assertThat(slack.requests())
+          .extracting(FakeSlack.Request::path)
+          .containsExactly("/api/chat.postMessage");
+
+      // when it is silenced, updated (held back), and the silence expired
+      String id = silence(kafka, topics, "IP_CONFLICT:10.77.0.30", "1h");
+      await().atMost(Duration.ofSeconds(30)).until(() -> sink.silences().containsKey(id));
+      produce(
+          kafka,
+          topics,
+          fired.updated("IP conflict on 10.77.0.30, 9 flips", null, t0.plusSeconds(30)));
+      await().atMost(Duration.ofSeconds(30)).until(() -> sink.held() == 1);
+      assertThat(slack.requests()).hasSize(1);
+      assertThat(labwatch(kafka, topics, "silence", "expire", id).exitCode()).isZero();
+
+      // then its message is edited to say it still fires, and the thread is told
+      await().atMost(Duration.ofSeconds(30)).until(() -> slack.requests().size() == 3);
+      List<FakeSlack.Request> r = slack.requests();
+      assertThat(r)
+          .extracting(FakeSlack.Request::path)
+          .containsExactly("/api/chat.postMessage", "/api/chat.update", "/api/chat.postMessage");
+      String ts = "1764000000.000100"; // FakeSlack's first message
+      assertThat(r.get(1).body().path("ts").asText()).isEqualTo(ts);
+      assertThat(r.get(2).body().path("thread_ts").asText()).isEqualTo(ts);
+      assertThat(r.get(2).body().path("text").asText())
+          .isEqualTo(
+              "CRITICAL IP_CONFLICT firing: IP conflict on 10.77.0.30, 9 flips (still firing: the"
+                  + " silence "
+                  + id
+                  + " over it ended)");
+    }
+  }
 }
