@@ -2,8 +2,8 @@ package io.labwatch.app.cli;
 
 import io.labwatch.app.config.Durations;
 import io.labwatch.app.config.Similar;
+import io.labwatch.events.AlertKinds;
 import io.labwatch.events.IpAddress;
-import io.labwatch.streams.AlertKinds;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -73,17 +73,17 @@ record SilenceMatch(String kind, String subject) {
 
   private static String knownKind(String text) {
     String kind = text.toUpperCase(Locale.ROOT);
-    if (AlertKinds.ALL.contains(kind)) {
+    if (AlertKinds.names().contains(kind)) {
       return kind;
     }
-    String guess = Similar.closest(kind, AlertKinds.ALL, 3);
+    String guess = Similar.closest(kind, AlertKinds.names(), 3);
     throw new UsageException(
         "'"
             + text
             + "' is not an alert kind of labwatch"
             + (guess == null ? "" : " (did you mean " + guess + "?)")
             + "; the kinds: "
-            + String.join(", ", AlertKinds.ALL));
+            + String.join(", ", AlertKinds.names()));
   }
 
   /** An address as the alerts have it (fd00:77:0:0::10 → fd00:77::10); anything else as given. */
