@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -71,8 +72,9 @@ class LauncherJvmOptionsIT {
             + "for a in \"$@\"; do echo \"$a\"; done\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
     ProcessBuilder pb = new ProcessBuilder();
-    pb.command(List.of(Path.of("..", "labwatch").toRealPath().toString()));
-    pb.command().addAll(List.of(command));
+    List<String> line = new ArrayList<>(List.of(Path.of("..", "labwatch").toRealPath().toString()));
+    line.addAll(List.of(command));
+    pb.command(line);
     pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
     pb.environment().remove("LABWATCH_JAVA_OPTS");
     if (javaOpts != null) {
