@@ -6,7 +6,9 @@ import io.labwatch.app.detect.EndOfCapture;
 import io.labwatch.events.Json;
 import io.labwatch.producers.arp.Interfaces;
 import io.labwatch.sinks.AlertText;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,6 +26,9 @@ import picocli.CommandLine.ParentCommand;
       "Read a capture file (pcap or pcapng, e.g. from tcpdump -w) and run labwatch's detection"
           + " over it, in capture time, printing the alerts it would have raised live. Needs no"
           + " broker and no root.",
+      "",
+      "On a terminal, a progress bar on stderr shows the share of the file read and the rate"
+          + " (after a second; never when stderr is a file or a pipe).",
       "",
       "Thresholds and the inventory come from the config (--config), as for the live pipeline."
           + " At the end it lists the incidents still firing, with their final counts, and the"
@@ -68,17 +73,26 @@ final class AnalyzeCommand implements Callable<Integer> {
                 ? Interfaces.hostName() + "-pcap"
                 : config.sensor().arp().sensorId();
     PrintWriter out = ctx.out();
-    CaptureAnalysis.Result result =
-        CaptureAnalysis.run(
-            capture,
-            id,
-            config.detection(),
-            config.sensor().arp().heartbeatInterval(),
-            a -> {
-              out.println(json ? Json.toJson(a) : AlertText.line(a));
-              out.flush();
-            });
     PrintWriter err = ctx.err();
+    ProgressBar progress =
+        ProgressBar.forCapture(err, "analysing " + capture.getFileName(), size(capture));
+    CaptureAnalysis.Result result;
+    try {
+      result =
+          CaptureAnalysis.run(
+              capture,
+              id,
+              config.detection(),
+              config.sensor().arp().heartbeatInterval(),
+              a -> {
+                progress.done(); // an alert line starts on a clean line; the bar comes back
+                out.println(json ? Json.toJson(a) : AlertText.line(a));
+                out.flush();
+              },
+              progress);
+    } finally {
+      progress.done();
+    }
     err.println(
         result.replay().line("analysed")
             + "; "
@@ -93,5 +107,13 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
     err.flush();
     return result.replay().incomplete() ? ExitCode.SOFTWARE : ExitCode.OK;
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      return -1; // the analysis says what is wrong with it
+    }
   }
 }

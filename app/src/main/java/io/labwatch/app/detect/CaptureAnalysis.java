@@ -51,6 +51,17 @@ public final class CaptureAnalysis {
       DetectionConfig detection,
       Duration heartbeatInterval,
       Consumer<Alert> onAlert) {
+    return run(file, sensorId, detection, heartbeatInterval, onAlert, PcapReplay.Progress.NONE);
+  }
+
+  /** The same, telling {@code progress} how far the reading got. */
+  public static Result run(
+      Path file,
+      String sensorId,
+      DetectionConfig detection,
+      Duration heartbeatInterval,
+      Consumer<Alert> onAlert,
+      PcapReplay.Progress progress) {
     OfflineDetection offline = new OfflineDetection(detection, detection.inventory());
     List<Alert> alerts = new ArrayList<>();
     EventPublisher into =
@@ -76,7 +87,12 @@ public final class CaptureAnalysis {
           public void close() {}
         };
     PcapReplay.Summary summary =
-        PcapReplay.replay(file, sensorId, heartbeatInterval, into, PcapReplay.Options.offline());
+        PcapReplay.replay(
+            file,
+            sensorId,
+            heartbeatInterval,
+            into,
+            PcapReplay.Options.offline().withProgress(progress));
     Map<String, Alert> asOfEnd = new LinkedHashMap<>();
     offline.stillFiring().forEach(a -> asOfEnd.put(a.fingerprint(), a));
     List<Alert> still =

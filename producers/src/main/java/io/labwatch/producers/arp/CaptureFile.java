@@ -388,6 +388,15 @@ public final class CaptureFile implements AutoCloseable {
     }
   }
 
+  /** How far the reading got: the file offset of the next record, or -1 when it cannot be told. */
+  public long position() {
+    try {
+      return offset();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
   /** The file offset of the buffer's position. */
   private long offset() throws IOException {
     return channel.position() - buffer.remaining();

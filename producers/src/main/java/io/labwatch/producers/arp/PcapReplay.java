@@ -41,12 +41,39 @@ public final class PcapReplay {
    * @param notAfter packets stamped later are skipped (counted)
    * @param stop true once the replay should end early (Ctrl-C); checked between packets
    */
-  public record Options(Instant notBefore, Instant notAfter, BooleanSupplier stop) {
+  public record Options(
+      Instant notBefore, Instant notAfter, BooleanSupplier stop, Progress progress) {
+
+    public Options(Instant notBefore, Instant notAfter, BooleanSupplier stop) {
+      this(notBefore, notAfter, stop, Progress.NONE);
+    }
+
     /** Any plausible capture time; never stops early. */
     public static Options offline() {
       return new Options(PLAUSIBLE_FROM, PLAUSIBLE_UNTIL, () -> false);
     }
+
+    /** The same options, telling {@code p} how far the reading got. */
+    public Options withProgress(Progress p) {
+      return new Options(notBefore, notAfter, stop, p);
+    }
   }
+
+  /**
+   * How far a replay got: called every {@value #PROGRESS_EVERY} packets and once at the end, on the
+   * reading thread.
+   */
+  public interface Progress {
+    Progress NONE = (packets, bytes) -> {};
+
+    /**
+     * @param packets packets read so far
+     * @param bytes the file offset reached, or -1 when it cannot be told
+     */
+    void at(long packets, long bytes);
+  }
+
+  static final int PROGRESS_EVERY = 4096;
 
   /** What a replay did. */
   public record Summary(
@@ -208,7 +235,11 @@ public final class PcapReplay {
             stopped = "asked to stop";
             break;
           }
+          if (packets % PROGRESS_EVERY == 0) {
+            options.progress().at(packets, capture.position());
+          }
         }
+        options.progress().at(packets, capture.position());
         if (last != null && stopped == null) {
           publisher.heartbeat(heartbeat(last, sensorId, intervalMs, packets, name));
         }
