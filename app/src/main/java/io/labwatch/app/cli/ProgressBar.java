@@ -23,6 +23,7 @@ final class ProgressBar implements PcapReplay.Progress {
 
   private final PrintWriter err;
   private final String what;
+  private final String unit;
   private final long totalBytes;
   private final LongSupplier nanos;
   private final boolean on;
@@ -32,12 +33,16 @@ final class ProgressBar implements PcapReplay.Progress {
 
   /**
    * @param what what is being done, e.g. {@code "analysing incident.pcap"}
-   * @param totalBytes the file's size, for the share done; 0 or less when unknown
+   * @param unit what is counted, e.g. {@code "packets"}
+   * @param totalBytes the whole of what the position runs through (a file's size, a range's
+   *     milliseconds), for the share done; 0 or less when unknown
    * @param on whether to draw at all ({@link #stderrIsTerminal()})
    */
-  ProgressBar(PrintWriter err, String what, long totalBytes, boolean on, LongSupplier nanos) {
+  ProgressBar(
+      PrintWriter err, String what, String unit, long totalBytes, boolean on, LongSupplier nanos) {
     this.err = err;
     this.what = what;
+    this.unit = unit;
     this.totalBytes = totalBytes;
     this.nanos = nanos;
     this.on = on;
@@ -45,8 +50,14 @@ final class ProgressBar implements PcapReplay.Progress {
     this.drawnAt = started;
   }
 
+  /** A bar for reading a file of {@code totalBytes}, counting packets. */
   static ProgressBar forCapture(PrintWriter err, String what, long totalBytes) {
-    return new ProgressBar(err, what, totalBytes, stderrIsTerminal(), System::nanoTime);
+    return new ProgressBar(err, what, "packets", totalBytes, stderrIsTerminal(), System::nanoTime);
+  }
+
+  /** A bar for going through {@code totalMs} of records in time order, counting records. */
+  static ProgressBar forRange(PrintWriter err, String what, long totalMs) {
+    return new ProgressBar(err, what, "records", totalMs, stderrIsTerminal(), System::nanoTime);
   }
 
   @Override
@@ -87,7 +98,7 @@ final class ProgressBar implements PcapReplay.Progress {
           .append(' ');
     }
     double seconds = Math.max(elapsedNs, 1) / 1e9;
-    b.append(String.format(Locale.ROOT, "%,d packets, %,.0f/s", packets, packets / seconds));
+    b.append(String.format(Locale.ROOT, "%,d %s, %,.0f/s", packets, unit, packets / seconds));
     return b.toString();
   }
 

@@ -27,6 +27,9 @@ import picocli.CommandLine.ParentCommand;
           + " topics kept, merged in time order across partitions and topics, and print the alerts"
           + " it raises.",
       "",
+      "On a terminal, a progress bar on stderr shows how far into the range it is, the records"
+          + " and the rate (after a second; never when stderr is a file or a pipe).",
+      "",
       "It only reads: no consumer group, nothing written, no Slack, and the live detection's"
           + " state is not touched. Thresholds and the inventory come from the config, so"
           + " another --config answers \"would these settings have caught it?\". The live"
@@ -99,19 +102,29 @@ final class ReplayCommand implements Callable<Integer> {
     KafkaAccess.connectedAdmin(config.kafkaClientProperties()).close();
     PrintWriter out = ctx.out();
     PrintWriter err = ctx.err();
-    RangeReplay.Result result =
-        RangeReplay.run(
-            config.kafkaClientProperties(),
-            config.catalogue(),
-            config.detection(),
-            start,
-            end,
-            warm,
-            a -> {
-              out.println(json ? Json.toJson(a) : AlertText.line(a));
-              out.flush();
-            },
-            ctx.shutdown()::isStopRequested);
+    ProgressBar progress =
+        ProgressBar.forRange(
+            err, "replaying", end.toEpochMilli() - start.minus(warm).toEpochMilli());
+    RangeReplay.Result result;
+    try {
+      result =
+          RangeReplay.run(
+              config.kafkaClientProperties(),
+              config.catalogue(),
+              config.detection(),
+              start,
+              end,
+              warm,
+              a -> {
+                progress.done(); // an alert line starts on a clean line; the bar comes back
+                out.println(json ? Json.toJson(a) : AlertText.line(a));
+                out.flush();
+              },
+              ctx.shutdown()::isStopRequested,
+              progress);
+    } finally {
+      progress.done();
+    }
     if (result.records() == 0) {
       throw new LabwatchException(
           nothingKept(result.oldestKept(), result.deletedSome(), start, end, config));

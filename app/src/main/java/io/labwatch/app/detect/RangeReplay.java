@@ -7,6 +7,7 @@ import io.labwatch.events.LabwatchException;
 import io.labwatch.events.SensorEvent;
 import io.labwatch.events.Topic;
 import io.labwatch.events.Topics;
+import io.labwatch.producers.arp.PcapReplay;
 import io.labwatch.streams.DetectionConfig;
 import io.labwatch.streams.OfflineDetection;
 import java.nio.charset.StandardCharsets;
@@ -95,6 +96,32 @@ public final class RangeReplay {
       Duration warmUp,
       Consumer<Alert> onAlert,
       BooleanSupplier stop) {
+    return run(
+        clientProperties,
+        topics,
+        detection,
+        from,
+        to,
+        warmUp,
+        onAlert,
+        stop,
+        PcapReplay.Progress.NONE);
+  }
+
+  /**
+   * The same, telling {@code progress} after each batch how many records went through and how far
+   * into the range (with its warm-up) they are, in milliseconds.
+   */
+  public static Result run(
+      Map<String, Object> clientProperties,
+      Topics topics,
+      DetectionConfig detection,
+      Instant from,
+      Instant to,
+      Duration warmUp,
+      Consumer<Alert> onAlert,
+      BooleanSupplier stop,
+      PcapReplay.Progress progress) {
     OfflineDetection offline = new OfflineDetection(detection, detection.inventory());
     Map<String, Source> sources = new HashMap<>();
     sources.put(topics.arp().name(), new Source(topics.arp(), OfflineDetection.Source.ARP));
@@ -105,6 +132,8 @@ public final class RangeReplay {
     names.forEach(n -> counts.put(n, 0L));
     List<Alert> alerts = new ArrayList<>();
     long fromMs = from.toEpochMilli();
+    long startMs = from.minus(warmUp).toEpochMilli();
+    long seen = 0;
     long duplicates = 0;
     Map<String, Long> lastHeartbeat = new HashMap<>();
     boolean complete;
@@ -123,6 +152,10 @@ public final class RangeReplay {
           List<Decoded> batch = decoding.take();
           if (batch == END) {
             break;
+          }
+          if (!batch.isEmpty()) {
+            seen += batch.size();
+            progress.at(seen, batch.get(batch.size() - 1).timestamp - startMs);
           }
           for (Decoded d : batch) {
             if (d.value instanceof Heartbeat h) {

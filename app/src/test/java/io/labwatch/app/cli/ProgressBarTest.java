@@ -15,7 +15,7 @@ class ProgressBarTest {
 
   ProgressBar bar(boolean terminal) {
     return new ProgressBar(
-        new PrintWriter(written), "analysing big.pcap", 1_000_000, terminal, now::get);
+        new PrintWriter(written), "analysing big.pcap", "packets", 1_000_000, terminal, now::get);
   }
 
   @Test
@@ -67,7 +67,8 @@ class ProgressBarTest {
   @Test
   void anUnknownSizeShowsThePacketsAndTheRateOnly() {
     ProgressBar bar =
-        new ProgressBar(new PrintWriter(written), "analysing x.pcap", -1, true, now::get);
+        new ProgressBar(
+            new PrintWriter(written), "analysing x.pcap", "packets", -1, true, now::get);
     assertThat(bar.line(2_000, 10, 1_000_000_000L))
         .isEqualTo("analysing x.pcap 2,000 packets, 2,000/s");
   }
