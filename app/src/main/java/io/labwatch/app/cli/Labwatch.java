@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
       SinkCommand.class,
       StatusCommand.class,
       SilenceCommand.class,
-      CommandLine.HelpCommand.class
+      HelpCommand.class
     },
     footer = {
       "",
