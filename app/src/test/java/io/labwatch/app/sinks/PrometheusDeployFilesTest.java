@@ -2,6 +2,7 @@ package io.labwatch.app.sinks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.labwatch.events.HelpTopics;
 import io.labwatch.producers.testing.Requirements;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +54,25 @@ class PrometheusDeployFilesTest {
             "alertname: LabwatchDeadLetters");
     assertThat(promtool(PROMETHEUS, "test", "rules", "labwatch-rules.test.yml"))
         .contains("SUCCESS");
+  }
+
+  @Test
+  void everyRuleLinksItsRunbookOnTheExporterAndEveryLinkIsAHelpTopic() throws Exception {
+    String rules = Files.readString(PROMETHEUS.resolve("labwatch-rules.yml"));
+    Matcher link =
+        Pattern.compile("runbook_url: \"http://\\{\\{ \\$labels\\.instance }}/help/([^\"]+)\"")
+            .matcher(rules);
+    List<String> topics = new ArrayList<>();
+    while (link.find()) {
+      topics.add(link.group(1));
+    }
+    assertThat(topics).hasSize(rules.split("\n\\s*- alert: ", -1).length - 1);
+    assertThat(topics)
+        .allSatisfy(
+            t ->
+                assertThat(t.equals("{{ $labels.kind }}") || HelpTopics.topic(t).isPresent())
+                    .as("/help/%s is a help topic", t)
+                    .isTrue());
   }
 
   @Test
