@@ -24,7 +24,7 @@ final class ProgressBar implements PcapReplay.Progress {
   private final PrintWriter err;
   private final String what;
   private final String unit;
-  private final long totalBytes;
+  private final long total;
   private final LongSupplier nanos;
   private final boolean on;
   private final long started;
@@ -34,25 +34,25 @@ final class ProgressBar implements PcapReplay.Progress {
   /**
    * @param what what is being done, e.g. {@code "analysing incident.pcap"}
    * @param unit what is counted, e.g. {@code "packets"}
-   * @param totalBytes the whole of what the position runs through (a file's size, a range's
+   * @param total the whole of what the position runs through (a file's size, a range's
    *     milliseconds), for the share done; 0 or less when unknown
    * @param on whether to draw at all ({@link #stderrIsTerminal()})
    */
   ProgressBar(
-      PrintWriter err, String what, String unit, long totalBytes, boolean on, LongSupplier nanos) {
+      PrintWriter err, String what, String unit, long total, boolean on, LongSupplier nanos) {
     this.err = err;
     this.what = what;
     this.unit = unit;
-    this.totalBytes = totalBytes;
+    this.total = total;
     this.nanos = nanos;
     this.on = on;
     this.started = nanos.getAsLong();
     this.drawnAt = started;
   }
 
-  /** A bar for reading a file of {@code totalBytes}, counting packets. */
-  static ProgressBar forCapture(PrintWriter err, String what, long totalBytes) {
-    return new ProgressBar(err, what, "packets", totalBytes, stderrIsTerminal(), System::nanoTime);
+  /** A bar for reading a file of {@code total} bytes, counting packets. */
+  static ProgressBar forCapture(PrintWriter err, String what, long total) {
+    return new ProgressBar(err, what, "packets", total, stderrIsTerminal(), System::nanoTime);
   }
 
   /** A bar for going through {@code totalMs} of records in time order, counting records. */
@@ -61,7 +61,7 @@ final class ProgressBar implements PcapReplay.Progress {
   }
 
   @Override
-  public void at(long packets, long bytes) {
+  public void at(long count, long position) {
     if (!on) {
       return;
     }
@@ -70,7 +70,7 @@ final class ProgressBar implements PcapReplay.Progress {
       return;
     }
     drawnAt = now;
-    String line = line(packets, bytes, now - started);
+    String line = line(count, position, now - started);
     err.print("\r" + line + " ".repeat(Math.max(0, drawnLength - line.length())));
     err.flush();
     drawnLength = line.length();
@@ -85,10 +85,10 @@ final class ProgressBar implements PcapReplay.Progress {
     }
   }
 
-  String line(long packets, long bytes, long elapsedNs) {
+  String line(long count, long position, long elapsedNs) {
     StringBuilder b = new StringBuilder(what).append(' ');
-    if (totalBytes > 0 && bytes >= 0) {
-      double share = Math.min(1.0, (double) bytes / totalBytes);
+    if (total > 0 && position >= 0) {
+      double share = Math.min(1.0, (double) position / total);
       int filled = (int) Math.round(share * WIDTH);
       b.append('[')
           .append("#".repeat(filled))
@@ -98,7 +98,7 @@ final class ProgressBar implements PcapReplay.Progress {
           .append(' ');
     }
     double seconds = Math.max(elapsedNs, 1) / 1e9;
-    b.append(String.format(Locale.ROOT, "%,d %s, %,.0f/s", packets, unit, packets / seconds));
+    b.append(String.format(Locale.ROOT, "%,d %s, %,.0f/s", count, unit, count / seconds));
     return b.toString();
   }
 

@@ -5,10 +5,9 @@ import io.labwatch.app.kafka.KafkaAccess;
 import io.labwatch.app.kafka.TopicManager;
 import io.labwatch.events.Silence;
 import io.labwatch.events.Topic;
+import io.labwatch.producers.arp.Interfaces;
 import io.labwatch.sinks.AlertText;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -46,13 +45,7 @@ final class SilenceTopic {
     if (user == null || user.isBlank()) {
       user = System.getProperty("user.name", "unknown");
     }
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      host = "localhost";
-    }
-    return user + "@" + host;
+    return user + "@" + Interfaces.hostName();
   }
 
   static void header(PrintWriter out) {
