@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Prints new alerts as they are committed, one {@link AlertText#line} each: how {@code labwatch
  * run} tells its operator when Slack is not configured. Reads without a consumer group, from the
  * end of the topic at start. The console is the operator's own log, so a silence hides nothing
- * here: an alert one covers is printed with {@code (silenced by ID)} after it.
+ * here: an alert one covers is printed with {@code (silenced by ID)} after it. {@code prefix} goes
+ * before each line (the journal's priority for it under systemd).
  */
 public final class ConsoleSink implements AutoCloseable {
 
@@ -29,13 +31,18 @@ public final class ConsoleSink implements AutoCloseable {
 
   private final KafkaConsumer<String, Alert> consumer;
   private final LiveTable<Silence> silences;
+  private final Function<Alert, String> prefix;
   private final Thread thread;
   private volatile boolean stopped;
 
   private ConsoleSink(
-      KafkaConsumer<String, Alert> consumer, LiveTable<Silence> silences, PrintWriter out) {
+      KafkaConsumer<String, Alert> consumer,
+      LiveTable<Silence> silences,
+      PrintWriter out,
+      Function<Alert, String> prefix) {
     this.consumer = consumer;
     this.silences = silences;
+    this.prefix = prefix;
     this.thread = new Thread(() -> run(out), "labwatch-console-sink");
     this.thread.setDaemon(true);
   }
@@ -44,7 +51,8 @@ public final class ConsoleSink implements AutoCloseable {
       Topic<String, Alert> topic,
       Topic<String, Silence> silenceTopic,
       Map<String, Object> clientProperties,
-      PrintWriter out) {
+      PrintWriter out,
+      Function<Alert, String> prefix) {
     LiveTable<Silence> silences = LiveTable.follow(silenceTopic, clientProperties);
     Map<String, Object> props = new HashMap<>(clientProperties);
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -61,7 +69,7 @@ public final class ConsoleSink implements AutoCloseable {
     consumer.assign(partitions);
     consumer.seekToEnd(partitions);
     partitions.forEach(consumer::position); // fix the start now, before anything new is written
-    ConsoleSink c = new ConsoleSink(consumer, silences, out);
+    ConsoleSink c = new ConsoleSink(consumer, silences, out, prefix);
     c.thread.start();
     return c;
   }
@@ -76,7 +84,7 @@ public final class ConsoleSink implements AutoCloseable {
                 Silence.silencing(silences.now().values(), a.kind(), a.subject(), Instant.now())
                     .map(s -> " (silenced by " + s.id() + ")")
                     .orElse("");
-            out.println(AlertText.line(a) + silenced);
+            out.println(prefix.apply(a) + AlertText.line(a) + silenced);
           }
         }
         out.flush();

@@ -7,6 +7,7 @@ import io.labwatch.app.config.LabwatchConfig;
 import io.labwatch.app.detect.Detection;
 import io.labwatch.app.kafka.InventoryWriter;
 import io.labwatch.app.kafka.TopicManager;
+import io.labwatch.app.logging.Journal;
 import io.labwatch.app.report.ReportHandler;
 import io.labwatch.events.LabwatchException;
 import io.labwatch.producers.arp.ArpSensor;
@@ -229,7 +230,8 @@ final class RunCommand implements Callable<Integer> {
               config.catalogue().alerts(),
               config.catalogue().silences(),
               config.kafkaClientProperties(bootstrap),
-              out));
+              out,
+              Journal.alertPrefix()));
       alertsLine = "printed below as they happen (no Slack configured)";
     }
     PrometheusSink prometheus =

@@ -3,6 +3,8 @@ package io.labwatch.app.logging;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.pattern.ClassicConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import io.labwatch.events.Alert;
+import io.labwatch.events.AlertState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * Log lines for where they end up. On a terminal or in a file: the date and time first. Under
@@ -23,6 +26,8 @@ public final class Journal {
 
   private static final boolean TO_JOURNAL =
       toJournal(System.getenv("JOURNAL_STREAM"), Path.of("/proc/self/fd/2"));
+  private static final boolean OUT_TO_JOURNAL =
+      toJournal(System.getenv("JOURNAL_STREAM"), Path.of("/proc/self/fd/1"));
 
   private Journal() {}
 
@@ -38,6 +43,28 @@ public final class Journal {
     } catch (IOException | UnsupportedOperationException | SecurityException e) {
       return false;
     }
+  }
+
+  /**
+   * How {@code labwatch run} prints an alert on its standard output: under systemd with the
+   * journal's priority for it — a critical incident firing {@code <2>} (crit), a warning (an
+   * incident or an event like MAC_CHANGED) {@code <4>}, anything else (an incident resolved, an
+   * info) {@code <5>} (notice) — so that {@code journalctl -p crit -u labwatch} lists the critical
+   * incidents and {@code -p warning} all that needs a look; else nothing.
+   */
+  public static Function<Alert, String> alertPrefix() {
+    return OUT_TO_JOURNAL ? Journal::priority : a -> "";
+  }
+
+  static String priority(Alert a) {
+    if (a.state() == AlertState.RESOLVED && !a.isEvent()) {
+      return "<5>";
+    }
+    return switch (a.severity()) {
+      case CRITICAL -> "<2>";
+      case WARNING -> "<4>";
+      case INFO -> "<5>";
+    };
   }
 
   static String priority(Level level) {

@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.labwatch.app.deploy.DockerEngine.Result;
 import io.labwatch.app.testing.Captures;
 import io.labwatch.app.testing.Cli;
 import io.labwatch.producers.testing.Requirements;
 import io.labwatch.sinks.testing.FakeSlack;
-import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -26,7 +26,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,14 +50,12 @@ import org.testcontainers.containers.wait.strategy.Wait;
  */
 class DockerComposeIT {
 
-  static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+  static final Path ROOT = DockerEngine.ROOT;
   static final Path OVERRIDE =
       Path.of("src", "test", "resources", "compose", "docker-compose.it.yml").toAbsolutePath();
   static final Path FIXTURE =
       ROOT.resolve(Path.of("producers", "src", "test", "resources", "pcap", "ip-conflict.pcap"));
-  static final String BASE = "labwatch-base:bookworm";
-  static final String DOCKER =
-      Files.isExecutable(Path.of("/usr/bin/docker")) ? "/usr/bin/docker" : "docker";
+  static final String BASE = DockerEngine.BASE;
   static final String SERVER_IP = "10.77.0.10";
   static final String SERVER = "3c:fd:fe:0a:00:10"; // Intel
   static final String ROUTER = "00:a0:de:0a:00:10"; // YAMAHA
@@ -69,7 +66,7 @@ class DockerComposeIT {
 
   @TempDir Path dir;
 
-  private Process dockerd;
+  private DockerEngine engine;
   private FakeSlack slack;
   private DockerComposeContainer<?> stack;
   private String project;
@@ -78,23 +75,11 @@ class DockerComposeIT {
 
   @BeforeEach
   void dockerAndTheBaseImage() throws Exception {
-    Requirements.command("docker", "docker.io");
     Requirements.command("docker-compose", "docker-compose");
-    Requirements.root("the compose test (a Docker daemon, debootstrap for the base image)");
-    Requirements.command("debootstrap", "debootstrap");
     assertThat(ROOT.resolve("app/target/labwatch.jar"))
         .as("the packaged jar (mvn package builds it)")
         .exists();
-    if (docker("info").code != 0) {
-      startDockerd();
-    }
-    // the Debian base every image builds FROM: made once, kept between runs
-    Result base =
-        run(
-            List.of(ROOT.resolve("deploy/docker/base-image").toString()),
-            Map.of("LABWATCH_BASE_IMAGE", BASE),
-            Duration.ofMinutes(10));
-    assertThat(base.code).as("deploy/docker/base-image: %s", base.out).isZero();
+    engine = DockerEngine.start(dir, "the compose test");
   }
 
   @AfterEach
@@ -112,11 +97,8 @@ class DockerComposeIT {
       if (slack != null) {
         slack.close();
       }
-      if (dockerd != null) {
-        dockerd.destroy();
-        if (!dockerd.waitFor(30, TimeUnit.SECONDS)) {
-          dockerd.destroyForcibly();
-        }
+      if (engine != null) {
+        engine.close();
       }
     }
   }
@@ -182,7 +164,7 @@ class DockerComposeIT {
             "/seed/seed.pcap",
             "--bootstrap-servers",
             "127.0.0.1:9092");
-    assertThat(sensor.code).as("the sensor container: %s", sensor.out).isZero();
+    assertThat(sensor.code()).as("the sensor container: %s", sensor.out()).isZero();
 
     // 2. one FIRING on Slack, naming both MACs with their vendors
     await().atMost(Duration.ofSeconds(60)).until(() -> count(FIRING) == 1);
@@ -194,7 +176,7 @@ class DockerComposeIT {
 
     // 3. restarted mid-incident: healthy again, the incident still firing, no second FIRING
     Result restart = compose("restart", "labwatch");
-    assertThat(restart.code).as(restart.out).isZero();
+    assertThat(restart.code()).as(restart.out()).isZero();
     awaitHealthy("labwatch");
     await()
         .atMost(Duration.ofSeconds(60))
@@ -203,10 +185,10 @@ class DockerComposeIT {
 
     // 4. down, then up: the volumes keep the topics, the detection's state and Prometheus' history
     Result down = compose("down", "--timeout", "10");
-    assertThat(down.code).as(down.out).isZero();
-    assertThat(compose("ps", "-q").out.trim()).as("no container after down").isEmpty();
+    assertThat(down.code()).as(down.out()).isZero();
+    assertThat(compose("ps", "-q").out().trim()).as("no container after down").isEmpty();
     Result again = compose("up", "-d", "kafka", "labwatch", "prometheus");
-    assertThat(again.code).as(again.out).isZero();
+    assertThat(again.code()).as(again.out()).isZero();
     for (String service : List.of("kafka", "labwatch", "prometheus")) {
       awaitHealthy(service);
     }
@@ -227,7 +209,7 @@ class DockerComposeIT {
                     + "&end="
                     + Instant.now().getEpochSecond()
                     + "&step=15"),
-            compose("logs", "prometheus").out)
+            compose("logs", "prometheus").out())
         .isEqualTo("1");
     assertThat(count(FIRING)).as("no second FIRING after down/up: %s", texts()).isEqualTo(1);
   }
@@ -317,33 +299,13 @@ class DockerComposeIT {
         .pollInterval(Duration.ofSeconds(1))
         .until(
             () -> {
-              String id = compose("ps", "-q", service).out.trim();
+              String id = compose("ps", "-q", service).out().trim();
               return !id.isEmpty()
                   && docker("inspect", "-f", "{{.State.Health.Status}}", id)
-                      .out
+                      .out()
                       .trim()
                       .equals("healthy");
             });
-  }
-
-  /** Debian's dockerd, started (and ended) by this test when none runs. */
-  private void startDockerd() throws IOException {
-    Requirements.command("dockerd", "docker.io");
-    dockerd =
-        new ProcessBuilder("dockerd")
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("dockerd.log").toFile())
-            .start();
-    try {
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .pollInterval(Duration.ofMillis(500))
-          .failFast("dockerd exited", () -> !dockerd.isAlive())
-          .until(() -> docker("info").code == 0);
-    } catch (RuntimeException e) {
-      throw new AssertionError(
-          "dockerd did not start: " + Files.readString(dir.resolve("dockerd.log")), e);
-    }
   }
 
   private Result compose(String... args) throws IOException, InterruptedException {
@@ -362,30 +324,11 @@ class DockerComposeIT {
   }
 
   private Result docker(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(DOCKER));
-    command.addAll(List.of(args));
-    return run(command, Map.of(), Duration.ofMinutes(1));
+    return engine.docker(args);
   }
-
-  record Result(int code, String out) {}
 
   private Result run(List<String> command, Map<String, String> extraEnv, Duration limit)
       throws IOException, InterruptedException {
-    File out = Files.createTempFile(dir, "out", ".txt").toFile();
-    ProcessBuilder pb =
-        new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
-    pb.redirectOutput(out);
-    pb.environment().putAll(extraEnv);
-    Process p = pb.start();
-    if (!p.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError(
-          String.join(" ", command)
-              + " took over "
-              + limit
-              + ": "
-              + Files.readString(out.toPath()));
-    }
-    return new Result(p.exitValue(), Files.readString(out.toPath()));
+    return engine.run(command, extraEnv, limit);
   }
 }
