@@ -13,6 +13,7 @@ import io.labwatch.sinks.prometheus.MetricsFeed;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,10 +151,10 @@ final class StatusCommand implements Callable<Integer> {
     Map<String, Map<String, Long>> lag = state.lag();
     lag.remove("prometheus"); // this command's own reading
     boolean any = false;
+    String row = lagRow(lag.values());
     for (String consumer : groups.keySet()) {
       if (lag.containsKey(consumer)) {
-        lag.get(consumer)
-            .forEach((topic, n) -> out.printf("  %-10s %-30s %,d%n", consumer, topic, n));
+        lag.get(consumer).forEach((topic, n) -> out.printf(row, consumer, topic, n));
         any = true;
       } else if (members.getOrDefault(consumer, 0) > 0) {
         out.printf("  %-10s running; nothing processed yet%n", consumer);
@@ -165,6 +166,16 @@ final class StatusCommand implements Callable<Integer> {
     }
     out.flush();
     return attention ? ExitCodes.ATTENTION : ExitCode.OK;
+  }
+
+  /**
+   * The format of a lag row (consumer, topic, records): the widest topic sets the column, since
+   * Kafka Streams' internal topics are long ({@code labwatch-detect-health-by-ip-repartition}).
+   */
+  static String lagRow(Collection<Map<String, Long>> lag) {
+    int width =
+        lag.stream().flatMap(m -> m.keySet().stream()).mapToInt(String::length).max().orElse(0);
+    return "  %-10s %-" + Math.max(30, width) + "s %,d%n";
   }
 
   /**
