@@ -22,7 +22,6 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -31,18 +30,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A single-node Kafka broker in this JVM: KRaft, broker and controller combined, started from
- * Kafka's own server classes.
+ * A Kafka broker in this JVM: KRaft, broker and controller combined, started from Kafka's own
+ * server classes — alone (a cluster of one, as {@code labwatch run} starts it), or one node of a
+ * cluster of several ({@link Quorum}).
  *
  * <p>It listens on {@code host:port} (0 picks a free port) and keeps its log under {@code
- * dataDir/kafka}, formatted on first use and reused afterwards, so data survives restarts. Every
- * internal topic has one replica, so consumer groups and exactly-once transactions work on one
- * node. Topics are never created automatically: labwatch creates its own.
+ * dataDir/kafka}, formatted on first use and reused afterwards, so data survives restarts. Alone,
+ * every internal topic has one replica, so consumer groups and exactly-once transactions work on
+ * one node. Topics are never created automatically: labwatch creates its own.
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
-  private static final int NODE_ID = 1;
   private static final String CONTROLLER = "CONTROLLER";
 
   /** 1 MiB, the unit free space is said in. */
@@ -108,19 +107,42 @@ public final class EmbeddedBroker implements AutoCloseable {
    */
   public static EmbeddedBroker start(
       Path dataDir, String host, String advertisedHost, int port, long reserveBytes) {
+    return start(dataDir, host, advertisedHost, port, reserveBytes, Quorum.ALONE);
+  }
+
+  /**
+   * ... as one node of {@code quorum}: its controller listens on its own voter's address, Kafka's
+   * internal topics and new topics get one replica per node up to three, and writes need two of
+   * three in sync ({@code min.insync.replicas}).
+   */
+  public static EmbeddedBroker start(
+      Path dataDir,
+      String host,
+      String advertisedHost,
+      int port,
+      long reserveBytes,
+      Quorum quorum) {
     Path logDir = dataDir.toAbsolutePath().normalize().resolve("kafka");
     int brokerPort = port == 0 ? freePort(host) : checkFree(host, port);
     prepare(logDir);
     checkSpace(logDir, reserveBytes);
     checkNotLocked(logDir);
-    int controllerPort = freePort("127.0.0.1");
-    boolean formatted = formatIfNew(logDir, controllerPort);
+    Quorum.Voter self =
+        quorum.voters().isEmpty()
+            ? new Quorum.Voter(quorum.nodeId(), "127.0.0.1", freePort("127.0.0.1"))
+            : quorum.self();
+    String voters = quorum.voters().isEmpty() ? self.toString() : Quorum.text(quorum.voters());
+    int controllerPort = self.port();
+    boolean formatted = formatIfNew(logDir, quorum);
+    int rf = quorum.replicationFactor();
+    String rfText = Integer.toString(rf);
+    String minIsr = rf >= 3 ? "2" : "1";
 
     Properties props = new Properties();
     String listenHost = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
     props.put("process.roles", "broker,controller");
-    props.put("node.id", Integer.toString(NODE_ID));
-    props.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
+    props.put("node.id", Integer.toString(quorum.nodeId()));
+    props.put("controller.quorum.voters", voters);
     props.put("controller.listener.names", CONTROLLER);
     props.put(
         "listeners",
@@ -130,7 +152,9 @@ public final class EmbeddedBroker implements AutoCloseable {
             + brokerPort
             + ","
             + CONTROLLER
-            + "://127.0.0.1:"
+            + "://"
+            + (self.host().indexOf(':') >= 0 ? "[" + self.host() + "]" : self.host())
+            + ":"
             + controllerPort);
     String advertised =
         advertisedHost != null && !advertisedHost.isBlank()
@@ -143,22 +167,25 @@ public final class EmbeddedBroker implements AutoCloseable {
     props.put("metadata.log.dir", logDir.toString());
     props.put("auto.create.topics.enable", "false");
     props.put("num.partitions", "1");
-    props.put("default.replication.factor", "1");
-    props.put("min.insync.replicas", "1");
-    // one node: every internal topic gets one replica, or groups and transactions wait forever
-    props.put("offsets.topic.replication.factor", "1");
+    // one node: every internal topic gets one replica, or groups and transactions wait forever;
+    // several: one per node up to three, and two of three in sync for a write
+    props.put("default.replication.factor", rfText);
+    props.put("min.insync.replicas", minIsr);
+    props.put("offsets.topic.replication.factor", rfText);
     props.put("offsets.topic.num.partitions", "10");
-    props.put("transaction.state.log.replication.factor", "1");
-    props.put("transaction.state.log.min.isr", "1");
+    props.put("transaction.state.log.replication.factor", rfText);
+    props.put("transaction.state.log.min.isr", minIsr);
     props.put("transaction.state.log.num.partitions", "10");
-    props.put("share.coordinator.state.topic.replication.factor", "1");
-    props.put("share.coordinator.state.topic.min.isr", "1");
+    props.put("share.coordinator.state.topic.replication.factor", rfText);
+    props.put("share.coordinator.state.topic.min.isr", minIsr);
     props.put("share.coordinator.state.topic.num.partitions", "10");
     props.put("group.initial.rebalance.delay.ms", "0");
     // After a crash (kill -9, power cut) the controller refuses the restarted broker's
     // registration (DUPLICATE_BROKER_REGISTRATION) until the old incarnation's session expires:
-    // 9 s by default, added to every restart after a crash. Broker and controller share this JVM,
-    // so their heartbeats never cross a network: a short session costs nothing.
+    // 9 s by default, added to every restart after a crash. Alone, broker and controller share this
+    // JVM, so their heartbeats never cross a network: a short session costs nothing; in a cluster
+    // on a lab's LAN (or loopback) half a second between heartbeats is still far more than enough,
+    // and a dead node's partitions move after 2.5 s instead of 9.
     props.put("broker.heartbeat.interval.ms", "500");
     props.put("broker.session.timeout.ms", "2500");
     // the compaction buffer defaults to 128 MiB of heap; a lab box's alert topic needs far less
@@ -554,7 +581,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         cause);
   }
 
-  private static boolean formatIfNew(Path logDir, int controllerPort) {
+  private static boolean formatIfNew(Path logDir, Quorum quorum) {
     if (Files.exists(logDir.resolve("meta.properties"))) {
       return false;
     }
@@ -562,8 +589,8 @@ public final class EmbeddedBroker implements AutoCloseable {
     try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
       new Formatter()
           .setPrintStream(print)
-          .setNodeId(NODE_ID)
-          .setClusterId(Uuid.randomUuid().toString())
+          .setNodeId(quorum.nodeId())
+          .setClusterId(quorum.clusterIdToFormat())
           .setControllerListenerName(CONTROLLER)
           .setMetadataLogDirectory(logDir.toString())
           .addDirectory(logDir.toString())

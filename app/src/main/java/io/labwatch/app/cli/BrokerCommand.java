@@ -10,12 +10,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-/** {@code labwatch broker}: the embedded single-node Kafka broker, alone, until stopped. */
+/**
+ * {@code labwatch broker}: the embedded Kafka broker, alone or a node of a cluster, until stopped.
+ */
 @Command(
     name = "broker",
     mixinStandardHelpOptions = true,
     description = {
-      "Run labwatch's embedded single-node Kafka broker (KRaft) until Ctrl-C or SIGTERM.",
+      "Run labwatch's embedded Kafka broker (KRaft) until Ctrl-C or SIGTERM: alone, or with"
+          + " --node-id and --voters one node of a cluster (three on three boxes survive one's"
+          + " loss).",
       "",
       "Sensors, the detection and sinks elsewhere can then use --bootstrap-servers HOST:PORT."
           + " Data is kept in DIR/kafka and survives restarts; the directory is formatted on first"
@@ -60,6 +64,24 @@ final class BrokerCommand implements Callable<Integer> {
               + ".")
   Integer port;
 
+  @Option(
+      names = "--node-id",
+      paramLabel = "N",
+      description =
+          "This node's id in a cluster of several (broker.nodeId); one of --voters'. Default: 1.")
+  Integer nodeId;
+
+  @Option(
+      names = "--voters",
+      paramLabel = "ID@HOST:PORT[,...]",
+      description = {
+        "The cluster's nodes, each as its id and its controller's address (broker.voters):"
+            + " the same list on every node, e.g. 1@10.0.0.1:9093,2@10.0.0.2:9093,3@10.0.0.3:9093."
+            + " Each node is broker and controller; topics get 3 replicas, 2 in sync for a write.",
+        "Default: none, a broker alone."
+      })
+  String voters;
+
   @Override
   public Integer call() throws Exception {
     CliContext ctx = parent.context();
@@ -70,7 +92,9 @@ final class BrokerCommand implements Callable<Integer> {
                 new CommonOptions.Overrides()
                     .add("dataDir", dataDir, "--data-dir")
                     .add("broker.host", host, "--host")
-                    .add("broker.port", port, "--port"))
+                    .add("broker.port", port, "--port")
+                    .add("broker.nodeId", nodeId, "--node-id")
+                    .add("broker.voters", voters, "--voters"))
             .config();
     Shutdown shutdown = ctx.shutdown();
     EmbeddedBroker broker =
@@ -81,7 +105,8 @@ final class BrokerCommand implements Callable<Integer> {
                 config.broker().host(),
                 config.broker().advertisedHost(),
                 config.broker().port(),
-                0));
+                0,
+                config.broker().quorum()));
     ctx.out()
         .printf(
             "labwatch broker: Kafka listening on %s, data in %s%s%n",

@@ -179,7 +179,8 @@ final class RunCommand implements Callable<Integer> {
                       config.broker().host(),
                       config.broker().advertisedHost(),
                       config.broker().port(),
-                      config.broker().diskReserveBytes())
+                      config.broker().diskReserveBytes(),
+                      config.broker().quorum())
                   .surviveKafkaHalts());
       bootstrap = broker.bootstrapServers();
       DiskGuard guard =

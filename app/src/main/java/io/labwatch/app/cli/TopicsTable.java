@@ -15,8 +15,16 @@ final class TopicsTable {
   static void print(List<TopicManager.TopicState> states, PrintWriter out) {
     int width =
         Math.max(5, states.stream().mapToInt(s -> s.topic().name().length()).max().orElse(5));
-    String format = "%-" + width + "s  %10s  %9s  %-14s  %s%n";
-    out.printf(format, "TOPIC", "PARTITIONS", "RETENTION", "CLEANUP", "END OFFSETS");
+    String format = "%-" + width + "s  %10s  %8s  %10s  %9s  %-14s  %s%n";
+    out.printf(
+        format,
+        "TOPIC",
+        "PARTITIONS",
+        "REPLICAS",
+        "MIN.INSYNC",
+        "RETENTION",
+        "CLEANUP",
+        "END OFFSETS");
     for (TopicManager.TopicState s : states) {
       String ends =
           s.endOffsets().entrySet().stream()
@@ -26,6 +34,8 @@ final class TopicsTable {
           format,
           s.topic().name(),
           s.partitions(),
+          s.replicas(),
+          s.configs().getOrDefault("min.insync.replicas", "?"),
           retention(s.configs().get("retention.ms")),
           s.configs().get("cleanup.policy"),
           ends + (s.createdNow() ? "  (created now)" : ""));
@@ -42,9 +52,13 @@ final class TopicsTable {
       for (TopicManager.Drift d : s.drifts()) {
         n++;
         String hint =
-            d.fixable()
-                ? (fixHint ? " — `labwatch topics --fix` sets it" : "")
-                : " — labwatch leaves partition counts alone (changing them moves keys)";
+            !d.fixable()
+                ? " — labwatch leaves partition counts alone (changing them moves keys)"
+                : !fixHint
+                    ? ""
+                    : d.setting().equals(TopicManager.REPLICAS)
+                        ? " — `labwatch topics --fix` adds replicas (Kafka copies the partitions)"
+                        : " — `labwatch topics --fix` sets it";
         err.printf("warning: %s: %s%s%n", s.topic().name(), d, hint);
       }
     }

@@ -1,5 +1,6 @@
 package io.labwatch.app.config;
 
+import io.labwatch.app.broker.Quorum;
 import io.labwatch.events.Topics;
 import io.labwatch.producers.arp.ArpSensorConfig;
 import io.labwatch.producers.host.HostSensorConfig;
@@ -139,11 +140,22 @@ public record LabwatchConfig(
    *     the guard off
    * @param advertisedHost the address clients are told to connect to, when not the one it listens
    *     on (a broker in a container, its port published on the host's 127.0.0.1); null: that one
+   * @param nodeId this node's id in a cluster of several ({@code labwatch broker}); 1 alone
+   * @param voters the cluster's controllers, {@code 1@host1:9093,2@host2:9093,3@host3:9093}; empty:
+   *     this node alone
+   * @param clusterId the cluster's id; empty: derived from the voters (the same on every node)
    */
-  public record Broker(String host, int port, long diskReserveMb, String advertisedHost) {
+  public record Broker(
+      String host,
+      int port,
+      long diskReserveMb,
+      String advertisedHost,
+      int nodeId,
+      String voters,
+      String clusterId) {
 
     public Broker(String host, int port, long diskReserveMb) {
-      this(host, port, diskReserveMb, null);
+      this(host, port, diskReserveMb, null, 1, "", "");
     }
 
     /** {@code broker.host}'s default. */
@@ -172,6 +184,19 @@ public record LabwatchConfig(
         throw new IllegalArgumentException(
             "port: must be 0..65535 (0 picks a free port), got " + port);
       }
+      voters = voters == null ? "" : voters.strip();
+      clusterId = clusterId == null ? "" : clusterId.strip();
+      nodeId = nodeId == 0 ? 1 : nodeId;
+      quorum(nodeId, voters, clusterId); // (the checks)
+    }
+
+    /** Which cluster this broker is a node of. */
+    public Quorum quorum() {
+      return quorum(nodeId, voters, clusterId);
+    }
+
+    private static Quorum quorum(int nodeId, String voters, String clusterId) {
+      return new Quorum(nodeId, Quorum.parse(voters), clusterId);
     }
 
     /** {@link #diskReserveMb} in bytes. */
@@ -215,7 +240,7 @@ public record LabwatchConfig(
       }
       if (replicationFactor == 0 || replicationFactor < -1 || replicationFactor > Short.MAX_VALUE) {
         throw new IllegalArgumentException(
-            "replicationFactor: must be -1 (the broker's default) or >= 1, got "
+            "replicationFactor: must be -1 (one replica per broker, up to 3) or >= 1, got "
                 + replicationFactor);
       }
     }

@@ -37,8 +37,22 @@ public final class TopicManager {
 
   private final Admin admin;
 
+  /** The replicas labwatch expects of its topics, as {@link #ensure} found the cluster. */
+  private int replicas = 1;
+
   public TopicManager(Admin admin) {
     this.admin = admin;
+  }
+
+  /** The drift of a topic with fewer replicas than the cluster allows. */
+  public static final String REPLICAS = "replicas";
+
+  private static int parseOr(String s, int otherwise) {
+    try {
+      return Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      return otherwise;
+    }
   }
 
   /** A setting of an existing topic that differs from the catalogue. */
@@ -72,6 +86,7 @@ public final class TopicManager {
       Topic<?, ?> topic,
       boolean createdNow,
       int partitions,
+      int replicas,
       Map<String, String> configs,
       Map<Integer, Long> endOffsets,
       List<Drift> drifts) {
@@ -81,20 +96,49 @@ public final class TopicManager {
     }
   }
 
+  /** The replicas a topic gets on a cluster of {@code brokers}: one per broker, up to three. */
+  public static int replicasFor(int brokers) {
+    return Math.max(1, Math.min(MAX_AUTO_REPLICAS, brokers));
+  }
+
+  /**
+   * {@code min.insync.replicas} for {@code replicas}: 2 of 3 (a write survives one broker's loss
+   * and is never on one disk alone); 1 with fewer (set on the topic: a broker default of 2 would
+   * refuse every write to a topic of one replica).
+   */
+  static String minInsyncFor(int replicas) {
+    return replicas >= 3 ? "2" : "1";
+  }
+
+  private static final int MAX_AUTO_REPLICAS = 3;
+  private static final String MIN_INSYNC = "min.insync.replicas";
+
+  /** The catalogue's settings of a topic with {@code replicas}, {@code min.insync.replicas} too. */
+  private static Map<String, String> expectedConfigs(Topic<?, ?> t, int replicas) {
+    Map<String, String> configs = new java.util.TreeMap<>(t.configs());
+    configs.put(MIN_INSYNC, minInsyncFor(replicas));
+    return configs;
+  }
+
   /**
    * Creates the missing topics and describes all of them.
    *
-   * @param replicationFactor replicas for new topics; -1 for the broker's default
+   * @param replicationFactor replicas for new topics; -1: one per broker of the cluster, up to
+   *     three ({@link #replicasFor}), with {@code min.insync.replicas} 2 when three
    */
   public List<TopicState> ensure(Collection<Topic<?, ?>> topics, int replicationFactor) {
     try {
+      int replicas =
+          replicationFactor > 0
+              ? replicationFactor
+              : replicasFor(admin.describeCluster().nodes().get().size());
       Set<String> existing = admin.listTopics().names().get();
       List<NewTopic> missing = new ArrayList<>();
       for (Topic<?, ?> t : topics) {
         if (!existing.contains(t.name())) {
-          Optional<Short> rf =
-              replicationFactor < 0 ? Optional.empty() : Optional.of((short) replicationFactor);
-          missing.add(new NewTopic(t.name(), Optional.of(t.partitions()), rf).configs(t.configs()));
+          missing.add(
+              new NewTopic(t.name(), Optional.of(t.partitions()), Optional.of((short) replicas))
+                  .configs(expectedConfigs(t, replicas)));
         }
       }
       Set<String> created = new java.util.HashSet<>();
@@ -114,6 +158,7 @@ public final class TopicManager {
           }
         }
       }
+      this.replicas = replicas;
       return describeWhenReady(topics, created);
     } catch (ExecutionException e) {
       throw new LabwatchException(
@@ -129,11 +174,13 @@ public final class TopicManager {
    * returns the topics as they are once the broker applied the change.
    */
   public List<TopicState> fix(List<TopicState> states) {
+    states = addReplicas(states);
     Map<ConfigResource, Collection<AlterConfigOp>> ops = new HashMap<>();
     for (TopicState s : states) {
       List<AlterConfigOp> changes =
           s.drifts().stream()
               .filter(Drift::fixable)
+              .filter(d -> !d.setting().equals(REPLICAS))
               .map(
                   d ->
                       new AlterConfigOp(
@@ -165,6 +212,89 @@ public final class TopicManager {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LabwatchException("interrupted while changing topic settings", e);
+    }
+  }
+
+  /** How long {@link #fix} waits for Kafka to copy a topic to its new replicas. */
+  private static final Duration REASSIGN_TIMEOUT = Duration.ofMinutes(5);
+
+  /**
+   * Gives the topics with too few replicas more (Kafka copies their partitions to the added
+   * brokers, the least used first, then lets them lead in turn), and waits until it is done.
+   */
+  private List<TopicState> addReplicas(List<TopicState> states) {
+    List<String> lacking =
+        states.stream()
+            .filter(s -> s.drifts().stream().anyMatch(d -> d.setting().equals(REPLICAS)))
+            .map(s -> s.topic().name())
+            .toList();
+    if (lacking.isEmpty()) {
+      return states;
+    }
+    List<Topic<?, ?>> topics = states.stream().<Topic<?, ?>>map(TopicState::topic).toList();
+    try {
+      List<Integer> brokers =
+          admin.describeCluster().nodes().get().stream()
+              .map(org.apache.kafka.common.Node::id)
+              .sorted()
+              .toList();
+      Map<String, TopicDescription> descriptions =
+          admin.describeTopics(lacking).allTopicNames().get();
+      Map<Integer, Integer> load = new HashMap<>();
+      brokers.forEach(b -> load.put(b, 0));
+      descriptions.values().stream()
+          .flatMap(d -> d.partitions().stream())
+          .flatMap(p -> p.replicas().stream())
+          .forEach(n -> load.merge(n.id(), 1, Integer::sum));
+      Map<TopicPartition, Optional<org.apache.kafka.clients.admin.NewPartitionReassignment>> moves =
+          new HashMap<>();
+      for (TopicDescription d : descriptions.values()) {
+        for (var p : d.partitions()) {
+          List<Integer> now =
+              new ArrayList<>(p.replicas().stream().map(org.apache.kafka.common.Node::id).toList());
+          while (now.size() < replicas) {
+            Integer next =
+                brokers.stream()
+                    .filter(b -> !now.contains(b))
+                    .min(java.util.Comparator.comparingInt(load::get))
+                    .orElseThrow(
+                        () ->
+                            new LabwatchException(
+                                d.name()
+                                    + " needs "
+                                    + replicas
+                                    + " replicas and the cluster has "
+                                    + brokers.size()
+                                    + " brokers"));
+            now.add(next);
+            load.merge(next, 1, Integer::sum);
+          }
+          moves.put(
+              new TopicPartition(d.name(), p.partition()),
+              Optional.of(new org.apache.kafka.clients.admin.NewPartitionReassignment(now)));
+        }
+      }
+      admin.alterPartitionReassignments(moves).all().get();
+      long deadline = System.nanoTime() + REASSIGN_TIMEOUT.toNanos();
+      while (!admin.listPartitionReassignments(moves.keySet()).reassignments().get().isEmpty()) {
+        if (System.nanoTime() > deadline) {
+          throw new LabwatchException(
+              "Kafka is still copying "
+                  + String.join(", ", lacking)
+                  + " to their new replicas after "
+                  + Durations.format(REASSIGN_TIMEOUT)
+                  + "; run labwatch topics again later");
+        }
+        Thread.sleep(200);
+      }
+      return describeWhenReady(topics, Set.of());
+    } catch (ExecutionException e) {
+      throw new LabwatchException(
+          "cannot add replicas to " + String.join(", ", lacking) + ": " + e.getCause().getMessage(),
+          e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LabwatchException("interrupted while adding replicas", e);
     }
   }
 
@@ -221,8 +351,17 @@ public final class TopicManager {
               .collect(
                   Collectors.toMap(
                       k -> k,
-                      k -> Optional.ofNullable(c.get(k)).map(ConfigEntry::value).orElse("")));
+                      k -> Optional.ofNullable(c.get(k)).map(ConfigEntry::value).orElse(""),
+                      (a, b) -> a,
+                      java.util.TreeMap::new));
+      int replicasNow = d.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
+      Map<String, String> expected = expectedConfigs(t, replicas);
+      Optional.ofNullable(c.get(MIN_INSYNC)).ifPresent(e -> actual.put(MIN_INSYNC, e.value()));
       List<Drift> drifts = new ArrayList<>();
+      if (replicasNow < replicas) {
+        drifts.add(
+            new Drift(REPLICAS, Integer.toString(replicasNow), Integer.toString(replicas), true));
+      }
       if (d.partitions().size() != t.partitions()) {
         drifts.add(
             new Drift(
@@ -231,13 +370,17 @@ public final class TopicManager {
                 Integer.toString(t.partitions()),
                 false));
       }
-      t.configs()
-          .forEach(
-              (k, expected) -> {
-                if (!expected.equals(actual.get(k))) {
-                  drifts.add(new Drift(k, actual.get(k), expected, true));
-                }
-              });
+      expected.forEach(
+          (k, want) -> {
+            String have = actual.get(k);
+            boolean weaker =
+                k.equals(MIN_INSYNC)
+                    ? parseOr(have, 1) < Integer.parseInt(want)
+                    : !want.equals(have);
+            if (weaker) {
+              drifts.add(new Drift(k, have, want, true));
+            }
+          });
       Map<Integer, Long> ends = new java.util.TreeMap<>();
       d.partitions()
           .forEach(
@@ -247,7 +390,13 @@ public final class TopicManager {
                       offsets.get(new TopicPartition(t.name(), p.partition())).offset()));
       states.add(
           new TopicState(
-              t, created.contains(t.name()), d.partitions().size(), actual, ends, drifts));
+              t,
+              created.contains(t.name()),
+              d.partitions().size(),
+              replicasNow,
+              actual,
+              ends,
+              drifts));
     }
     return states;
   }

@@ -1,0 +1,157 @@
+package io.labwatch.app.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * A real Kafka cluster of {@code labwatch broker} processes on loopback, one JVM per node, every
+ * node broker and controller (a quorum of all of them): as a lab runs three on three boxes (issue
+ * 20). A node can be killed ({@code kill -9}), stopped and started again on its data.
+ */
+public final class BrokerCluster implements AutoCloseable {
+
+  static final Path JAR = Path.of("target", "labwatch.jar").toAbsolutePath();
+
+  private final Path dir;
+  private final int[] ports;
+  private final String voters;
+  private final Process[] nodes;
+
+  private BrokerCluster(Path dir, int[] ports, String voters) {
+    this.dir = dir;
+    this.ports = ports;
+    this.voters = voters;
+    this.nodes = new Process[ports.length];
+  }
+
+  /** Starts {@code size} nodes and returns once all of them are in the cluster. */
+  public static BrokerCluster start(Path dir, int size) throws IOException {
+    int[] ports = new int[size];
+    List<String> voters = new ArrayList<>();
+    for (int n = 1; n <= size; n++) {
+      ports[n - 1] = PrometheusServer.freePort();
+      voters.add(n + "@127.0.0.1:" + PrometheusServer.freePort());
+    }
+    BrokerCluster cluster = new BrokerCluster(dir, ports, String.join(",", voters));
+    try {
+      // all at once: a node's start waits for a majority of the quorum
+      for (int n = 1; n <= size; n++) {
+        cluster.spawn(n);
+      }
+      for (int n = 1; n <= size; n++) {
+        cluster.awaitListening(n);
+      }
+      cluster.awaitNodes(size);
+      return cluster;
+    } catch (IOException | RuntimeException | Error e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  public String bootstrapServers() {
+    return String.join(",", IntStream.of(ports).mapToObj(p -> "127.0.0.1:" + p).toList());
+  }
+
+  public Admin admin() {
+    return Admin.create(Map.of("bootstrap.servers", bootstrapServers()));
+  }
+
+  /** Starts node {@code n} (1-based) again on its data dir, and waits until it listens. */
+  public void startNode(int n) throws IOException {
+    spawn(n);
+    awaitListening(n);
+  }
+
+  private void spawn(int n) throws IOException {
+    Path out = dir.resolve("node" + n + ".out");
+    Files.deleteIfExists(out);
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-jar",
+                JAR.toString(),
+                "broker",
+                "--data-dir",
+                dir.resolve("node" + n).toString(),
+                "--port",
+                Integer.toString(ports[n - 1]),
+                "--node-id",
+                Integer.toString(n),
+                "--voters",
+                voters)
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
+    nodes[n - 1] = p;
+  }
+
+  private void awaitListening(int n) throws IOException {
+    Process p = nodes[n - 1];
+    Path out = dir.resolve("node" + n + ".out");
+    try {
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(200))
+          .failFast("node " + n + " exited", () -> !p.isAlive())
+          .until(() -> Files.readString(out).contains("Kafka listening on"));
+    } catch (RuntimeException e) {
+      throw new AssertionError(e.getMessage() + "; its output:\n" + Files.readString(out), e);
+    }
+  }
+
+  /** Waits until the cluster's metadata has {@code count} brokers. */
+  public void awaitNodes(int count) {
+    try (Admin admin = admin()) {
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(500))
+          .ignoreExceptions()
+          .until(() -> admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == count);
+    }
+  }
+
+  /** {@code kill -9} of node {@code n}. */
+  public void kill(int n) throws InterruptedException {
+    Process p = nodes[n - 1];
+    p.destroyForcibly();
+    p.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** What node {@code n} printed. */
+  public String output(int n) throws IOException {
+    return Files.readString(dir.resolve("node" + n + ".out"));
+  }
+
+  @Override
+  public void close() {
+    for (Process p : nodes) {
+      if (p != null) {
+        p.destroy();
+      }
+    }
+    for (Process p : nodes) {
+      if (p != null) {
+        try {
+          if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+          }
+        } catch (InterruptedException e) {
+          p.destroyForcibly();
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+}
