@@ -2,13 +2,18 @@ package io.labwatch.sinks;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
@@ -104,6 +109,52 @@ public final class ConsumerLag implements AutoCloseable {
       }
     }
     return members;
+  }
+
+  /**
+   * One process of a consumer group: its threads' consumers together (Kafka Streams names each
+   * {@code CLIENT_ID-StreamThread-N-consumer}), the host they connect from, and the partitions they
+   * hold, by topic.
+   */
+  public record Instance(String name, String host, Map<String, SortedSet<Integer>> partitions) {}
+
+  /**
+   * The processes in group {@code groupId} now, by name (a member's client id up to {@code
+   * -StreamThread-}); empty when the group has none or cannot be described (logged).
+   */
+  public List<Instance> instances(String groupId) {
+    Map<String, Instance> byName = new TreeMap<>();
+    try {
+      ConsumerGroupDescription d =
+          admin
+              .describeConsumerGroups(List.of(groupId))
+              .describedGroups()
+              .get(groupId)
+              .get(10, TimeUnit.SECONDS);
+      for (MemberDescription m : d.members()) {
+        String id = m.clientId();
+        int thread = id.indexOf("-StreamThread-");
+        String name = thread > 0 ? id.substring(0, thread) : id;
+        String host = m.host().startsWith("/") ? m.host().substring(1) : m.host();
+        Instance instance =
+            byName.computeIfAbsent(name, n -> new Instance(n, host, new TreeMap<>()));
+        for (TopicPartition tp : m.assignment().topicPartitions()) {
+          instance
+              .partitions()
+              .computeIfAbsent(tp.topic(), t -> new TreeSet<>())
+              .add(tp.partition());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+        log.warn("cannot describe consumer group {}: {}", groupId, e.getCause().toString());
+      }
+    } catch (Exception e) {
+      log.warn("cannot describe consumer group {}: {}", groupId, e.toString());
+    }
+    return List.copyOf(byName.values());
   }
 
   private Map<String, Long> of(String group) throws Exception {

@@ -2,11 +2,13 @@ package io.labwatch.app.cli;
 
 import io.labwatch.app.config.LabwatchConfig;
 import io.labwatch.app.detect.Detection;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code labwatch detect}: the detection topology against a broker, until stopped. */
@@ -35,10 +37,31 @@ final class DetectCommand implements Callable<Integer> {
   @Mixin CommonOptions common;
   @Mixin KafkaOptions kafka;
 
+  @Option(
+      names = "--data-dir",
+      paramLabel = "DIR",
+      description =
+          "Where the detection keeps its state, in DIR/streams (dataDir); two instances on one box"
+              + " need one each. Default: "
+              + LabwatchConfig.DEFAULT_DATA_DIR
+              + ".")
+  Path dataDir;
+
+  @Option(
+      names = "--standby-replicas",
+      paramLabel = "N",
+      description =
+          "Copies of each part of the detection's state kept warm by other instances (Kafka"
+              + " Streams' num.standby.replicas), so that one taking over a dead instance's"
+              + " partitions need not rebuild their state from Kafka first. Default: 1 (none is"
+              + " kept while this instance is alone).")
+  int standbyReplicas = 1;
+
   @Override
   public Integer call() throws Exception {
     CliContext ctx = parent.context();
-    CommonOptions.Overrides overrides = new CommonOptions.Overrides();
+    CommonOptions.Overrides overrides =
+        new CommonOptions.Overrides().add("dataDir", dataDir, "--data-dir");
     kafka.addTo(overrides);
     LabwatchConfig config = parent.loadConfig(common, overrides).config();
     String bootstrap = config.bootstrapServers();
@@ -50,6 +73,7 @@ final class DetectCommand implements Callable<Integer> {
         Detection.start(
             config,
             bootstrap,
+            standbyReplicas,
             why -> {
               failure.set(why);
               shutdown.requestStop();

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
@@ -55,7 +56,9 @@ final class StatusCommand implements Callable<Integer> {
     MetricsFeed.readOnce(config.catalogue(), config.kafkaClientProperties(), state);
     Map<String, String> groups = Pipeline.lagGroups(config);
     Map<String, Integer> members;
+    List<ConsumerLag.Instance> detectors;
     try (ConsumerLag lag = new ConsumerLag(config.kafkaClientProperties(), "labwatch-status")) {
+      detectors = groups.containsKey("detect") ? lag.instances(groups.get("detect")) : List.of();
       lag.read(groups).forEach(state::lag);
       // a consumer that has committed nothing may still be running: one that just started (the
       // detection commits only what it processed), on a network quiet so far
@@ -147,6 +150,14 @@ final class StatusCommand implements Callable<Integer> {
           s.reason());
     }
 
+    if (!detectors.isEmpty()) {
+      out.printf(
+          "%ndetection instances (%d, application %s)%n", detectors.size(), groups.get("detect"));
+      for (ConsumerLag.Instance i : detectors) {
+        out.printf("  %-36s %-15s %s%n", i.name(), i.host(), partitions(i));
+      }
+    }
+
     out.printf("%nlag (records not yet read)%n");
     Map<String, Map<String, Long>> lag = state.lag();
     lag.remove("prometheus"); // this command's own reading
@@ -166,6 +177,20 @@ final class StatusCommand implements Callable<Integer> {
     }
     out.flush();
     return attention ? ExitCodes.ATTENTION : ExitCode.OK;
+  }
+
+  /** An instance's partitions: {@code labwatch.arp 0,2; labwatch.host 1}, or that it has none. */
+  static String partitions(ConsumerLag.Instance i) {
+    if (i.partitions().isEmpty()) {
+      return "no partitions (more instances than partitions, or joining)";
+    }
+    return i.partitions().entrySet().stream()
+        .map(
+            e ->
+                e.getKey()
+                    + " "
+                    + e.getValue().stream().map(String::valueOf).collect(Collectors.joining(",")))
+        .collect(Collectors.joining("; "));
   }
 
   /**

@@ -3,11 +3,15 @@ package io.labwatch.app.detect;
 import io.labwatch.app.config.LabwatchConfig;
 import io.labwatch.events.LabwatchException;
 import io.labwatch.events.Topics;
+import io.labwatch.producers.arp.Interfaces;
 import io.labwatch.streams.DetectionTopology;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.kafka.streams.CloseOptions;
@@ -30,6 +34,21 @@ public final class Detection implements AutoCloseable {
   private final ThreadRecovery recovery = ThreadRecovery.standard();
   private volatile String lastThreadFailure;
 
+  private static final AtomicInteger started = new AtomicInteger();
+
+  /**
+   * {@code labwatch-detect-HOST-PID}: the process one detection instance of several is (a second
+   * one in the same JVM, as tests start them, gets {@code -2}).
+   */
+  static String instanceName() {
+    int n = started.incrementAndGet();
+    return "labwatch-detect-"
+        + Interfaces.hostName()
+        + "-"
+        + ProcessHandle.current().pid()
+        + (n > 1 ? "-" + n : "");
+  }
+
   private Detection(KafkaStreams streams) {
     this.streams = streams;
   }
@@ -41,13 +60,28 @@ public final class Detection implements AutoCloseable {
    */
   public static Detection start(
       LabwatchConfig config, String bootstrap, Consumer<String> onFailure) {
+    return start(config, bootstrap, 0, onFailure);
+  }
+
+  /**
+   * ... one instance of several: {@code standbyReplicas} other instances keep a warm copy of each
+   * of its state stores (none while it is alone).
+   */
+  public static Detection start(
+      LabwatchConfig config, String bootstrap, int standbyReplicas, Consumer<String> onFailure) {
+    if (standbyReplicas < 0) {
+      throw new IllegalArgumentException("standby replicas: must be >= 0, got " + standbyReplicas);
+    }
     Topics topics = config.catalogue();
     Path stateDir = config.dataDir().toAbsolutePath().resolve("streams");
+    Map<String, Object> client = new HashMap<>(config.kafkaClientProperties(bootstrap));
+    // which process an instance is, in `labwatch status` (its consumers' client ids start so)
+    client.putIfAbsent("client.id", instanceName());
+    client.put("num.standby.replicas", standbyReplicas);
     KafkaStreams streams =
         new KafkaStreams(
             DetectionTopology.build(topics, config.detection()),
-            DetectionTopology.properties(
-                config.detection(), topics, config.kafkaClientProperties(bootstrap), stateDir));
+            DetectionTopology.properties(config.detection(), topics, client, stateDir));
     Detection d = new Detection(streams);
     CountDownLatch running = new CountDownLatch(1);
     streams.setStateListener(

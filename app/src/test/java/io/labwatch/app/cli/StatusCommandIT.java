@@ -13,6 +13,7 @@ import io.labwatch.streams.DetectionTopology;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,7 +30,7 @@ class StatusCommandIT {
   @TempDir Path dir;
 
   @Test
-  void aDetectionRunningWithNothingProcessedYetIsSaidToRunAndNoConsumerAtAllIsAQuestion(
+  void aDetectionRunningWithNothingProcessedYetIsSaidToRunItsInstancesAndTheirPartitionsAreShown(
       TestKafka kafka) {
     Topics topics = TestKafka.uniqueTopics();
     try (var admin = kafka.admin()) {
@@ -48,11 +49,8 @@ class StatusCommandIT {
 
     // the detection, started on topics with nothing in them: a member of its group, no commit
     DetectionConfig config = DetectionConfig.defaults().withApplicationId(group);
-    Map<String, Object> client = Map.of("bootstrap.servers", kafka.bootstrapServers());
-    KafkaStreams detection =
-        new KafkaStreams(
-            DetectionTopology.build(topics, config),
-            DetectionTopology.properties(config, topics, client, dir.resolve("state")));
+    KafkaStreams detection = detection(kafka, topics, config, "labwatch-detect-one", "one");
+    KafkaStreams second = null;
     try {
       detection.start();
       await()
@@ -64,8 +62,51 @@ class StatusCommandIT {
           .contains(LAG + "  detect     running; nothing processed yet\n")
           .doesNotContain(NOBODY)
           .doesNotContain("  slack ");
+      // issue 20: each instance, and the partitions it holds
+      String arp = topics.arp().name();
+      assertThat(running.out())
+          .contains("detection instances (1, application " + group + ")\n  labwatch-detect-one ")
+          .containsPattern("labwatch-detect-one +127\\.0\\.0\\.1 .*" + arp + " 0,1,2");
+
+      // a second instance takes a share of the partitions ...
+      second = detection(kafka, topics, config, "labwatch-detect-two", "two");
+      second.start();
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                String both = cli.run(status).out();
+                assertThat(both)
+                    .contains("detection instances (2, application " + group + ")")
+                    .containsPattern("labwatch-detect-one .*" + arp + " \\d")
+                    .containsPattern("labwatch-detect-two .*" + arp + " \\d");
+              });
+      // ... and gives them back when it stops (leaving the group, as Detection.close does)
+      second.close(
+          CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+              .withTimeout(Duration.ofSeconds(30)));
+      second = null;
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () ->
+                  assertThat(cli.run(status).out())
+                      .contains("detection instances (1, application " + group + ")")
+                      .containsPattern("labwatch-detect-one .*" + arp + " 0,1,2"));
     } finally {
+      if (second != null) {
+        second.close(Duration.ofSeconds(30));
+      }
       detection.close(Duration.ofSeconds(30));
     }
+  }
+
+  private KafkaStreams detection(
+      TestKafka kafka, Topics topics, DetectionConfig config, String clientId, String state) {
+    Map<String, Object> client =
+        Map.of("bootstrap.servers", kafka.bootstrapServers(), "client.id", clientId);
+    return new KafkaStreams(
+        DetectionTopology.build(topics, config),
+        DetectionTopology.properties(config, topics, client, dir.resolve(state)));
   }
 }
