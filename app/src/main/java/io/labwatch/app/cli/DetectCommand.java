@@ -80,8 +80,15 @@ final class DetectCommand implements Callable<Integer> {
             }));
     ctx.err()
         .printf(
-            "labwatch detect: %s -> %s at %s; Ctrl-C stops.%n",
-            config.catalogue().arp().name(), config.catalogue().alerts().name(), bootstrap);
+            "labwatch detect: %s -> %s at %s; %s; Ctrl-C stops.%n",
+            config.catalogue().arp().name(),
+            config.catalogue().alerts().name(),
+            bootstrap,
+            standbyReplicas == 0
+                ? "no standby replicas"
+                : standbyReplicas
+                    + " standby replica(s) of its state on other instances (none while alone;"
+                    + " `labwatch status` lists the instances)");
     ctx.err().flush();
     shutdown.awaitStopRequest();
     shutdown.closeAll();
