@@ -52,17 +52,26 @@ public final class Topics {
   private final Topic<String, SensorEvent> host;
 
   private final Map<String, Duration> retention;
+  private final Map<String, Integer> partitions;
+
+  /** The topics whose partition count is a setting: those keyed by address, host or device. */
+  public static final List<String> SIZABLE = List.of("arp", "alerts", "snmp", "host");
 
   private Topics(String prefix, Map<String, Duration> retention) {
+    this(prefix, retention, Map.of());
+  }
+
+  private Topics(String prefix, Map<String, Duration> retention, Map<String, Integer> partitions) {
     this.prefix = prefix;
     this.retention = Map.copyOf(retention);
+    this.partitions = Map.copyOf(partitions);
     this.arp =
         new Topic<>(
             prefix + "arp",
             "arp",
             Serdes.String(),
             JsonSerde.of(SensorEvent.class),
-            3,
+            parts("arp", 3),
             keep("arp", MONTH),
             Topic.Cleanup.DELETE,
             "ARP and IPv6 neighbour discovery observations and sensor heartbeats, keyed by IP");
@@ -72,7 +81,7 @@ public final class Topics {
             "alerts",
             Serdes.String(),
             JsonSerde.of(Alert.class),
-            3,
+            parts("alerts", 3),
             keep("alerts", YEAR),
             Topic.Cleanup.COMPACT_DELETE,
             "alert lifecycle (FIRING, updates, RESOLVED), keyed by fingerprint");
@@ -132,7 +141,7 @@ public final class Topics {
             "snmp",
             Serdes.String(),
             JsonSerde.of(SensorEvent.class),
-            3,
+            parts("snmp", 3),
             keep("snmp", MONTH),
             Topic.Cleanup.DELETE,
             "interface counters polled by SNMP, keyed by device/ifIndex, and the SNMP sensor's"
@@ -143,7 +152,7 @@ public final class Topics {
             "host",
             Serdes.String(),
             JsonSerde.of(SensorEvent.class),
-            3,
+            parts("host", 3),
             keep("host", MONTH),
             Topic.Cleanup.DELETE,
             "servers' own metrics (CPU, memory, disks, network, TCP, GPUs) and the host sensors'"
@@ -185,7 +194,36 @@ public final class Topics {
     }
     Map<String, Duration> merged = new java.util.HashMap<>(retention);
     merged.putAll(retentions);
-    return new Topics(prefix, merged);
+    return new Topics(prefix, merged, partitions);
+  }
+
+  /**
+   * The same catalogue with other partition counts, by short name ({@code arp: 6}); only the {@link
+   * #SIZABLE} topics' count is a setting (the others are read whole, in order, by one reader).
+   *
+   * @throws IllegalArgumentException for another topic, or a count below 1
+   */
+  public Topics withPartitions(Map<String, Integer> counts) {
+    counts.forEach(
+        (name, n) -> {
+          if (!SIZABLE.contains(name)) {
+            throw new IllegalArgumentException(
+                "'"
+                    + name
+                    + "': only these topics' partitions can be set: "
+                    + String.join(", ", SIZABLE));
+          }
+          if (n == null || n < 1 || n > 1000) {
+            throw new IllegalArgumentException(name + ": must be 1..1000 partitions, got " + n);
+          }
+        });
+    Map<String, Integer> merged = new java.util.HashMap<>(partitions);
+    merged.putAll(counts);
+    return new Topics(prefix, retention, merged);
+  }
+
+  private int parts(String shortName, int byDefault) {
+    return partitions.getOrDefault(shortName, byDefault);
   }
 
   private Duration keep(String shortName, Duration byDefault) {

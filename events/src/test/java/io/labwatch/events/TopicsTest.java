@@ -55,4 +55,27 @@ class TopicsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'lab watch/'");
   }
+
+  @Test
+  void theAddressKeyedTopicsPartitionsAreASettingAndTheOthersStayOne() {
+    Topics t =
+        Topics.withPrefix("x.")
+            .withRetention(java.util.Map.of("arp", Duration.ofDays(60)))
+            .withPartitions(java.util.Map.of("arp", 6, "host", 12));
+    assertThat(t.arp().partitions()).isEqualTo(6);
+    assertThat(t.host().partitions()).isEqualTo(12);
+    assertThat(t.snmp().partitions()).isEqualTo(3);
+    assertThat(t.alerts().partitions()).isEqualTo(3);
+    assertThat(t.inventory().partitions()).isEqualTo(1);
+    // the one setting does not undo the other, in either order
+    assertThat(t.arp().configs())
+        .containsEntry("retention.ms", Long.toString(Duration.ofDays(60).toMillis()));
+    assertThat(t.withRetention(java.util.Map.of("host", Duration.ofDays(7))).arp().partitions())
+        .isEqualTo(6);
+    assertThatThrownBy(() -> Topics.defaults().withPartitions(java.util.Map.of("inventory", 2)))
+        .hasMessage(
+            "'inventory': only these topics' partitions can be set: arp, alerts, snmp, host");
+    assertThatThrownBy(() -> Topics.defaults().withPartitions(java.util.Map.of("arp", 0)))
+        .hasMessage("arp: must be 1..1000 partitions, got 0");
+  }
 }

@@ -217,10 +217,16 @@ public record LabwatchConfig(
    *     broker's default
    * @param retention how long a topic keeps records, by short name ({@code arp: 60d}), where it
    *     should differ from the catalogue's (30 days for observations, a year for alerts)
+   * @param partitions partitions of new topics, by short name ({@code arp: 6}), where they should
+   *     differ from the catalogue's 3; only arp, alerts, snmp and host
    */
-  public record TopicSettings(String prefix, int replicationFactor, Map<String, String> retention) {
+  public record TopicSettings(
+      String prefix,
+      int replicationFactor,
+      Map<String, String> retention,
+      Map<String, Integer> partitions) {
     public TopicSettings(String prefix, int replicationFactor) {
-      this(prefix, replicationFactor, Map.of());
+      this(prefix, replicationFactor, Map.of(), Map.of());
     }
 
     public TopicSettings {
@@ -228,6 +234,12 @@ public record LabwatchConfig(
         prefix = "";
       }
       retention = retention == null ? Map.of() : Map.copyOf(retention);
+      partitions = partitions == null ? Map.of() : Map.copyOf(partitions);
+      try {
+        Topics.defaults().withPartitions(partitions);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("partitions: " + e.getMessage(), e);
+      }
       try {
         Topics.withPrefix(prefix);
       } catch (IllegalArgumentException e) {
@@ -273,7 +285,8 @@ public record LabwatchConfig(
 
   public Topics catalogue() {
     return Topics.withPrefix(topics.prefix())
-        .withRetention(TopicSettings.retentions(topics.retention()));
+        .withRetention(TopicSettings.retentions(topics.retention()))
+        .withPartitions(topics.partitions());
   }
 
   /** The external cluster's bootstrap servers, when one is configured. */
