@@ -1,13 +1,23 @@
 package io.labwatch.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.labwatch.app.testing.BrokerCluster;
+import io.labwatch.app.testing.Captures;
 import io.labwatch.app.testing.Cli;
+import io.labwatch.app.testing.TestKafka;
+import io.labwatch.events.ArpObservation;
+import io.labwatch.events.Topics;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -118,6 +128,110 @@ class TopicsOnAClusterIT {
               .distinct()
               .toList();
       assertThat(holders).containsExactlyInAnyOrder(1, 2, 3);
+    }
+  }
+
+  /**
+   * Every frame a sensor read is in {@code labwatch.arp} exactly once, though the broker leading
+   * its partitions is killed mid-replay: the sensor's producer is idempotent with {@code acks=all},
+   * so a batch retried on the new leader is not written twice, and with 2 of 3 in sync the cluster
+   * takes writes with one broker down.
+   */
+  @Test
+  void everyFrameIsInTheTopicExactlyOnceThoughTheLeadersBrokerIsKilledMidReplay() throws Exception {
+    String b = cluster.bootstrapServers();
+    Cli.Result topics = new Cli().run("topics", "-b", b, "--topic-prefix", "f.");
+    assertThat(topics.exitCode()).as(topics.err()).isZero();
+    Path capture =
+        Captures.redated(
+            Path.of("..", "producers", "src", "test", "resources", "pcap", "ip-conflict.pcap"),
+            dir.resolve("many.pcap"),
+            20_000,
+            Instant.now().minus(Duration.ofHours(2)));
+    Path log = dir.resolve("sensor.log");
+    Process sensor =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                Path.of("target", "labwatch.jar").toAbsolutePath().toString(),
+                "sensor",
+                "arp",
+                "--pcap",
+                capture.toString(),
+                "-b",
+                b,
+                "--topic-prefix",
+                "f.")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    TestKafka kafka = TestKafka.at(b, "three labwatch brokers");
+    Topics f = Topics.withPrefix("f.");
+    int killed;
+    try (Admin admin = cluster.admin()) {
+      // mid-replay: once records have started to arrive, the leader of the partition they go to
+      // (the capture's few addresses hash to one or two of the three)
+      Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> ends =
+          new java.util.HashMap<>();
+      for (int p = 0; p < 3; p++) {
+        ends.put(
+            new org.apache.kafka.common.TopicPartition("f.arp", p),
+            org.apache.kafka.clients.admin.OffsetSpec.latest());
+      }
+      java.util.concurrent.atomic.AtomicInteger busiest =
+          new java.util.concurrent.atomic.AtomicInteger();
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(50))
+          .failFast(
+              "the sensor ended before the kill: " + Files.readString(log), () -> !sensor.isAlive())
+          .until(
+              () -> {
+                var offsets = admin.listOffsets(ends).all().get();
+                var top =
+                    offsets.entrySet().stream()
+                        .max(java.util.Comparator.comparingLong(e -> e.getValue().offset()))
+                        .orElseThrow();
+                busiest.set(top.getKey().partition());
+                return top.getValue().offset() > 5_000;
+              });
+      killed =
+          admin
+              .describeTopics(List.of("f.arp"))
+              .allTopicNames()
+              .get()
+              .get("f.arp")
+              .partitions()
+              .get(busiest.get())
+              .leader()
+              .id();
+    }
+    cluster.kill(killed);
+    try {
+      assertThat(sensor.waitFor(5, TimeUnit.MINUTES)).isTrue();
+      String said = Files.readString(log);
+      assertThat(sensor.exitValue()).as(said).isZero();
+      Matcher m =
+          Pattern.compile("read (\\d+) packets from .*: published (\\d+) observations")
+              .matcher(said);
+      assertThat(m.find()).as(said).isTrue();
+      long published = Long.parseLong(m.group(2));
+      assertThat(published).as(said).isGreaterThan(100_000);
+      long observations =
+          kafka.readAll(f.arp()).stream().filter(r -> r.value() instanceof ArpObservation).count();
+      assertThat(observations)
+          .as("observations in f.arp; the sensor said: %s", said)
+          .isEqualTo(published);
+      System.err.println(
+          published
+              + " observations of "
+              + m.group(1)
+              + " frames, each in f.arp once; broker "
+              + killed
+              + " killed mid-replay");
+    } finally {
+      cluster.startNode(killed);
+      cluster.awaitNodes(3);
     }
   }
 }
