@@ -72,7 +72,7 @@ public final class OfflineDetection {
   public OfflineDetection(DetectionConfig config, Map<IpAddress, List<MacAddress>> inventory) {
     DetectionConfig deterministic = config.deterministic();
     this.config = deterministic;
-    DetectionSupplier detection = new DetectionSupplier(deterministic, 1);
+    DetectionSupplier detection = DetectionSupplier.overObjectStores(deterministic);
     this.context = new OfflineContext<>(deterministic.applicationId() + "-offline", "arp");
     List<StateStore> stores = OfflineStores.of(detection, inventory);
     stores.forEach(context::addStateStore);

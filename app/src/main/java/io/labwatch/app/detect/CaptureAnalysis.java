@@ -5,8 +5,8 @@ import io.labwatch.events.AlertState;
 import io.labwatch.events.ArpObservation;
 import io.labwatch.events.Heartbeat;
 import io.labwatch.events.LabwatchException;
+import io.labwatch.events.Vendors;
 import io.labwatch.producers.arp.PcapReplay;
-import io.labwatch.producers.publish.EventPublisher;
 import io.labwatch.streams.DetectionConfig;
 import io.labwatch.streams.OfflineDetection;
 import io.labwatch.streams.bindings.BindingRules;
@@ -22,7 +22,9 @@ import java.util.function.Consumer;
 /**
  * {@code labwatch analyze}: the sensor's file reader and the detection's own processor over a
  * capture, in capture time, without a broker ({@link OfflineDetection}), so the alerts are those
- * the live pipeline would have raised for the same packets.
+ * the live pipeline would have raised for the same packets. The reading runs on a thread of its own
+ * ({@link Handoff}); the detection, and every call of {@code onAlert} and of the progress, on the
+ * caller's.
  */
 public final class CaptureAnalysis {
 
@@ -62,37 +64,56 @@ public final class CaptureAnalysis {
       Duration heartbeatInterval,
       Consumer<Alert> onAlert,
       PcapReplay.Progress progress) {
-    OfflineDetection offline = new OfflineDetection(detection, detection.inventory());
+    // the reading and parsing on a thread of their own, the detection on this one (Handoff); the
+    // reader starts first, and loads the vendor table the alerts' texts need while the detection
+    // is being set up
+    Handoff<PcapReplay.Summary> reading =
+        Handoff.start(
+            "capture-reader",
+            h -> {
+              Vendors.size();
+              return PcapReplay.replay(
+                  file,
+                  sensorId,
+                  heartbeatInterval,
+                  h,
+                  new PcapReplay.Options(
+                          PcapReplay.PLAUSIBLE_FROM, PcapReplay.PLAUSIBLE_UNTIL, h::abandoned)
+                      .withProgress(h));
+            });
+    OfflineDetection offline;
+    try {
+      offline = new OfflineDetection(detection, detection.inventory());
+    } catch (RuntimeException | Error e) {
+      reading.abandon();
+      throw e;
+    }
     List<Alert> alerts = new ArrayList<>();
-    EventPublisher into =
-        new EventPublisher() {
-          @Override
-          public void observation(ArpObservation o) {
-            emit(offline.process(o.subjectIp().toString(), o, o.eventTime().toEpochMilli()));
-          }
-
-          @Override
-          public void heartbeat(Heartbeat h) {
-            emit(offline.process(h.sensorId(), h, h.eventTime().toEpochMilli()));
-          }
-
-          private void emit(List<Alert> raised) {
-            for (Alert a : raised) {
-              alerts.add(a);
-              onAlert.accept(a);
-            }
-          }
-
-          @Override
-          public void close() {}
-        };
     PcapReplay.Summary summary =
-        PcapReplay.replay(
-            file,
-            sensorId,
-            heartbeatInterval,
-            into,
-            PcapReplay.Options.offline().withProgress(progress));
+        reading.drainInto(
+            new Handoff.Sink() {
+              @Override
+              public void observation(String key, ArpObservation o, long timestamp) {
+                emit(offline.process(key, o, timestamp));
+              }
+
+              @Override
+              public void heartbeat(String key, Heartbeat h, long timestamp) {
+                emit(offline.process(key, h, timestamp));
+              }
+
+              @Override
+              public void progress(long packets, long bytes) {
+                progress.at(packets, bytes);
+              }
+
+              private void emit(List<Alert> raised) {
+                for (Alert a : raised) {
+                  alerts.add(a);
+                  onAlert.accept(a);
+                }
+              }
+            });
     Map<String, Alert> asOfEnd = new LinkedHashMap<>();
     offline.stillFiring().forEach(a -> asOfEnd.put(a.fingerprint(), a));
     List<Alert> still =

@@ -118,8 +118,27 @@ final class DetectionProcessor implements Processor<String, SensorEvent, String,
 
   /** A processor for one of {@code tasks} tasks (the partitions of the {@code arp} topic). */
   DetectionProcessor(DetectionConfig config, int tasks) {
+    this(config, tasks, true);
+  }
+
+  /**
+   * The same; {@code cacheStates} false when the {@value DetectionSupplier#IP_STATE_STORE} store
+   * holds the states as objects already ({@link OfflineStores}), so a cache in front of it would
+   * only cost.
+   */
+  DetectionProcessor(DetectionConfig config, int tasks, boolean cacheStates) {
     this.config = config;
-    this.recentStates = Math.max(1024, RECENT_STATES / Math.max(1, tasks));
+    this.recentStates = cacheStates ? Math.max(1024, RECENT_STATES / Math.max(1, tasks)) : 0;
+  }
+
+  private IpState cached(String ip) {
+    return recentStates == 0 ? null : recent.get(ip);
+  }
+
+  private void remember(String ip, IpState state) {
+    if (recentStates > 0) {
+      recent.put(ip, state);
+    }
   }
 
   @Override
@@ -185,7 +204,7 @@ final class DetectionProcessor implements Processor<String, SensorEvent, String,
     }
     boolean learning = t < learningSince + config.learningPeriod().toMillis();
     String ip = record.key();
-    IpState cached = recent.get(ip); // (access order: now the most recent)
+    IpState cached = cached(ip); // (access order: now the most recent)
     IpState state = cached != null ? cached : ipStates.get(ip);
     List<Object> out = new ArrayList<>();
     try {
@@ -209,7 +228,7 @@ final class DetectionProcessor implements Processor<String, SensorEvent, String,
       }
       save(ip, state, oldTimer, false);
       if (state != cached) {
-        recent.put(ip, state);
+        remember(ip, state);
       }
     } catch (RuntimeException e) {
       recent.remove(ip); // (it may be half-changed: the store has what counts)
@@ -278,7 +297,7 @@ final class DetectionProcessor implements Processor<String, SensorEvent, String,
     for (KeyValue<String, String> d : due) {
       timers.delete(d.key);
       String ip = d.value;
-      IpState cached = recent.get(ip);
+      IpState cached = cached(ip);
       IpState state = cached != null ? cached : ipStates.get(ip);
       if (state == null || state.timerAt > now) {
         continue;
@@ -288,7 +307,7 @@ final class DetectionProcessor implements Processor<String, SensorEvent, String,
         tick = rules.onTime(state, now);
         save(ip, state, -1, tick.expired()); // its timer key is deleted already
         if (!tick.expired() && state != cached) {
-          recent.put(ip, state);
+          remember(ip, state);
         }
       } catch (RuntimeException e) {
         recent.remove(ip);

@@ -33,16 +33,31 @@ public final class DetectionSupplier
 
   private final DetectionConfig config;
   private final int tasks;
+  private final boolean cacheStates;
 
   /** A detection for {@code tasks} tasks (the partitions of the {@code arp} topic). */
   public DetectionSupplier(DetectionConfig config, int tasks) {
+    this(config, tasks, true);
+  }
+
+  private DetectionSupplier(DetectionConfig config, int tasks, boolean cacheStates) {
     this.config = config;
     this.tasks = tasks;
+    this.cacheStates = cacheStates;
+  }
+
+  /**
+   * A detection in one task whose stores will be {@link OfflineStores}: they hold the states as
+   * objects, so its processor keeps no cache of them in front (the same states, one lookup less a
+   * record).
+   */
+  public static DetectionSupplier overObjectStores(DetectionConfig config) {
+    return new DetectionSupplier(config, 1, false);
   }
 
   @Override
   public Processor<String, SensorEvent, String, Object> get() {
-    return new DetectionProcessor(config, tasks);
+    return new DetectionProcessor(config, tasks, cacheStates);
   }
 
   @Override

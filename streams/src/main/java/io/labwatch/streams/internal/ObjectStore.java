@@ -1,8 +1,11 @@
 package io.labwatch.streams.internal;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.TreeMap;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
@@ -11,18 +14,38 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * A key-value store of plain objects in a sorted map: no serialisation, no changelog. For running
- * the detection over a capture in one process, where nothing needs to survive the run. (Not final:
- * a test makes one that fails.)
+ * A key-value store of plain objects: no serialisation, no changelog. For running the detection
+ * over a capture in one process, where nothing needs to survive the run. Iterators go in key order,
+ * as Kafka's stores do, over a copy (callers delete while iterating, as they may with Kafka's
+ * stores). (Not final: a test makes one that fails.)
+ *
+ * <p>Two kinds, which differ only in cost: {@link #ObjectStore(String) sorted} (a sorted map: for
+ * stores read by range, such as the timers) and {@link #hashed hashed} (a hash map, sorted only
+ * when iterated: for stores read and written by key for every record, such as the per-IP state,
+ * where a sorted map's walk over thousands of keys was a quarter of {@code labwatch analyze}'s
+ * time).
  */
 public class ObjectStore<K extends Comparable<K>, V> implements KeyValueStore<K, V> {
 
   private final String name;
-  private final NavigableMap<K, V> map = new TreeMap<>();
+  private final Map<K, V> map;
   private boolean open = true;
 
+  /** A sorted store. */
   public ObjectStore(String name) {
+    this(name, new TreeMap<>());
+  }
+
+  private ObjectStore(String name, Map<K, V> map) {
     this.name = name;
+    this.map = map;
+  }
+
+  /**
+   * A store in a hash map: the same contents and iteration order, cheaper by key, dearer by range.
+   */
+  public static <K extends Comparable<K>, V> ObjectStore<K, V> hashed(String name) {
+    return new ObjectStore<K, V>(name, new HashMap<K, V>());
   }
 
   @Override
@@ -50,6 +73,7 @@ public class ObjectStore<K extends Comparable<K>, V> implements KeyValueStore<K,
 
   @Override
   public void put(K key, V value) {
+    Objects.requireNonNull(key, "key"); // (as a sorted map refuses it)
     if (value == null) {
       map.remove(key);
     } else {
@@ -83,7 +107,17 @@ public class ObjectStore<K extends Comparable<K>, V> implements KeyValueStore<K,
 
   @Override
   public KeyValueIterator<K, V> range(K from, K to) {
-    return iterator(map.subMap(from, true, to, true));
+    if (map instanceof NavigableMap<K, V> sorted) {
+      return iterator(sorted.subMap(from, true, to, true));
+    }
+    NavigableMap<K, V> in = new TreeMap<>();
+    map.forEach(
+        (k, v) -> {
+          if (k.compareTo(from) >= 0 && k.compareTo(to) <= 0) {
+            in.put(k, v);
+          }
+        });
+    return iterator(in);
   }
 
   @Override
@@ -97,7 +131,12 @@ public class ObjectStore<K extends Comparable<K>, V> implements KeyValueStore<K,
   }
 
   private KeyValueIterator<K, V> iterator(Map<K, V> view) {
-    // a copy: callers delete while iterating, as they may with Kafka's stores
-    return new EntryIterator<>(new TreeMap<>(view).entrySet().iterator());
+    // a copy in key order: callers delete while iterating, as they may with Kafka's stores
+    List<Map.Entry<K, V>> copy = new ArrayList<>(view.size());
+    view.forEach((k, v) -> copy.add(Map.entry(k, v)));
+    if (!(view instanceof NavigableMap)) {
+      copy.sort(Map.Entry.comparingByKey());
+    }
+    return new EntryIterator<>(copy.iterator());
   }
 }

@@ -22,7 +22,12 @@ public final class OfflineStores {
       DetectionSupplier detection, Map<IpAddress, List<MacAddress>> inventory) {
     List<StateStore> stores = new ArrayList<>();
     for (StoreBuilder<?> b : detection.stores()) {
-      stores.add(new ObjectStore<String, Object>(b.name()));
+      // the per-IP state is read and written for every packet, by key; the others are small or
+      // read by range (the timers)
+      stores.add(
+          b.name().equals(DetectionSupplier.IP_STATE_STORE)
+              ? ObjectStore.<String, Object>hashed(b.name())
+              : new ObjectStore<String, Object>(b.name()));
     }
     ObjectStore<String, ValueAndTimestamp<InventoryEntry>> protectedIps =
         new ObjectStore<>(DetectionSupplier.INVENTORY_STORE);
