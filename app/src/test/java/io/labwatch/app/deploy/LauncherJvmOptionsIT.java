@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The {@code labwatch} launcher's JVM options for the sensors, which BENCHMARKS.md measured: it is
- * run with a stand-in {@code java} first on the PATH that answers the launcher's version check and
- * prints the command line it was given. (An IT: the launcher builds the jar when it is missing or
- * older than the sources; after {@code package} it is neither.)
+ * The {@code labwatch} launcher's JVM options for the sensors and {@code analyze}, which
+ * BENCHMARKS.md measured: it is run with a stand-in {@code java} first on the PATH that answers the
+ * launcher's version check and prints the command line it was given. (An IT: the launcher builds
+ * the jar when it is missing or older than the sources; after {@code package} it is neither.)
  */
 class LauncherJvmOptionsIT {
 
@@ -50,6 +50,17 @@ class LauncherJvmOptionsIT {
     List<String> args = launch("-XX:+UseG1GC -Xmx1g", "sensor", "snmp");
     assertThat(args).doesNotContain("-XX:+UseSerialGC");
     assertThat(args).containsSubsequence("-Xmx256m", "-XX:+UseG1GC", "-Xmx1g", "-jar");
+  }
+
+  @Test
+  void analyzeRunsWithTheFirstJitTierOnlyAndASerialCollectorWithALargeYoungGeneration()
+      throws Exception {
+    assertThat(launch(null, "analyze", "x.pcap"))
+        .contains("-XX:TieredStopAtLevel=1", "-Xmn128m", "-XX:-UsePerfData", "-XX:+UseSerialGC")
+        .endsWith("-jar", jar(), "analyze", "x.pcap");
+    assertThat(launch("-XX:+UseParallelGC", "analyze", "x.pcap"))
+        .doesNotContain("-XX:+UseSerialGC")
+        .containsSubsequence("-Xmn128m", "-XX:+UseParallelGC", "-jar");
   }
 
   @Test
