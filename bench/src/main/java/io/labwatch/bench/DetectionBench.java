@@ -50,7 +50,8 @@ import org.apache.kafka.streams.KafkaStreams;
  *   <li>{@code throughput}: the topology over a backlog of a lab's traffic (1 M records, 10 k
  *       hosts, some conflicts, a small inventory) against a plain consume-and-produce copy of the
  *       same records, same broker, same run; alternating rounds (-Dbench.rounds, default 5;
- *       -Dbench.records, default 1,000,000), the median ratio;
+ *       -Dbench.records, default 1,000,000; -Dbench.hosts, default 10,000: bench/detect runs it
+ *       with 200,000 too), the median ratio;
  *   <li>{@code latency}: from an observation produced to its alert committed, at 1 k
  *       observations/s;
  *   <li>{@code heap BOOTSTRAP N}: the heap of a detection tracking N addresses (run in a JVM of its

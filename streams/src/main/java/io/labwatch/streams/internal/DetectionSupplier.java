@@ -82,7 +82,8 @@ public final class DetectionSupplier
                         Stores.persistentKeyValueStore(TIMER_STORE),
                         Serdes.String(),
                         Serdes.String())
-                    .withCachingDisabled()),
+                    .withCachingDisabled(),
+                true), // (scanned by due time every second of stream time: a sorted buffer)
             Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(SENSOR_STORE),
                 Serdes.String(),

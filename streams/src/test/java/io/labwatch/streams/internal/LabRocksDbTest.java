@@ -28,6 +28,21 @@ class LabRocksDbTest {
   }
 
   @Test
+  void onlyThePerAddressStoreGetsAWholeKeyFilterInItsMemtables() {
+    RocksDB.loadLibrary();
+    try (Options ipState = new Options();
+        Options timers = new Options()) {
+      new LabRocksDb().setConfig(DetectionSupplier.IP_STATE_STORE, ipState, Map.of());
+      new LabRocksDb().setConfig(DetectionSupplier.TIMER_STORE, timers, Map.of());
+
+      assertThat(ipState.memtableWholeKeyFiltering()).isTrue();
+      assertThat(ipState.memtablePrefixBloomSizeRatio()).isEqualTo(0.02);
+      assertThat(timers.memtableWholeKeyFiltering()).isFalse();
+      assertThat(timers.memtablePrefixBloomSizeRatio()).isZero();
+    }
+  }
+
+  @Test
   void theDetectionUsesItUnlessTheKafkaSectionNamesAnother() {
     Properties p =
         DetectionTopology.properties(

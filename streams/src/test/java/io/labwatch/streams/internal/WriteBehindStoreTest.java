@@ -113,6 +113,42 @@ class WriteBehindStoreTest {
   }
 
   @Test
+  void aSortedBufferAnswersRangesAndReadsAsAHashedOneDoes() {
+    Below sortedBelow = new Below();
+    WriteBehindStore<String, String> sorted = new WriteBehindStore<>(sortedBelow, 3, true);
+    for (Below b : List.of(below, sortedBelow)) {
+      b.put("000000000001000|10.0.0.1", "10.0.0.1");
+      b.put("000000000003000|10.0.0.3", "10.0.0.3");
+    }
+    for (WriteBehindStore<String, String> s : List.of(store, sorted)) {
+      s.put("000000000002000|10.0.0.2", "10.0.0.2");
+      s.delete("000000000003000|10.0.0.3");
+      s.put("000000000004000|10.0.0.4", "10.0.0.4");
+      s.put("000000000009000|10.0.0.9", "10.0.0.9");
+    }
+    // the sorted one (at most 3 buffered) has written its buffer below once by now
+    assertThat(sortedBelow.writes).isGreaterThan(2);
+    sorted.put("000000000005000|10.0.0.5", "10.0.0.5");
+    store.put("000000000005000|10.0.0.5", "10.0.0.5");
+    for (String[] r :
+        new String[][] {
+          {"000000000000000|", "000000000004000|\uffff"},
+          {"000000000002000|", "000000000002000|\uffff"},
+          {"000000000006000|", "000000000008000|\uffff"}
+        }) {
+      assertThat(list(sorted.range(r[0], r[1]))).isEqualTo(list(store.range(r[0], r[1])));
+    }
+    assertThat(list(sorted.range("000000000000000|", "000000000004000|\uffff")))
+        .extracting(kv -> kv.value)
+        .containsExactly("10.0.0.1", "10.0.0.2", "10.0.0.4");
+    assertThat(list(sorted.all())).isEqualTo(list(store.all()));
+    assertThat(sorted.get("000000000003000|10.0.0.3")).isNull();
+    sorted.flushCache();
+    store.flushCache();
+    assertThat(list(sortedBelow.all())).isEqualTo(list(below.all()));
+  }
+
+  @Test
   void aStoreDroppedWithoutACommitLosesItsBufferAndReadsWhatWasFlushed() {
     store.put("10.0.0.1", "committed");
     store.flushCache();
