@@ -436,6 +436,13 @@ public final class DetectionBench {
       while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
         for (ConsumerRecord<String, Alert> r : consumer.poll(Duration.ofMillis(200))) {
           out.merge(r.value().kind() + "/" + r.value().state(), 1, Integer::sum);
+          // for a look at the alerts of one kind: -Dbench.show=SENSOR_SILENT
+          if (r.value().kind().equals(System.getProperty("bench.show"))) {
+            Alert a = r.value();
+            System.out.printf(
+                "  %s %s at %s (stream time): %s%n",
+                a.kind(), a.state(), a.updatedAt(), a.summary());
+          }
         }
       }
     }

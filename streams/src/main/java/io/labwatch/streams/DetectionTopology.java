@@ -226,12 +226,6 @@ public final class DetectionTopology {
     // which delays RUNNING by that per task (BENCHMARKS.md, detection). It is idle (paused) once
     // tasks are running.
     p.putIfAbsent(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 20);
-    // At start, Kafka Streams creates its internal topics (changelogs, repartition topics) and
-    // polls until the broker reports them ready, sleeping retry.backoff.ms (100 ms by default)
-    // between polls: about 0.8 s of every fresh start on the embedded broker went to those sleeps
-    // (BENCHMARKS.md, issue 21). The clients back off exponentially from this value up to
-    // retry.backoff.max.ms (1 s), so a broker in trouble still sees them slow down.
-    p.putIfAbsent(StreamsConfig.RETRY_BACKOFF_MS_CONFIG, 10L);
     // every partition's addresses are independent: never hold one back waiting for another's data
     p.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
     // (no store uses Kafka Streams' record cache: the two written often buffer on their own,
