@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labwatch.events.Alert;
 import io.labwatch.events.AlertState;
+import io.labwatch.events.Heartbeat;
 import io.labwatch.events.JsonSerde;
 import io.labwatch.streams.internal.DeadLetterHandler;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +50,30 @@ class DetectionTopologyTest {
       assertThat(back).extracting(Alert::state).containsExactly(AlertState.RESOLVED);
       assertThat(back.get(0).incidentId()).isEqualTo(silent.get(0).incidentId());
       assertThat(back.get(0).endedAt()).isEqualTo(lab.now);
+    }
+  }
+
+  @Test
+  void shouldNotTellASensorSilentWhenOnlyAnotherInputOfItsTaskHasGotAhead() {
+    try (Lab lab = Lab.standard()) {
+      Duration interval = Duration.ofSeconds(10);
+      for (int i = 0; i < 3; i++) {
+        lab.heartbeat("lab-sw1").after(interval);
+      }
+      // given the task's other input a minute ahead (here the host topic; reading a backlog, the
+      // claims of the other arp partitions' tasks, which were read further)
+      lab.host(
+          new Heartbeat(
+              lab.now.plus(Duration.ofMinutes(1)),
+              "host-sensor",
+              10_000,
+              new Heartbeat.Capture(1, 0, 0)));
+      // when lab-sw1's heartbeats, on time, are read after it
+      for (int i = 0; i < 3; i++) {
+        lab.heartbeat("lab-sw1").after(interval);
+      }
+      // then lab-sw1 was never silent: its partition's own time never left its heartbeats behind
+      assertThat(lab.alerts()).extracting(Alert::kind).doesNotContain("SENSOR_SILENT");
     }
   }
 

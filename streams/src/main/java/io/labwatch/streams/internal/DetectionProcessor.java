@@ -286,7 +286,19 @@ final class DetectionProcessor implements Processor<String, SensorEvent, String,
     }
   }
 
-  private void onStreamTime(long now) {
+  /**
+   * Runs the due timers and the sensors' silence at this partition's own time: the latest of its
+   * {@code arp} records (observations, probes, heartbeats — sensors send heartbeats so that it
+   * advances on a quiet network). The task's stream time, which the punctuation is given, also
+   * moves with the other topics of its sub-topology: the claims, which come from every {@code arp}
+   * partition, and the host records. Run at that time, a timer here fired as soon as another
+   * partition's task had got ahead — a pending MAC change told before this partition's next packet
+   * of the old MAC, a sensor "silent" whose heartbeats were merely not read yet — so the alerts of
+   * a backlog or a replay depended on how far apart the partitions were read (BENCHMARKS.md, issue
+   * 21).
+   */
+  private void onStreamTime(long streamTime) {
+    long now = lastEventTime < 0 ? streamTime : Math.min(streamTime, lastEventTime);
     List<KeyValue<String, String>> due = new ArrayList<>();
     try (KeyValueIterator<String, String> it =
         timers.range(timerKey(0, ""), timerKey(now, "\uffff"))) {
