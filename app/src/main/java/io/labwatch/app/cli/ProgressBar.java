@@ -109,11 +109,20 @@ final class ProgressBar implements PcapReplay.Progress {
 
   /** Whether standard error is a terminal (Linux and macOS; false where it cannot be told). */
   static boolean stderrIsTerminal() {
+    return isTerminal(2);
+  }
+
+  /** Whether standard output is a terminal (Linux and macOS; false where it cannot be told). */
+  static boolean stdoutIsTerminal() {
+    return isTerminal(1);
+  }
+
+  private static boolean isTerminal(int fd) {
     if (!(Platform.isLinux() || Platform.isMac())) {
       return false;
     }
     try {
-      return Native.load(Platform.C_LIBRARY_NAME, LibC.class).isatty(2) == 1;
+      return Native.load(Platform.C_LIBRARY_NAME, LibC.class).isatty(fd) == 1;
     } catch (LinkageError | RuntimeException e) {
       return false;
     }

@@ -157,10 +157,13 @@ final class RunCommand implements Callable<Integer> {
     LabwatchConfig config = loaded.config();
     Shutdown shutdown = ctx.shutdown();
     PrintWriter out = ctx.out();
-    // the first thing a user reads, before the parts' own log lines while they start
-    out.printf(
-        "labwatch %s starting; a summary follows when every part is up%n", CliText.version());
-    out.flush();
+    // on a terminal, the first thing a user reads, before the parts' own log lines while they
+    // start (elsewhere — a pipe, the journal — a start that fails stays one line, on stderr)
+    if (ProgressBar.stdoutIsTerminal()) {
+      out.printf(
+          "labwatch %s starting; a summary follows when every part is up%n", CliText.version());
+      out.flush();
+    }
 
     Health health = new Health();
     String bootstrap;
