@@ -1,8 +1,5 @@
 package io.labwatch.app.cli;
 
-import com.sun.jna.Library;
-import com.sun.jna.Native;
-import com.sun.jna.Platform;
 import io.labwatch.producers.arp.PcapReplay;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -36,7 +33,7 @@ final class ProgressBar implements PcapReplay.Progress {
    * @param unit what is counted, e.g. {@code "packets"}
    * @param total the whole of what the position runs through (a file's size, a range's
    *     milliseconds), for the share done; 0 or less when unknown
-   * @param on whether to draw at all ({@link #stderrIsTerminal()})
+   * @param on whether to draw at all ({@link Terminal#stderr()})
    */
   ProgressBar(
       PrintWriter err, String what, String unit, long total, boolean on, LongSupplier nanos) {
@@ -52,12 +49,12 @@ final class ProgressBar implements PcapReplay.Progress {
 
   /** A bar for reading a file of {@code total} bytes, counting packets. */
   static ProgressBar forCapture(PrintWriter err, String what, long total) {
-    return new ProgressBar(err, what, "packets", total, stderrIsTerminal(), System::nanoTime);
+    return new ProgressBar(err, what, "packets", total, Terminal.stderr(), System::nanoTime);
   }
 
   /** A bar for going through {@code totalMs} of records in time order, counting records. */
   static ProgressBar forRange(PrintWriter err, String what, long totalMs) {
-    return new ProgressBar(err, what, "records", totalMs, stderrIsTerminal(), System::nanoTime);
+    return new ProgressBar(err, what, "records", totalMs, Terminal.stderr(), System::nanoTime);
   }
 
   @Override
@@ -100,31 +97,5 @@ final class ProgressBar implements PcapReplay.Progress {
     double seconds = Math.max(elapsedNs, 1) / 1e9;
     b.append(String.format(Locale.ROOT, "%,d %s, %,.0f/s", count, unit, count / seconds));
     return b.toString();
-  }
-
-  /** isatty(3) through libc. */
-  private interface LibC extends Library {
-    int isatty(int fd);
-  }
-
-  /** Whether standard error is a terminal (Linux and macOS; false where it cannot be told). */
-  static boolean stderrIsTerminal() {
-    return isTerminal(2);
-  }
-
-  /** Whether standard output is a terminal (Linux and macOS; false where it cannot be told). */
-  static boolean stdoutIsTerminal() {
-    return isTerminal(1);
-  }
-
-  private static boolean isTerminal(int fd) {
-    if (!(Platform.isLinux() || Platform.isMac())) {
-      return false;
-    }
-    try {
-      return Native.load(Platform.C_LIBRARY_NAME, LibC.class).isatty(fd) == 1;
-    } catch (LinkageError | RuntimeException e) {
-      return false;
-    }
   }
 }

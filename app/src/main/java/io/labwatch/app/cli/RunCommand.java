@@ -159,7 +159,7 @@ final class RunCommand implements Callable<Integer> {
     PrintWriter out = ctx.out();
     // on a terminal, the first thing a user reads, before the parts' own log lines while they
     // start (elsewhere — a pipe, the journal — a start that fails stays one line, on stderr)
-    if (ProgressBar.stdoutIsTerminal()) {
+    if (Terminal.stdout()) {
       out.printf(
           "labwatch %s starting; a summary follows when every part is up%n", CliText.version());
       out.flush();
