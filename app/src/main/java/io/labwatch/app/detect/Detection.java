@@ -49,6 +49,9 @@ public final class Detection implements AutoCloseable {
         + (n > 1 ? "-" + n : "");
   }
 
+  /** The detection's group session ({@code session.timeout.ms}) unless configured: 10 s. */
+  static final int SESSION_TIMEOUT_MS = 10_000;
+
   private Detection(KafkaStreams streams) {
     this.streams = streams;
   }
@@ -78,6 +81,11 @@ public final class Detection implements AutoCloseable {
     // which process an instance is, in `labwatch status` (its consumers' client ids start so)
     client.putIfAbsent("client.id", instanceName());
     client.put("num.standby.replicas", standbyReplicas);
+    // A dead instance's partitions move to the others once its group session times out: Kafka's
+    // 45 s is that long without detection on them (and a restarted `labwatch run` that was killed
+    // waits as long for its own old member); 10 s with a heartbeat every 3 s still lets two
+    // heartbeats get lost. The kafka.* passthrough may set either.
+    client.putIfAbsent("session.timeout.ms", SESSION_TIMEOUT_MS);
     KafkaStreams streams =
         new KafkaStreams(
             DetectionTopology.build(topics, config.detection()),
@@ -196,7 +204,7 @@ public final class Detection implements AutoCloseable {
   /**
    * Stops cleanly: commits, flushes state, and leaves the group — so that the next start (a restart
    * of labwatch) is assigned its partitions at once, instead of waiting out the old member's
-   * session timeout (45 s, during which nothing is detected).
+   * session timeout (10 s, {@link #SESSION_TIMEOUT_MS}, during which nothing is detected).
    */
   @Override
   public void close() {

@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.testcontainers.containers.DockerComposeContainer;
@@ -48,6 +49,9 @@ import org.testcontainers.containers.wait.strategy.Wait;
  * <p>Needs root (the daemon, debootstrap) and Docker; skipped with the reason otherwise, failed
  * instead under {@code CI=true}.
  */
+@Tag(
+    "serial") // (not beside another test: one Docker daemon, which it may start, for the deployment
+// tests)
 class DockerComposeIT {
 
   static final Path ROOT = DockerEngine.ROOT;

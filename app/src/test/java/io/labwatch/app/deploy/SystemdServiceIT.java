@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * systemd in a container needs on cgroup v1 (this machine's); on cgroup v2 it gets its own
  * namespace instead (not tried here).
  */
+@Tag(
+    "serial") // (not beside another test: one Docker daemon, which it may start, for the deployment
+// tests)
 class SystemdServiceIT {
 
   static final Path IMAGE_DIR = Path.of("src", "test", "resources", "systemd").toAbsolutePath();

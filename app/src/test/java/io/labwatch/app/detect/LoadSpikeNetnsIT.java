@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * loop per core: the CPU is the box's). Slack gets one LOAD_SPIKE for the CPU and no binding alert;
  * when the burner stops, the spike resolves.
  */
+@Tag("serial") // (not beside another test: the box's load is what it measures: another test beside
+// it would be a spike)
 class LoadSpikeNetnsIT {
 
   static final MacAddress SERVER = MacAddress.of("3c:fd:fe:0d:00:10");

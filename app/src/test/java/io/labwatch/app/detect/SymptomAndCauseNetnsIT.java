@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * go — flips between them, as the lab's did. Slack (a stand-in on loopback) gets one
  * SERVICE_UNREACHABLE message that says the symptom and its cause, and one IP_CONFLICT.
  */
+@Tag("serial") // (not beside another test: its host sensor judges the box's load: another test
+// beside it would make it the cause)
 class SymptomAndCauseNetnsIT {
 
   static final MacAddress SERVER = MacAddress.of("3c:fd:fe:0c:00:10"); // Intel

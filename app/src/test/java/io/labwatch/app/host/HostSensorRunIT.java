@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * configured probes' results in {@code labwatch tail labwatch.host}, and the host sensor's health
  * in {@code labwatch status}. Probes go to a listening and a closed port on loopback only.
  */
+@Tag("serial") // (not beside another test: it samples the box itself (load, CPU, memory))
 class HostSensorRunIT {
 
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -20,7 +20,13 @@ import org.apache.kafka.clients.admin.Admin;
  */
 public final class BrokerCluster implements AutoCloseable {
 
-  static final Path JAR = Path.of("target", "labwatch.jar").toAbsolutePath();
+  /**
+   * The packaged jar: {@code target/labwatch.jar} of the app module (where its tests run), or
+   * {@code -Dlabwatch.jar} (the benchmarks, from the repository's root).
+   */
+  public static Path jar() {
+    return Path.of(System.getProperty("labwatch.jar", "target/labwatch.jar")).toAbsolutePath();
+  }
 
   private final Path dir;
   private final int[] ports;
@@ -81,7 +87,7 @@ public final class BrokerCluster implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
                 "-jar",
-                JAR.toString(),
+                jar().toString(),
                 "broker",
                 "--data-dir",
                 dir.resolve("node" + n).toString(),
@@ -120,6 +126,50 @@ public final class BrokerCluster implements AutoCloseable {
           .ignoreExceptions()
           .until(() -> admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == count);
     }
+  }
+
+  /** Starts every node again at once (a node waits for a majority of the quorum to start). */
+  public void startAll() throws IOException {
+    for (int n = 1; n <= nodes.length; n++) {
+      spawn(n);
+    }
+    for (int n = 1; n <= nodes.length; n++) {
+      awaitListening(n);
+    }
+  }
+
+  /** The node (1-based) that leads {@code topic}'s partition {@code partition} now. */
+  public int leaderOf(String topic, int partition) {
+    try (Admin admin = admin()) {
+      return await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  admin
+                      .describeTopics(List.of(topic))
+                      .allTopicNames()
+                      .get(10, TimeUnit.SECONDS)
+                      .get(topic)
+                      .partitions()
+                      .get(partition)
+                      .leader()
+                      .id(),
+              id -> id > 0);
+    }
+  }
+
+  /** Sends node {@code n} a signal ({@code STOP}, {@code CONT}) with kill(1). */
+  public void signal(int n, String signal) throws IOException, InterruptedException {
+    Process kill =
+        new ProcessBuilder("kill", "-" + signal, Long.toString(nodes[n - 1].pid())).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IOException("kill -" + signal + " of node " + n + " failed");
+    }
+  }
+
+  public int size() {
+    return nodes.length;
   }
 
   /** {@code kill -9} of node {@code n}. */
