@@ -245,8 +245,7 @@ public final class ArpBench {
         new KafkaProducer<>(p, topic.keySerde().serializer(), topic.valueSerde().serializer())) {
       for (ArpObservation o : observations) {
         producer.send(
-            new ProducerRecord<>(
-                topic.name(), null, o.eventTime().toEpochMilli(), o.subjectIp().toString(), o));
+            new ProducerRecord<>(topic.name(), null, o.eventTime().toEpochMilli(), o.key(), o));
       }
       producer.flush();
     }

@@ -259,11 +259,7 @@ public final class DetectionBench {
         }
         p.send(
             new ProducerRecord<>(
-                topics.arp().name(),
-                null,
-                o.eventTime().toEpochMilli(),
-                o.subjectIp().toString(),
-                o),
+                topics.arp().name(), null, o.eventTime().toEpochMilli(), o.key(), o),
             check);
       }
       p.flush();
@@ -647,8 +643,7 @@ public final class DetectionBench {
 
   static void send(KafkaProducer<String, SensorEvent> p, Topics topics, ArpObservation o) {
     p.send(
-        new ProducerRecord<>(
-            topics.arp().name(), null, o.eventTime().toEpochMilli(), o.subjectIp().toString(), o));
+        new ProducerRecord<>(topics.arp().name(), null, o.eventTime().toEpochMilli(), o.key(), o));
   }
 
   // ---- heap

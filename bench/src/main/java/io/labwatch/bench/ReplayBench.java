@@ -615,7 +615,7 @@ public final class ReplayBench {
     AtomicReference<Exception> failed = new AtomicReference<>();
     for (int i = 0; i < n; i++) {
       ArpObservation o = traffic.next(from.plusMillis(86L * i));
-      send(p, t.arp().name(), null, o.subjectIp().toString(), o, failed);
+      send(p, t.arp().name(), null, o.key(), o, failed);
     }
     return n;
   }

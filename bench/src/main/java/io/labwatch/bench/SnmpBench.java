@@ -473,7 +473,7 @@ public final class SnmpBench {
 
     @Override
     public void observation(ArpObservation o) {
-      send(arp, o.subjectIp().toString(), o);
+      send(arp, o.key(), o);
     }
 
     @Override

@@ -7,14 +7,19 @@ import java.time.Instant;
 /**
  * One ARP or IPv6 neighbour-discovery packet, as a sensor saw it on the wire.
  *
- * <p>Published to {@code labwatch.arp} with the {@link #subjectIp() IP it is about} as key and
- * {@link #eventTime()} (the capture timestamp) as the record timestamp.
+ * <p>Published to {@code labwatch.arp} with its {@link #key() key} — the {@link #subjectIp() IP it
+ * is about}, and its {@link #segmentName() segment} when that is not the default one ({@link
+ * Segments}) — and {@link #eventTime()} (the capture timestamp) as the record timestamp.
  *
  * @param v schema major version
  * @param eventTime capture timestamp
  * @param sensorId the sensor that saw it
  * @param iface the interface it was captured on
  * @param vlan the 802.1Q VLAN id, or null when untagged
+ * @param segment the segment configured for the sensor ({@code sensor.arp.segment}), or null (none:
+ *     the default segment); it names the segment of untagged frames only (a tagged frame's is its
+ *     VLAN). Added after v1's first release: absent in older records, and left out when null, so a
+ *     sensor without one writes what it always wrote
  * @param packetClass request, reply, probe, announcement, NS or NA
  * @param senderIp ARP sender protocol address; IPv6 source address
  * @param senderMac ARP sender hardware address; IPv6 source link-layer option (null when absent)
@@ -33,6 +38,7 @@ public record ArpObservation(
     String sensorId,
     @JsonProperty("interface") String iface,
     Integer vlan,
+    String segment,
     @JsonProperty("class") PacketClass packetClass,
     IpAddress senderIp,
     MacAddress senderMac,
@@ -76,6 +82,11 @@ public record ArpObservation(
     if (vlan != null && (vlan < 0 || vlan > 4095)) {
       throw new IllegalArgumentException(TYPE + ": 'vlan' must be 0..4095, got " + vlan);
     }
+    try {
+      segment = Segments.name(segment);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(TYPE + ": 'segment': " + e.getMessage(), e);
+    }
     if (packetClass == PacketClass.ROUTER_TABLE) {
       // an entry of a router's neighbour table: IPv4 (ipNetToMediaTable) or IPv6
       if (senderIp.isV6() != targetIp.isV6()) {
@@ -101,7 +112,37 @@ public record ArpObservation(
     }
   }
 
-  /** An observation in the current schema version. */
+  /** An observation without a configured segment. */
+  public ArpObservation(
+      int v,
+      Instant eventTime,
+      String sensorId,
+      String iface,
+      Integer vlan,
+      PacketClass packetClass,
+      IpAddress senderIp,
+      MacAddress senderMac,
+      IpAddress targetIp,
+      MacAddress targetMac,
+      MacAddress ethSrc,
+      TableEntry table) {
+    this(
+        v,
+        eventTime,
+        sensorId,
+        iface,
+        vlan,
+        null,
+        packetClass,
+        senderIp,
+        senderMac,
+        targetIp,
+        targetMac,
+        ethSrc,
+        table);
+  }
+
+  /** An observation in the current schema version, without a configured segment. */
   public ArpObservation(
       Instant eventTime,
       String sensorId,
@@ -114,11 +155,39 @@ public record ArpObservation(
       MacAddress targetMac,
       MacAddress ethSrc) {
     this(
+        eventTime,
+        sensorId,
+        iface,
+        vlan,
+        null,
+        packetClass,
+        senderIp,
+        senderMac,
+        targetIp,
+        targetMac,
+        ethSrc);
+  }
+
+  /** An observation in the current schema version, by a sensor in {@code segment} (or null). */
+  public ArpObservation(
+      Instant eventTime,
+      String sensorId,
+      String iface,
+      Integer vlan,
+      String segment,
+      PacketClass packetClass,
+      IpAddress senderIp,
+      MacAddress senderMac,
+      IpAddress targetIp,
+      MacAddress targetMac,
+      MacAddress ethSrc) {
+    this(
         Schema.V1,
         eventTime,
         sensorId,
         iface,
         vlan,
+        segment,
         packetClass,
         senderIp,
         senderMac,
@@ -165,6 +234,25 @@ public record ArpObservation(
       case NEIGHBOR_SOLICITATION -> senderIp.isUnspecified() ? targetIp : senderIp;
       case REQUEST, REPLY, ANNOUNCEMENT, ROUTER_TABLE -> senderIp;
     };
+  }
+
+  /**
+   * The broadcast domain this packet was seen in, or null for the default one: its VLAN ({@code
+   * vlan20}) when tagged, else the sensor's configured {@link #segment()}. A router-table entry is
+   * in the default segment (see the README: "Sensors on several VLANs").
+   */
+  @JsonIgnore
+  public String segmentName() {
+    return Segments.of(vlan, segment);
+  }
+
+  /**
+   * Its key in {@code labwatch.arp}: the {@link #subjectIp()} in its {@link #segmentName()} —
+   * {@code 10.77.0.10}, or {@code 10.77.0.10%vlan20} ({@link Segments#key}).
+   */
+  @JsonIgnore
+  public String key() {
+    return Segments.key(subjectIp(), segmentName());
   }
 
   /** The ARP sender MAC differs from the Ethernet source: a proxy, a bridge, or a forgery. */

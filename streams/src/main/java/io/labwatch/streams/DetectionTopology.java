@@ -53,8 +53,12 @@ import org.apache.kafka.streams.state.Stores;
  *                                                         binding incidents told with their symptom)
  * </pre>
  *
- * IP conflicts go through the per-MAC impostor rules on their way to the alerts, so that those one
- * man in the middle explains are told as one ARP_POISONING; every other alert goes straight out.
+ * An {@code arp} key is an IP in the default segment and {@code IP%segment} elsewhere ({@code
+ * 10.77.0.10%vlan20}, {@link io.labwatch.events.Segments}): the per-IP state is per segment and IP.
+ *
+ * <p>IP conflicts go through the per-MAC impostor rules on their way to the alerts, so that those
+ * one man in the middle explains are told as one ARP_POISONING; every other alert goes straight
+ * out.
  *
  * <p>Records that cannot be decoded go to the {@code dlq} topic (with labwatch's headers) and
  * processing goes on. Exactly-once: every alert is committed together with the input offsets and
@@ -179,7 +183,11 @@ public final class DetectionTopology {
     return builder.build();
   }
 
-  /** A binding incident of one address: the correlation hears of it. */
+  /**
+   * A binding incident of one address: the correlation hears of it. Not one of an address outside
+   * the default segment ({@code 10.77.0.10%vlan20}): hosts report their addresses without a
+   * segment, so a host's load and probes belong to the default segment's address.
+   */
   static boolean toCorrelation(Alert a) {
     return Reachability.BINDING_KINDS.contains(a.kind()) && isAddress(a.subject());
   }

@@ -52,6 +52,12 @@ public final class Lab implements AutoCloseable {
   public final TestOutputTopic<String, ProbeRequest> probeRequests;
   public Instant now = T0;
 
+  /** The 802.1Q VLAN of the frames sent from now on, or null (untagged). */
+  private Integer vlan;
+
+  /** The configured segment of the sensor that sees them from now on, or null. */
+  private String segment;
+
   public Lab(DetectionConfig config) {
     this.config = config;
     this.props =
@@ -127,6 +133,18 @@ public final class Lab implements AutoCloseable {
     return this;
   }
 
+  /** The frames sent from now on are tagged with {@code vlan} (null: untagged). */
+  public Lab onVlan(Integer vlan) {
+    this.vlan = vlan;
+    return this;
+  }
+
+  /** The frames sent from now on are seen by a sensor configured in {@code segment} (or null). */
+  public Lab inSegment(String segment) {
+    this.segment = segment;
+    return this;
+  }
+
   public Lab after(Duration d) {
     now = now.plus(d);
     return this;
@@ -174,14 +192,15 @@ public final class Lab implements AutoCloseable {
             now,
             SENSOR,
             "eth0",
-            null,
+            vlan,
+            segment,
             PacketClass.PROBE,
             IpAddress.V4_UNSPECIFIED,
             mac,
             target,
             MacAddress.ZERO,
             mac);
-    pipeArp(target.toString(), o, now);
+    pipeArp(o.key(), o, now);
     return this;
   }
 
@@ -193,8 +212,9 @@ public final class Lab implements AutoCloseable {
       MacAddress targetMac,
       MacAddress ethSrc) {
     ArpObservation o =
-        new ArpObservation(now, SENSOR, "eth0", null, c, ip, mac, target, targetMac, ethSrc);
-    pipeArp(o.subjectIp().toString(), o, now);
+        new ArpObservation(
+            now, SENSOR, "eth0", vlan, segment, c, ip, mac, target, targetMac, ethSrc);
+    pipeArp(o.key(), o, now);
     return this;
   }
 

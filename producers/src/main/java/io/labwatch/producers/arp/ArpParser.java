@@ -39,12 +39,24 @@ public final class ArpParser {
 
   private final String sensorId;
   private final String iface;
+  private final String segment;
   private final LinkType linkType;
   private final ParseStats stats;
 
+  /** A parser for a sensor in the default segment. */
   public ArpParser(String sensorId, String iface, LinkType linkType, ParseStats stats) {
+    this(sensorId, iface, null, linkType, stats);
+  }
+
+  /**
+   * @param segment the sensor's configured segment ({@code sensor.arp.segment}), which its
+   *     observations carry; null: none (untagged frames are in the default segment)
+   */
+  public ArpParser(
+      String sensorId, String iface, String segment, LinkType linkType, ParseStats stats) {
     this.sensorId = sensorId;
     this.iface = iface;
+    this.segment = segment;
     this.linkType = linkType;
     this.stats = stats;
   }
@@ -186,7 +198,8 @@ public final class ArpParser {
       type = op == 1 ? PacketClass.REQUEST : PacketClass.REPLY;
     }
     return new ArpObservation(
-        ts, sensorId, iface, f.vlan, type, senderIp, senderMac, targetIp, targetMac, f.ethSrc);
+        ts, sensorId, iface, f.vlan, segment, type, senderIp, senderMac, targetIp, targetMac,
+        f.ethSrc);
   }
 
   private ArpObservation neighborDiscovery(Frame f, Instant ts) {
@@ -249,6 +262,7 @@ public final class ArpParser {
           sensorId,
           iface,
           f.vlan,
+          segment,
           PacketClass.NEIGHBOR_SOLICITATION,
           source,
           sourceLla,
@@ -261,6 +275,7 @@ public final class ArpParser {
         sensorId,
         iface,
         f.vlan,
+        segment,
         PacketClass.NEIGHBOR_ADVERTISEMENT,
         source,
         null,

@@ -1,6 +1,7 @@
 package io.labwatch.producers.arp;
 
 import io.labwatch.events.IpAddress;
+import io.labwatch.events.Segments;
 import java.time.Duration;
 import java.util.List;
 
@@ -10,6 +11,11 @@ import java.util.List;
  * @param interfaces interfaces to capture on; empty means the default route's
  * @param promiscuous capture frames for other hosts too (needed on a mirror port or bridge)
  * @param sensorId the sensor's name in events and alerts; empty means host name and interface
+ * @param segment the network segment (broadcast domain) of the untagged frames it captures, for a
+ *     sensor on an access port of a VLAN other than the lab's default segment: {@code lab-b}, or
+ *     {@code vlan20} to meet what a trunk sensor sees tagged with VLAN 20; empty means the default
+ *     segment. Tagged frames are in their VLAN's segment whatever this says ({@code
+ *     io.labwatch.events.Segments})
  * @param heartbeatInterval how often to publish a heartbeat
  * @param probe active probing, off unless it has targets
  * @param confirm confirmation probes: ARP requests for an IP the detection suspects of a conflict
@@ -19,11 +25,23 @@ public record ArpSensorConfig(
     List<String> interfaces,
     boolean promiscuous,
     String sensorId,
+    String segment,
     Duration heartbeatInterval,
     Probe probe,
     Confirm confirm) {
 
-  /** The settings with confirmation probes at their defaults. */
+  /** The settings in the default segment. */
+  public ArpSensorConfig(
+      List<String> interfaces,
+      boolean promiscuous,
+      String sensorId,
+      Duration heartbeatInterval,
+      Probe probe,
+      Confirm confirm) {
+    this(interfaces, promiscuous, sensorId, null, heartbeatInterval, probe, confirm);
+  }
+
+  /** The settings in the default segment, with confirmation probes at their defaults. */
   public ArpSensorConfig(
       List<String> interfaces,
       boolean promiscuous,
@@ -41,6 +59,11 @@ public record ArpSensorConfig(
       }
     }
     sensorId = sensorId == null ? "" : sensorId.trim();
+    try {
+      segment = Segments.name(segment);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("segment: " + e.getMessage(), e);
+    }
     if (heartbeatInterval == null
         || heartbeatInterval.compareTo(Duration.ofMillis(100)) < 0
         || heartbeatInterval.compareTo(Duration.ofHours(1)) > 0) {

@@ -49,6 +49,7 @@ final class LiveCapture implements AutoCloseable {
   private LiveCapture(
       String iface,
       String sensorId,
+      String segment,
       boolean promiscuous,
       EventPublisher publisher,
       PcapHandle first,
@@ -60,7 +61,7 @@ final class LiveCapture implements AutoCloseable {
     this.promiscuous = promiscuous;
     this.publisher = publisher;
     this.handle = first;
-    this.parser = new ArpParser(sensorId, iface, linkType(first, iface), new ParseStats());
+    this.parser = new ArpParser(sensorId, iface, segment, linkType(first, iface), new ParseStats());
     this.thread = new Thread(this::run, "labwatch-capture-" + iface);
     this.thread.setDaemon(true);
   }
@@ -74,12 +75,13 @@ final class LiveCapture implements AutoCloseable {
   static LiveCapture start(
       String iface,
       String sensorId,
+      String segment,
       boolean promiscuous,
       EventPublisher publisher,
       OwnFrames ownFrames) {
     PcapHandle first = Libpcap.openLive(iface, promiscuous, SNAPLEN);
     LiveCapture capture =
-        new LiveCapture(iface, sensorId, promiscuous, publisher, first, ownFrames);
+        new LiveCapture(iface, sensorId, segment, promiscuous, publisher, first, ownFrames);
     capture.thread.start();
     log.info("capturing ARP and neighbour discovery on {} as sensor {}", iface, sensorId);
     return capture;

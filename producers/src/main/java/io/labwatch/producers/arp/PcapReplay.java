@@ -42,10 +42,14 @@ public final class PcapReplay {
    * @param stop true once the replay should end early (Ctrl-C); checked between packets
    */
   public record Options(
-      Instant notBefore, Instant notAfter, BooleanSupplier stop, Progress progress) {
+      Instant notBefore,
+      Instant notAfter,
+      BooleanSupplier stop,
+      Progress progress,
+      String segment) {
 
     public Options(Instant notBefore, Instant notAfter, BooleanSupplier stop) {
-      this(notBefore, notAfter, stop, Progress.NONE);
+      this(notBefore, notAfter, stop, Progress.NONE, null);
     }
 
     /** Any plausible capture time; never stops early. */
@@ -55,7 +59,15 @@ public final class PcapReplay {
 
     /** The same options, telling {@code p} how far the reading got. */
     public Options withProgress(Progress p) {
-      return new Options(notBefore, notAfter, stop, p);
+      return new Options(notBefore, notAfter, stop, p, segment);
+    }
+
+    /**
+     * The same options, for a capture taken in {@code segment} ({@code sensor.arp.segment}; null:
+     * the default segment): its observations carry it.
+     */
+    public Options withSegment(String segment) {
+      return new Options(notBefore, notAfter, stop, progress, segment);
     }
   }
 
@@ -220,7 +232,8 @@ public final class PcapReplay {
             byte[] frame = capture.data();
             ArpObservation obs =
                 parsers
-                    .computeIfAbsent(linkType, t -> new ArpParser(sensorId, name, t, stats))
+                    .computeIfAbsent(
+                        linkType, t -> new ArpParser(sensorId, name, options.segment(), t, stats))
                     .parse(frame, frame.length, ts);
             if (obs != null) {
               publisher.observation(obs);

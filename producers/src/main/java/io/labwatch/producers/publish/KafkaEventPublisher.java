@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
  * Publishes a sensor's events to its topic ({@code labwatch.arp}, or {@code labwatch.host} for the
  * host sensor), and the SNMP sensor's counters to {@code labwatch.snmp}.
  *
- * <p>Observations: key = the IP address they are about ({@link ArpObservation#subjectIp()}), so
- * every observation of one address lands in one partition in order; record timestamp = capture
- * time. Interface counters (when given the counters topic): key = {@code device/ifIndex}; record
- * timestamp = poll time. Host metrics (to this publisher's topic, which is then {@code
+ * <p>Observations: key = the IP address they are about, with its segment when that is not the
+ * default one ({@link ArpObservation#key()}: {@code 10.77.0.10}, {@code 10.77.0.10%vlan20}), so
+ * every observation of one address in one segment lands in one partition in order; record timestamp
+ * = capture time. Interface counters (when given the counters topic): key = {@code device/ifIndex};
+ * record timestamp = poll time. Host metrics (to this publisher's topic, which is then {@code
  * labwatch.host}): key = the host name; record timestamp = sample time. Heartbeats: to every
  * partition of the topic (and of the counters topic, when given), key = the sensor id, so that
  * stream time advances in every partition on a quiet network. Idempotent producer, {@code
@@ -120,8 +121,7 @@ public final class KafkaEventPublisher implements EventPublisher {
   @Override
   public void observation(ArpObservation o) {
     producer.send(
-        new ProducerRecord<>(
-            topic.name(), null, o.eventTime().toEpochMilli(), o.subjectIp().toString(), o),
+        new ProducerRecord<>(topic.name(), null, o.eventTime().toEpochMilli(), o.key(), o),
         onFailure);
   }
 

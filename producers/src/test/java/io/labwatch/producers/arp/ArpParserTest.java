@@ -106,6 +106,36 @@ class ArpParserTest {
   }
 
   @Test
+  void vlanTaggedFramesAreKeyedInTheirVlan() {
+    List<ArpObservation> obs = parseAll("arp-vlan.pcap");
+    assertThat(obs).extracting(ArpObservation::segmentName).containsExactly("vlan20", "vlan20");
+    assertThat(obs.get(1).key()).isEqualTo("10.77.20.10%vlan20");
+    assertThat(obs).extracting(ArpObservation::segment).containsOnlyNulls();
+  }
+
+  @Test
+  void aSensorInAConfiguredSegmentKeysItsUntaggedFramesThereAndItsTaggedOnesInTheirVlan() {
+    ArpParser inLabB = new ArpParser("lab-b-sw", "eth1", "lab-b", LinkType.ETHERNET, stats);
+    List<ArpObservation> untagged =
+        PcapFixtures.read("arp-request-reply.pcap").stream()
+            .map(f -> inLabB.parse(f.bytes(), f.bytes().length, f.timestamp()))
+            .toList();
+    assertThat(untagged).extracting(ArpObservation::segment).containsOnly("lab-b");
+    assertThat(untagged)
+        .extracting(ArpObservation::key)
+        .containsExactly("10.77.0.21%lab-b", "10.77.0.10%lab-b");
+    List<ArpObservation> tagged =
+        PcapFixtures.read("arp-vlan.pcap").stream()
+            .map(f -> inLabB.parse(f.bytes(), f.bytes().length, f.timestamp()))
+            .toList();
+    assertThat(tagged.get(1).key()).isEqualTo("10.77.20.10%vlan20");
+    // the parser of a sensor without a segment gives what it always gave: no segment, IP keys
+    assertThat(parseAll("arp-request-reply.pcap"))
+        .extracting(ArpObservation::key)
+        .containsExactly("10.77.0.21", "10.77.0.10");
+  }
+
+  @Test
   void aSenderMacOtherThanTheEthernetSourceIsFlagged() {
     ArpObservation obs = parseAll("arp-mismatch.pcap").get(0);
     assertThat(obs.packetClass()).isEqualTo(PacketClass.REPLY);

@@ -101,6 +101,18 @@ class PcapReplayTest {
   }
 
   @Test
+  void aCaptureReplayedInAConfiguredSegmentCarriesItOnEveryObservation() {
+    PcapReplay.replay(
+        FIXTURES.resolve("ip-conflict.pcap"),
+        "s",
+        Duration.ofSeconds(10),
+        publisher,
+        PcapReplay.Options.offline().withSegment("lab-b"));
+    assertThat(publisher.observations).isNotEmpty().allMatch(o -> "lab-b".equals(o.segment()));
+    assertThat(publisher.observations).allMatch(o -> o.key().endsWith("%lab-b"));
+  }
+
+  @Test
   void aFileThatIsNotACaptureIsOneClearError(@TempDir Path dir) throws IOException {
     Path notPcap = Files.writeString(dir.resolve("notes.pcap"), "these are not packets");
     assertThatThrownBy(() -> PcapReplay.replay(notPcap, "s", Duration.ofSeconds(10), publisher))

@@ -9,6 +9,7 @@ import io.labwatch.events.IpAddress;
 import io.labwatch.events.MacAddress;
 import io.labwatch.events.PacketClass;
 import io.labwatch.events.ProbeRequest;
+import io.labwatch.events.Segments;
 import io.labwatch.events.Severity;
 import io.labwatch.events.Vendors;
 import io.labwatch.streams.DetectionConfig;
@@ -55,6 +56,13 @@ import java.util.function.Function;
  * confirmation probe. A change with the old MAC silent since is a hand-over (failover, new NIC, new
  * lease): it is a MAC_CHANGED once the old MAC has stayed silent for the conflict window, or at
  * once when a probe was answered by the new MAC alone.
+ *
+ * <p>A state is one address in one network segment (its key, {@link Segments}: {@code 10.77.0.10},
+ * or {@code 10.77.0.10%vlan20} outside the default segment): the same address on two VLANs is two
+ * devices, never a conflict. Alerts about an address outside the default segment have its key as
+ * subject and say the segment ("10.77.0.10 in VLAN 20"); confirmation probes are asked for in the
+ * default segment only (a sensor asks untagged); the configuration's addresses (exempt, ignored)
+ * and the inventory name an address in every segment.
  */
 public final class BindingRules {
 
@@ -125,7 +133,7 @@ public final class BindingRules {
    */
   public List<Object> onObservation(IpState s, ArpObservation o, long t, boolean learning) {
     List<Object> out = new ArrayList<>();
-    IpAddress ip = IpAddress.of(s.ip);
+    IpAddress ip = Segments.address(s.ip);
     if (config.ignored(ip)) {
       return out;
     }
@@ -166,7 +174,7 @@ public final class BindingRules {
    */
   public List<Object> onProbe(IpState s, ArpProbe p, long t) {
     List<Object> out = new ArrayList<>();
-    if (config.ignored(IpAddress.of(s.ip))) {
+    if (config.ignored(Segments.address(s.ip))) {
       return out;
     }
     s.lastSeen = Math.max(s.lastSeen, t);
@@ -361,6 +369,12 @@ public final class BindingRules {
         o.packetClass() == PacketClass.REPLY
             || o.packetClass() == PacketClass.NEIGHBOR_ADVERTISEMENT;
     String asker = answer ? askerOf(o) : null;
+    String segment = Segments.segment(s.ip);
+    if (asker != null && segment != null && !o.targetIp().isUnspecified()) {
+      // an asker (an address) in the same segment: a poisoning's victims compare with the addresses
+      // it holds
+      asker = asker + Segments.SEPARATOR + segment;
+    }
     String m = mac.toString();
     MacSeen seen = s.macs.get(m);
     boolean newPair = seen == null;
@@ -446,13 +460,14 @@ public final class BindingRules {
         p.to = m;
         p.at = t;
         s.pending = p;
-        if (ip.isV4() && !ip.isUnspecified()) {
+        // (only in the default segment: a sensor's untagged ARP request asks nowhere else)
+        if (ip.isV4() && !ip.isUnspecified() && Segments.segment(s.ip) == null) {
           out.add(
               new ProbeRequest(
                   ip,
                   Instant.ofEpochMilli(t),
                   List.of(MacAddress.of(prev), mac),
-                  m + " claims " + s.ip + ", which " + prev + " held"));
+                  m + " claims " + Segments.where(s.ip) + ", which " + prev + " held"));
         }
       }
     } else if (s.conflict != null) {
@@ -548,7 +563,7 @@ public final class BindingRules {
         s.ip,
         Severity.CRITICAL,
         "IP conflict on "
-            + s.ip
+            + Segments.where(s.ip)
             + ": "
             + devices(i.macs.size())
             + " answer for it, "
@@ -696,7 +711,7 @@ public final class BindingRules {
         holder != null && holder.equals(i.claimer) && held != null && held.lastSeen + quiet <= at;
     String summary =
         "IP conflict on "
-            + s.ip
+            + Segments.where(s.ip)
             + " resolved: "
             + (liarLast
                 ? AlertTexts.mac(holder) + " has not claimed it for "
@@ -721,7 +736,7 @@ public final class BindingRules {
   private String conflictSummary(IpState s, Incident i, long started, long now) {
     List<String> macs = i.macs.stream().map(AlertTexts::mac).toList();
     return "IP conflict on "
-        + s.ip
+        + Segments.where(s.ip)
         + ": "
         + devices(macs.size())
         + " answer for it, "
@@ -768,7 +783,7 @@ public final class BindingRules {
       }
     }
     String summary =
-        s.ip
+        Segments.where(s.ip)
             + " moved from "
             + AlertTexts.mac(p.from)
             + " to "
@@ -843,7 +858,7 @@ public final class BindingRules {
   private void resolveSpoof(IpState s, long at, List<Object> out) {
     Incident i = s.spoof;
     String summary =
-        s.ip
+        Segments.where(s.ip)
             + " is held only by its expected MAC again: nothing else has claimed it for "
             + AlertTexts.duration(Duration.ofMillis(quiet))
             + "; the spoof lasted "
@@ -856,7 +871,7 @@ public final class BindingRules {
   private String spoofSummary(IpState s, Incident i, InventoryEntry entry) {
     String name = entry.name() == null || entry.name().isBlank() ? "" : " (" + entry.name() + ")";
     return "Address spoof on "
-        + s.ip
+        + Segments.where(s.ip)
         + name
         + ": claimed by "
         + AlertTexts.list(i.macs.stream().map(AlertTexts::mac).toList())
@@ -914,7 +929,7 @@ public final class BindingRules {
     String summary =
         AlertTexts.mac(p)
             + " probed for "
-            + s.ip
+            + Segments.where(s.ip)
             + ", which "
             + AlertTexts.mac(holder)
             + " holds: a device is about to take an address in use (a static IP or a DHCP pool that overlaps)";
@@ -939,7 +954,7 @@ public final class BindingRules {
         NEW_STATION,
         s.ip,
         Severity.INFO,
-        "New station " + s.ip + " at " + AlertTexts.mac(mac),
+        "New station " + Segments.where(s.ip) + " at " + AlertTexts.mac(mac),
         new Evidence(List.of(macEvidence(mac, s.macs.get(mac))), null, Map.of()),
         Map.of("sensor", o.sensorId()),
         Instant.ofEpochMilli(t));
@@ -962,7 +977,7 @@ public final class BindingRules {
     }
     String summary =
         "ARP for "
-            + s.ip
+            + Segments.where(s.ip)
             + " names "
             + AlertTexts.mac(sender.toString())
             + " but was sent by "

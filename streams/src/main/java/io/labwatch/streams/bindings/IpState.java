@@ -9,7 +9,8 @@ import java.util.TreeSet;
 
 /**
  * What the detection knows of one IP address: the MACs that asserted it, the last assertion, the
- * flips, and its open incidents. Stored per IP (key: the IP's text) in the {@code ip-state} store,
+ * flips, and its open incidents. Stored per IP and segment (key: the IP's text, with {@code
+ * %segment} outside the default segment, as in {@code labwatch.arp}) in the {@code ip-state} store,
  * in the versioned binary form of {@code IpStateSerde} (its incidents' alerts as JSON inside).
  * Mutable, and owned by one stream task at a time.
  */
@@ -18,6 +19,9 @@ public final class IpState {
   /** At most this many MACs are remembered per IP; the least recently seen go first. */
   static final int MAX_MACS = 32;
 
+  /**
+   * The state's key: the IP's text, or {@code IP%segment} ({@code io.labwatch.events.Segments}).
+   */
   public String ip;
 
   /** Event time of the last observation of this IP, for expiry (ms). */

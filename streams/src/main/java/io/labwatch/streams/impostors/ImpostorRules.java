@@ -3,9 +3,9 @@ package io.labwatch.streams.impostors;
 import io.labwatch.events.Alert;
 import io.labwatch.events.AlertState;
 import io.labwatch.events.Evidence;
-import io.labwatch.events.IpAddress;
 import io.labwatch.events.MacAddress;
 import io.labwatch.events.PacketClass;
+import io.labwatch.events.Segments;
 import io.labwatch.events.Severity;
 import io.labwatch.events.Vendors;
 import io.labwatch.streams.DetectionConfig;
@@ -73,7 +73,7 @@ public final class ImpostorRules {
     List<Alert> out = new ArrayList<>();
     switch (c.kind()) {
       case OWN -> {
-        if (IpAddress.of(c.ip()).isV4()) {
+        if (Segments.address(c.ip()).isV4()) {
           m.own.put(c.ip(), c.at());
         }
         if (m.poisoning == null && evident(m)) {
@@ -263,13 +263,14 @@ public final class ImpostorRules {
     String vendor = Vendors.describe(MacAddress.of(m.mac));
     List<String> self = new ArrayList<>();
     self.add(vendor == null ? "unknown vendor" : vendor);
-    self.addAll(ownAddresses(m));
+    ownAddresses(m).forEach(ip -> self.add(Segments.where(ip)));
     List<String> victims = new ArrayList<>();
     List<String> targets = new ArrayList<>();
     for (Map.Entry<String, Impersonation> e : m.impersonations.entrySet()) {
       String ip = e.getKey();
       List<String> about = new ArrayList<>();
-      String name = names.apply(ip);
+      // (the inventory names an address, in whichever segment it is seen)
+      String name = names.apply(Segments.address(ip).toString());
       if (name != null && !name.isBlank()) {
         about.add(name);
       }
@@ -277,7 +278,8 @@ public final class ImpostorRules {
         String v = Vendors.describe(MacAddress.of(owner));
         about.add(owner + (v == null ? "" : " " + v));
       }
-      targets.add(ip + (about.isEmpty() ? "" : " (" + String.join(", ", about) + ")"));
+      targets.add(
+          Segments.where(ip) + (about.isEmpty() ? "" : " (" + String.join(", ", about) + ")"));
       for (String v : e.getValue().answeredTo) {
         if (!victims.contains(v)) {
           victims.add(v);
@@ -297,7 +299,9 @@ public final class ImpostorRules {
     String toward =
         eachOther
             ? " toward each other"
-            : victims.isEmpty() ? "" : " toward " + AlertTexts.list(victims);
+            : victims.isEmpty()
+                ? ""
+                : " toward " + AlertTexts.list(victims.stream().map(Segments::where).toList());
     return m.mac
         + " ("
         + String.join("; ", self)
