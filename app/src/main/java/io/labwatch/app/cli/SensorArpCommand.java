@@ -99,6 +99,17 @@ final class SensorArpCommand implements Callable<Integer> {
   String sensorId;
 
   @Option(
+      names = "--segment",
+      paramLabel = "NAME",
+      description =
+          "The network segment (broadcast domain) of the untagged frames captured, for a sensor on"
+              + " an access port of a VLAN other than the lab's default one: lab-b, or vlan20 to"
+              + " meet a trunk sensor's frames tagged with VLAN 20 (sensor.arp.segment). The same"
+              + " IP in two segments is two devices, not a conflict. Tagged frames are in their"
+              + " VLAN's segment regardless. Default: none (the default segment).")
+  String segment;
+
+  @Option(
       names = "--heartbeat-interval",
       paramLabel = "DURATION",
       description = "How often to send a heartbeat (sensor.arp.heartbeatInterval). Default: 10s.")
@@ -148,6 +159,7 @@ final class SensorArpCommand implements Callable<Integer> {
                 "--iface")
             .add("sensor.arp.promiscuous", noPromisc ? "false" : null, "--no-promisc")
             .add("sensor.arp.sensorId", sensorId, "--sensor-id")
+            .add("sensor.arp.segment", segment, "--segment")
             .add("sensor.arp.heartbeatInterval", heartbeatInterval, "--heartbeat-interval")
             .add("sensor.arp.probe.targets", probe, "--probe")
             .add("sensor.arp.probe.interval", probeInterval, "--probe-interval")
@@ -226,7 +238,8 @@ final class SensorArpCommand implements Callable<Integer> {
       }
     }
     PcapReplay.Options options =
-        new PcapReplay.Options(notBefore, notAfter, shutdown::isStopRequested);
+        new PcapReplay.Options(notBefore, notAfter, shutdown::isStopRequested)
+            .withSegment(arp.segment());
     EventPublisher publisher = publisher(config, ctx, true);
     CountDownLatch done = new CountDownLatch(1);
     // closed first on Ctrl-C: lets the replay end between packets — or, when it is stuck on a

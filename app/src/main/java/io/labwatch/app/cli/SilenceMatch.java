@@ -3,7 +3,7 @@ package io.labwatch.app.cli;
 import io.labwatch.app.config.Durations;
 import io.labwatch.app.config.Similar;
 import io.labwatch.events.AlertKinds;
-import io.labwatch.events.IpAddress;
+import io.labwatch.events.Segments;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -86,10 +86,13 @@ record SilenceMatch(String kind, String subject) {
             + String.join(", ", AlertKinds.names()));
   }
 
-  /** An address as the alerts have it (fd00:77:0:0::10 → fd00:77::10); anything else as given. */
+  /**
+   * An address as the alerts have it (fd00:77:0:0::10 → fd00:77::10; 10.77.0.10%VLAN20 →
+   * 10.77.0.10%vlan20); anything else as given.
+   */
   private static String canonical(String subject) {
     try {
-      return IpAddress.of(subject).toString();
+      return Segments.canonical(subject);
     } catch (IllegalArgumentException notAnAddress) {
       return subject;
     }

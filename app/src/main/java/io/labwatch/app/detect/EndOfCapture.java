@@ -4,6 +4,7 @@ import io.labwatch.events.Alert;
 import io.labwatch.events.Evidence;
 import io.labwatch.events.Json;
 import io.labwatch.events.MacAddress;
+import io.labwatch.events.Segments;
 import io.labwatch.events.Vendors;
 import io.labwatch.sinks.AlertText;
 import io.labwatch.streams.bindings.BindingRules;
@@ -141,7 +142,7 @@ public final class EndOfCapture {
    * 14:02:11Z; becomes MAC_CHANGED unless dc:9b:… reappears by 2026-11-25 14:07:11Z}.
    */
   static String pendingText(BindingRules.PendingChange p) {
-    return p.ip()
+    return Segments.where(p.ip())
         + " moved from "
         + withVendor(p.from())
         + " to "

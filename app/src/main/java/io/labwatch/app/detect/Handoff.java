@@ -3,6 +3,7 @@ package io.labwatch.app.detect;
 import io.labwatch.events.ArpObservation;
 import io.labwatch.events.Heartbeat;
 import io.labwatch.events.IpAddress;
+import io.labwatch.events.Segments;
 import io.labwatch.producers.arp.PcapReplay;
 import io.labwatch.producers.publish.EventPublisher;
 import java.util.HashMap;
@@ -103,7 +104,11 @@ final class Handoff<R> implements EventPublisher, PcapReplay.Progress {
 
   @Override
   public void observation(ArpObservation o) {
-    add(key(o.subjectIp()), o, o.eventTime().toEpochMilli());
+    String segment = o.segmentName();
+    add(
+        segment == null ? key(o.subjectIp()) : Segments.key(o.subjectIp(), segment),
+        o,
+        o.eventTime().toEpochMilli());
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.labwatch.events.LabwatchException;
 import io.labwatch.events.MacAddress;
 import io.labwatch.events.PacketClass;
 import io.labwatch.events.ProbeResult;
+import io.labwatch.events.Segments;
 import io.labwatch.events.SensorEvent;
 import io.labwatch.events.Topics;
 import io.labwatch.events.Vendors;
@@ -112,8 +113,16 @@ public final class ReportCollector {
 
   private ReportData collect(
       String title, Alert incident, Instant from, Instant to, Set<String> ips, List<Alert> all) {
+    // observations by their key (an address outside the default segment has its segment in it);
+    // probes and host samples by address, which hosts report without a segment: the default's
+    Set<String> wantedKeys = new LinkedHashSet<>();
     Set<IpAddress> wanted = new LinkedHashSet<>();
-    ips.forEach(ip -> wanted.add(IpAddress.of(ip)));
+    for (String ip : ips) {
+      wantedKeys.add(Segments.canonical(ip));
+      if (Segments.segment(ip) == null) {
+        wanted.add(IpAddress.of(ip));
+      }
+    }
     Map<String, Integer> laneOf = new LinkedHashMap<>();
     List<LaneBuilder> lanes = new ArrayList<>();
     List<ReportData.Claim> claims = new ArrayList<>();
@@ -142,12 +151,12 @@ public final class ReportCollector {
                       (isArp ? "arp" : "host") + "/" + h.sensorId(),
                       k -> new SensorBuilder(h.sensorId(), isArp ? "arp" : "host", h.intervalMs()))
                   .beat(h.eventTime());
-            } else if (e instanceof ArpObservation o && wanted.contains(o.subjectIp())) {
+            } else if (e instanceof ArpObservation o && wantedKeys.contains(o.key())) {
               MacAddress mac = o.senderMac();
               if (mac == null) {
                 return;
               }
-              String ip = o.subjectIp().toString();
+              String ip = o.key();
               String laneKey = ip + " " + mac;
               Integer lane = laneOf.get(laneKey);
               if (lane == null) {
@@ -305,7 +314,7 @@ public final class ReportCollector {
 
   private static void addIfAddress(String s, Set<String> out) {
     try {
-      out.add(IpAddress.of(s).toString());
+      out.add(Segments.canonical(s)); // an address, or an address in a segment
     } catch (IllegalArgumentException notAnAddress) {
       // a MAC, a device, a host: no bindings to draw
     }

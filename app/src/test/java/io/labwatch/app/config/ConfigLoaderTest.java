@@ -351,6 +351,37 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theArpSensorsSegmentIsNoneByDefaultAndComesFromFileEnvironmentAndFlags() throws IOException {
+    assertThat(load(null, Map.of()).sensor().arp().segment()).isNull();
+    assertThat(load("sensor:\n  arp:\n    segment: lab-b\n", Map.of()).sensor().arp().segment())
+        .isEqualTo("lab-b");
+    assertThat(load(null, Map.of("LABWATCH_SENSOR_ARP_SEGMENT", "VLAN20")).sensor().arp().segment())
+        .isEqualTo("vlan20");
+    assertThat(
+            load(
+                    "sensor:\n  arp:\n    segment: lab-b\n",
+                    Map.of(),
+                    new ConfigLoader.FlagValue("sensor.arp.segment", "lab-c", "--segment"))
+                .sensor()
+                .arp()
+                .segment())
+        .isEqualTo("lab-c");
+  }
+
+  @Test
+  void aSegmentThatIsNoNameNamesKeyValueAndSource() {
+    assertThatThrownBy(
+            () ->
+                load(
+                    null,
+                    Map.of(),
+                    new ConfigLoader.FlagValue("sensor.arp.segment", "lab b", "--segment")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("sensor.arp.segment: not a segment name: 'lab b'")
+        .hasMessageContaining("--segment");
+  }
+
+  @Test
   void listsComeCommaSeparatedFromEnvironmentAndFlags() throws IOException {
     var arp =
         load(
