@@ -95,20 +95,6 @@ public final class Segments {
     return at < 0 ? null : key.substring(at + 1);
   }
 
-  /** Whether {@code text} is a key: an address, or an address in a segment. */
-  public static boolean isKey(String text) {
-    if (text == null) {
-      return false;
-    }
-    try {
-      address(text);
-      int at = text.indexOf(SEPARATOR);
-      return at < 0 || NAME.matcher(text.substring(at + 1)).matches();
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
   /** A key's canonical spelling (an IPv6 address in RFC 5952 text, the segment in lower case). */
   public static String canonical(String key) {
     return key(address(key), name(segment(key)));

@@ -58,9 +58,10 @@ class SegmentsTest {
     assertThat(Segments.where("10.77.0.10%vlan20")).isEqualTo("10.77.0.10 in VLAN 20");
     assertThat(Segments.where("fd00:77::10%lab-b")).isEqualTo("fd00:77::10 in segment lab-b");
     assertThat(Segments.canonical("FD00:77:0:0::10%VLAN20")).isEqualTo("fd00:77::10%vlan20");
-    assertThat(Segments.isKey("10.77.0.10%vlan20")).isTrue();
-    assertThat(Segments.isKey("00:a0:de:12:34:56")).isFalse();
-    assertThat(Segments.isKey("10.77.0.10%")).isFalse();
+    assertThatThrownBy(() -> Segments.canonical("00:a0:de:12:34:56"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Segments.canonical("10.77.0.10%lab b"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -100,6 +101,27 @@ class SegmentsTest {
         (ArpObservation) serde.deserialize("t", old.getBytes(StandardCharsets.UTF_8));
     assertThat(o.segment()).isNull();
     assertThat(o.key()).isEqualTo("10.77.0.10");
+  }
+
+  @Test
+  void aProbeRequestAndAProbesRecordCarryTheirSegmentAndLeaveItOutInTheDefaultOne() {
+    JsonSerde<ProbeRequest> requests = JsonSerde.of(ProbeRequest.class);
+    IpAddress ip = IpAddress.of("10.77.0.10");
+    ProbeRequest plain = new ProbeRequest(ip, T0, java.util.List.of(), "r");
+    assertThat(new String(requests.serialize("t", plain), StandardCharsets.UTF_8))
+        .doesNotContain("segment");
+    assertThat(plain.key()).isEqualTo("10.77.0.10");
+    ProbeRequest inVlan = new ProbeRequest(ip, T0, java.util.List.of(), "r", "vlan20");
+    assertThat(requests.deserialize("t", requests.serialize("t", inVlan))).isEqualTo(inVlan);
+    assertThat(inVlan.key()).isEqualTo("10.77.0.10%vlan20");
+
+    ArpProbe sent = ArpProbe.sent(T0, "s", "eth0", ip, MacAddress.of("00:1b:21:77:00:99"));
+    assertThat(new String(serde.serialize("t", sent), StandardCharsets.UTF_8))
+        .doesNotContain("segment");
+    assertThat(sent.key()).isEqualTo("10.77.0.10");
+    ArpProbe inB = sent.inSegment("lab-b");
+    assertThat(serde.deserialize("t", serde.serialize("t", inB))).isEqualTo(inB);
+    assertThat(inB.key()).isEqualTo("10.77.0.10%lab-b");
   }
 
   @Test

@@ -55,7 +55,7 @@ public final class Lab implements AutoCloseable {
   /** The 802.1Q VLAN of the frames sent from now on, or null (untagged). */
   private Integer vlan;
 
-  /** The configured segment of the sensor that sees them from now on, or null. */
+  /** The configured segment of the sensor that sees them (and probes) from now on, or null. */
   private String segment;
 
   public Lab(DetectionConfig config) {
@@ -162,14 +162,16 @@ public final class Lab implements AutoCloseable {
 
   /** A sensor's confirmation probe of {@code ip} starts: its ArpProbe SENT record. */
   public Lab probeSent(IpAddress ip, MacAddress prober) {
-    pipeArp(ip.toString(), ArpProbe.sent(now, SENSOR, "eth0", ip, prober), now);
+    ArpProbe p = ArpProbe.sent(now, SENSOR, "eth0", ip, prober).inSegment(segment);
+    pipeArp(p.key(), p, now);
     return this;
   }
 
   /** A sensor's confirmation probe of {@code ip} ends: its ArpProbe DONE record. */
   public Lab probeDone(IpAddress ip, MacAddress prober, MacAddress... answeredBy) {
-    pipeArp(
-        ip.toString(), ArpProbe.done(now, SENSOR, "eth0", ip, prober, 2, List.of(answeredBy)), now);
+    ArpProbe p =
+        ArpProbe.done(now, SENSOR, "eth0", ip, prober, 2, List.of(answeredBy)).inSegment(segment);
+    pipeArp(p.key(), p, now);
     return this;
   }
 

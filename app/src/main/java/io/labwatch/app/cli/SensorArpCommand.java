@@ -106,7 +106,8 @@ final class SensorArpCommand implements Callable<Integer> {
               + " an access port of a VLAN other than the lab's default one: lab-b, or vlan20 to"
               + " meet a trunk sensor's frames tagged with VLAN 20 (sensor.arp.segment). The same"
               + " IP in two segments is two devices, not a conflict. Tagged frames are in their"
-              + " VLAN's segment regardless. Default: none (the default segment).")
+              + " VLAN's segment regardless. The sensor answers the confirmation requests of its"
+              + " segment only. Default: none (the default segment).")
   String segment;
 
   @Option(

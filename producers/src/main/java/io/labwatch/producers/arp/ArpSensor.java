@@ -65,10 +65,10 @@ public final class ArpSensor implements AutoCloseable {
   }
 
   /**
-   * Starts capturing and, unless {@code sensor.arp.confirm.enabled} is false, {@code requests} is
-   * null or the sensor is in a segment of its own ({@code sensor.arp.segment}), answers the
-   * confirmation requests from {@code requests} on every interface that can send (one that cannot
-   * is said once, and captured on all the same).
+   * Starts capturing and, unless {@code sensor.arp.confirm.enabled} is false or {@code requests} is
+   * null, answers the confirmation requests of its segment ({@code sensor.arp.segment}) from {@code
+   * requests} on every interface that can send (one that cannot is said once, and captured on all
+   * the same).
    *
    * @throws LabwatchException with what to do
    */
@@ -98,14 +98,7 @@ public final class ArpSensor implements AutoCloseable {
         periodic = Prober.start(ifaces.get(0), config.probe(), own.get(0));
         probers.add(periodic);
       }
-      // the detection asks about addresses of the default segment only (an untagged ARP request
-      // from here would ask another broadcast domain, whose answers are not about that address)
-      if (config.confirm().enabled() && requests != null && config.segment() != null) {
-        log.info(
-            "no confirmation probes from segment {}: the detection asks them of sensors in the"
-                + " default segment only",
-            config.segment());
-      } else if (config.confirm().enabled() && requests != null) {
+      if (config.confirm().enabled() && requests != null) {
         List<Confirmer.Station> stations = new ArrayList<>();
         for (int i = 0; i < ifaces.size(); i++) {
           String iface = ifaces.get(i);
@@ -118,7 +111,10 @@ public final class ArpSensor implements AutoCloseable {
           }
           stations.add(
               new Confirmer.Station(
-                  captures.get(i).sensorId(), p, () -> Interfaces.ipv4Addresses(iface)));
+                  captures.get(i).sensorId(),
+                  p,
+                  () -> Interfaces.ipv4Addresses(iface),
+                  config.segment()));
         }
         if (!stations.isEmpty()) {
           Confirmer c = new Confirmer(config.confirm(), stations, publisher, clock);

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,8 +51,21 @@ final class Confirmer implements AutoCloseable {
   /** Between the requests of a run, and from the last request to the end of listening. */
   static final Duration SPACING = Duration.ofSeconds(1);
 
-  /** One capture interface that can send, with what it needs to choose and to probe. */
-  record Station(String sensorId, Prober prober, Supplier<List<Interfaces.Ipv4Address>> addresses) {
+  /**
+   * One capture interface that can send, with what it needs to choose and to probe, and the segment
+   * it is in ({@code sensor.arp.segment}; null: the default segment): it answers the requests of
+   * that segment only, for it asks untagged, into its own broadcast domain.
+   */
+  record Station(
+      String sensorId,
+      Prober prober,
+      Supplier<List<Interfaces.Ipv4Address>> addresses,
+      String segment) {
+
+    Station(String sensorId, Prober prober, Supplier<List<Interfaces.Ipv4Address>> addresses) {
+      this(sensorId, prober, addresses, null);
+    }
+
     String iface() {
       return prober.iface();
     }
@@ -113,6 +127,12 @@ final class Confirmer implements AutoCloseable {
       return;
     }
     IpAddress ip = request.ip();
+    if (stations.values().stream()
+        .noneMatch(st -> Objects.equals(st.segment(), request.segment()))) {
+      skipped.increment();
+      log.debug("probe request for {} skipped: another segment's", request.key());
+      return;
+    }
     Instant now = clock.instant();
     Duration age = Duration.between(request.requestedAt(), now);
     if (age.compareTo(config.maxRequestAge()) > 0) {
@@ -217,7 +237,9 @@ final class Confirmer implements AutoCloseable {
     }
     Map<IpAddress, Run> runs = active.get(iface);
     Run run = runs == null ? null : runs.get(o.senderIp());
-    if (run != null) {
+    // (a reply tagged with a VLAN, on a trunk, is another broadcast domain's address: not an answer
+    // to the untagged request)
+    if (run != null && Objects.equals(o.segmentName(), run.station.segment())) {
       run.answered(o.senderMac());
     }
   }
@@ -269,7 +291,12 @@ final class Confirmer implements AutoCloseable {
         began = true;
         publish(
             ArpProbe.sent(
-                clock.instant(), station.sensorId(), station.iface(), ip, station.prober().mac()));
+                    clock.instant(),
+                    station.sensorId(),
+                    station.iface(),
+                    ip,
+                    station.prober().mac())
+                .inSegment(station.segment()));
       }
       send(frame);
     }
@@ -310,13 +337,14 @@ final class Confirmer implements AutoCloseable {
       if (wasSent) {
         publish(
             ArpProbe.done(
-                clock.instant(),
-                station.sensorId(),
-                station.iface(),
-                ip,
-                station.prober().mac(),
-                sent.get(),
-                who));
+                    clock.instant(),
+                    station.sensorId(),
+                    station.iface(),
+                    ip,
+                    station.prober().mac(),
+                    sent.get(),
+                    who)
+                .inSegment(station.segment()));
       }
       onDone.run();
     }

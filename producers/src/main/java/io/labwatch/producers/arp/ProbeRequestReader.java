@@ -20,13 +20,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads {@code labwatch.probe-requests} (key: the IP, text; value: {@link ProbeRequest}) for a live
- * ARP sensor. Every sensor reads every request, so there is no consumer group: it assigns itself
- * all partitions, starts at their end (a request written before it started is not its business) and
- * commits nothing. {@code read_committed}, because the detection writes with exactly-once; a 50 ms
- * {@code fetch.max.wait.ms}, because the whole loop from the detection's suspicion to the replies
- * it reads back should take well under a second. The Kafka client settings are the sensor's
- * producer's ({@code kafka.*}, TLS and SASL included), passed through.
+ * Reads {@code labwatch.probe-requests} (key: the IP in its segment, text; value: {@link
+ * ProbeRequest}) for a live ARP sensor. Every sensor reads every request, so there is no consumer
+ * group: it assigns itself all partitions, starts at their end (a request written before it started
+ * is not its business) and commits nothing. {@code read_committed}, because the detection writes
+ * with exactly-once; a 50 ms {@code fetch.max.wait.ms}, because the whole loop from the detection's
+ * suspicion to the replies it reads back should take well under a second. The Kafka client settings
+ * are the sensor's producer's ({@code kafka.*}, TLS and SASL included), passed through.
  *
  * <p>A record that cannot be decoded is skipped and counted; a broker that is away is waited for
  * (the consumer retries by itself); the topic not existing yet is waited for too. Nothing here ends

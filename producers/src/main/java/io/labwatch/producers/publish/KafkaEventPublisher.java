@@ -128,8 +128,7 @@ public final class KafkaEventPublisher implements EventPublisher {
   @Override
   public void probe(ArpProbe p) {
     producer.send(
-        new ProducerRecord<>(
-            topic.name(), null, p.eventTime().toEpochMilli(), p.ip().toString(), p),
+        new ProducerRecord<>(topic.name(), null, p.eventTime().toEpochMilli(), p.key(), p),
         onFailure);
   }
 

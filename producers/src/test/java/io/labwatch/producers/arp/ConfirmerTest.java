@@ -116,6 +116,20 @@ class ConfirmerTest {
     c.onObservation("eth0", reply(SERVER, SERVER_IP));
     c.onObservation("eth0", reply(MacAddress.of("52:54:00:0a:00:21"), IpAddress.of("10.77.0.21")));
     c.onObservation("eth1", reply(MacAddress.of("52:54:00:0a:00:22"), SERVER_IP));
+    // (the same address answered for on VLAN 20, seen tagged on a trunk: another device)
+    c.onObservation(
+        "eth0",
+        new ArpObservation(
+            Instant.now(),
+            "lab-sw1-eth0",
+            "eth0",
+            20,
+            PacketClass.REPLY,
+            SERVER_IP,
+            MacAddress.of("52:54:00:0a:00:20"),
+            LAB.address(),
+            SENSOR,
+            MacAddress.of("52:54:00:0a:00:20")));
     await().atMost(Duration.ofSeconds(5)).until(() -> publisher.probes.size() == 2);
 
     ArpProbe sent = publisher.probes.get(0);
@@ -140,6 +154,31 @@ class ConfirmerTest {
     // SENT was handed over before the first request left
     assertThat(wire.probesBefore).containsExactly(1, 1);
     assertThat(c.counts()).isEqualTo(new ProbeCounts(1, 1, 0, 0, 0));
+  }
+
+  @Test
+  void aSensorInASegmentAnswersThatSegmentsRequestsOnlyAndSaysTheSegmentInItsRecords() {
+    RecordingWire wire = new RecordingWire();
+    Prober p = new Prober("eth0", SENSOR, wire, new OwnFrames());
+    probers.add(p);
+    Confirmer c =
+        confirmer(
+            Duration.ofMillis(100),
+            ArpSensorConfig.Confirm.defaults(),
+            new Confirmer.Station("lab-b-sw1", p, () -> List.of(LAB), "lab-b"));
+
+    // a request about the default segment's address, and one about VLAN 20's: not its to ask
+    c.onRequest(request(SERVER_IP, Instant.now()));
+    c.onRequest(new ProbeRequest(SERVER_IP, Instant.now(), List.of(SERVER), "test", "vlan20"));
+    assertThat(wire.frames).isEmpty();
+
+    // one about lab-b's: asked, and both records say lab-b (so they are keyed there)
+    c.onRequest(new ProbeRequest(SERVER_IP, Instant.now(), List.of(SERVER), "test", "lab-b"));
+    await().atMost(Duration.ofSeconds(5)).until(() -> publisher.probes.size() == 2);
+    assertThat(publisher.probes).extracting(ArpProbe::segment).containsOnly("lab-b");
+    assertThat(publisher.probes).extracting(ArpProbe::key).containsOnly("10.77.0.10%lab-b");
+    assertThat(wire.frames).hasSize(2);
+    assertThat(c.counts()).isEqualTo(new ProbeCounts(3, 1, 0, 2, 0));
   }
 
   @Test

@@ -60,9 +60,9 @@ import java.util.function.Function;
  * <p>A state is one address in one network segment (its key, {@link Segments}: {@code 10.77.0.10},
  * or {@code 10.77.0.10%vlan20} outside the default segment): the same address on two VLANs is two
  * devices, never a conflict. Alerts about an address outside the default segment have its key as
- * subject and say the segment ("10.77.0.10 in VLAN 20"); confirmation probes are asked for in the
- * default segment only (a sensor asks untagged); the configuration's addresses (exempt, ignored)
- * and the inventory name an address in every segment.
+ * subject and say the segment ("10.77.0.10 in VLAN 20"); a confirmation probe is asked for with the
+ * segment, which only sensors configured in it answer; the configuration's addresses (exempt,
+ * ignored) and the inventory name an address in every segment.
  */
 public final class BindingRules {
 
@@ -460,14 +460,15 @@ public final class BindingRules {
         p.to = m;
         p.at = t;
         s.pending = p;
-        // (only in the default segment: a sensor's untagged ARP request asks nowhere else)
-        if (ip.isV4() && !ip.isUnspecified() && Segments.segment(s.ip) == null) {
+        if (ip.isV4() && !ip.isUnspecified()) {
+          // (with its segment: only the sensors in it answer, asking untagged in their own)
           out.add(
               new ProbeRequest(
                   ip,
                   Instant.ofEpochMilli(t),
                   List.of(MacAddress.of(prev), mac),
-                  m + " claims " + Segments.where(s.ip) + ", which " + prev + " held"));
+                  m + " claims " + Segments.where(s.ip) + ", which " + prev + " held",
+                  Segments.segment(s.ip)));
         }
       }
     } else if (s.conflict != null) {

@@ -416,7 +416,7 @@ final class DetectionProcessor implements Processor<String, SensorEvent, String,
       context.forward(new Record<>(c.mac(), c, at));
     } else if (out instanceof ProbeRequest r) {
       at = r.requestedAt().toEpochMilli();
-      String ip = r.ip().toString();
+      String ip = r.key(); // (the IP in its segment)
       Long asked = probesAsked.get(ip);
       if (now - at >= PROBE_LIVE_MS || (asked != null && now - asked < PROBE_SPACING_MS)) {
         return; // the past is not asked about; and a flapping address not every flip

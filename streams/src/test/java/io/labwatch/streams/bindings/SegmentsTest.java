@@ -31,6 +31,9 @@ import org.junit.jupiter.api.Test;
  */
 class SegmentsTest {
 
+  static final IpAddress SENSOR_IP = IpAddress.of("10.77.0.2");
+  static final MacAddress SENSOR_MAC = MacAddress.of("00:1b:21:77:00:99");
+
   private final DetectionConfig defaults = DetectionConfig.defaults();
   private final Duration quiet = defaults.quietPeriod();
 
@@ -82,8 +85,6 @@ class SegmentsTest {
       assertThat(a.summary())
           .isEqualTo(
               "IP conflict on 10.77.0.10 in VLAN 20: two devices answer for it, 00:a0:de:77:00:10 (YAMAHA CORPORATION) and dc:9b:9c:77:00:10 (Apple, Inc.); first double answer at 14:02:11 UTC");
-      // (a sensor's untagged ARP request would ask another broadcast domain: nothing is asked)
-      assertThat(lab.probeRequests()).isEmpty();
 
       // when the server alone holds it for the quiet period
       for (int i = 0; i < 70; i++) {
@@ -150,6 +151,46 @@ class SegmentsTest {
       assertThat(out.get(0).summary())
           .startsWith(
               "IP conflict on 10.77.0.10 in segment lab-b: two devices answer for it, 00:0c:29:77:00:30 (VMware, Inc.) and 00:a0:de:77:00:10 (YAMAHA CORPORATION)");
+    }
+  }
+
+  @Test
+  void shouldAskTheSensorsOfASegmentToConfirmAClaimThereAndTellWhatTheirProbeShowed() {
+    try (Lab lab = Lab.standard()) {
+      // given the server holding 10.77.0.10 in segment lab-b, and in the default segment
+      lab.inSegment("lab-b").reply(SERVER_IP, SERVER);
+      lab.inSegment(null).reply(SERVER_IP, SERVER).after(Duration.ofMinutes(1));
+
+      // when a new MAC announces it in lab-b
+      Instant changed = lab.now;
+      lab.inSegment("lab-b").announce(SERVER_IP, NEWBOX);
+
+      // then the detection asks lab-b's sensors, and only them, to confirm it
+      assertThat(lab.probeRequests())
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.ip()).isEqualTo(SERVER_IP);
+                assertThat(r.segment()).isEqualTo("lab-b");
+                assertThat(r.key()).isEqualTo("10.77.0.10%lab-b");
+              });
+
+      // when lab-b's sensor asks and only the new MAC answers
+      lab.after(Duration.ofMillis(30)).probeSent(SERVER_IP, SENSOR_MAC);
+      lab.after(Duration.ofMillis(1)).replyTo(SERVER_IP, NEWBOX, SENSOR_IP, SENSOR_MAC);
+      lab.after(Duration.ofSeconds(2)).probeDone(SERVER_IP, SENSOR_MAC, NEWBOX);
+
+      // then the MAC change in lab-b is told at once, and the default segment's server is untouched
+      List<Alert> out = lab.alerts();
+      assertThat(out)
+          .extracting(Alert::fingerprint)
+          .containsExactly("MAC_CHANGED:10.77.0.10%lab-b");
+      assertThat(out.get(0).startedAt()).isEqualTo(changed);
+      assertThat(out.get(0).summary())
+          .startsWith(
+              "10.77.0.10 in segment lab-b moved from dc:9b:9c:77:00:10 (Apple, Inc.) to 00:0c:29:77:00:30 (VMware, Inc.): only 00:0c:29:77:00:30 answered a probe");
+      lab.inSegment(null).after(Duration.ofHours(1)).reply(SERVER_IP, SERVER);
+      assertThat(lab.alerts()).isEmpty();
     }
   }
 
