@@ -13,6 +13,7 @@ import io.labwatch.events.Heartbeat;
 import io.labwatch.events.IpAddress;
 import io.labwatch.events.MacAddress;
 import io.labwatch.events.PacketClass;
+import io.labwatch.events.Segments;
 import io.labwatch.events.SensorEvent;
 import io.labwatch.events.Topics;
 import io.labwatch.sinks.testing.FakeSlack;
@@ -54,9 +55,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 20: labwatch's parts on a real three-node Kafka cluster ({@code labwatch broker} processes,
  * a three-voter quorum, topics at RF 3 with two in sync), two {@code labwatch detect} instances of
  * one application with a standby replica each, and {@code labwatch sink slack} posting to the Slack
- * stand-in. Observations of two sensors (two VLANs, their own addresses) stream in all along, with
- * a new IP conflict every ~2.5 s that resolves ten minutes of capture time later, so several
- * incidents are always open when a fault strikes. Four faults, one after another:
+ * stand-in. Observations of two sensors stream in all along — one on a trunk port seeing VLAN 10
+ * tagged, one on an access port of VLAN 20 ({@code segment: vlan20}), the two VLANs reusing one
+ * subnet, the same station addresses on other devices — with a new IP conflict every ~2.5 s, the
+ * same address in one VLAN and then in the other, each resolving ten minutes of capture time later,
+ * so several incidents are always open when a fault strikes. Four faults, one after another:
  *
  * <ol>
  *   <li>{@code kill -9} of the broker leading a partition of {@code labwatch.arp}, started again;
@@ -70,7 +73,8 @@ import org.junit.jupiter.api.io.TempDir;
  * </ol>
  *
  * <p>Afterwards every incident is in {@code labwatch.alerts} exactly once as FIRING and once as
- * RESOLVED, no other address conflicted, Slack was told of every incident's start and end, and
+ * RESOLVED, under its address in its VLAN; no other address conflicted (a station's address in the
+ * other VLAN is another device, no conflict); Slack was told of every incident's start and end, and
  * Slack got at most one duplicate post per crash.
  *
  * <p>The observations come from a producer in this test configured as the ARP sensor's (idempotent,
@@ -391,7 +395,11 @@ class ClusterFaultsIT {
   private Map<String, int[]> slackPosts(Set<String> incidents) {
     Map<String, Pattern> byIp = new LinkedHashMap<>();
     incidents.forEach(
-        ip -> byIp.put(ip, Pattern.compile("(?<![0-9.])" + Pattern.quote(ip) + "(?![0-9])")));
+        // (a text names the address in its VLAN: "10.78.0.1 in VLAN 20")
+        key ->
+            byIp.put(
+                key,
+                Pattern.compile("(?<![0-9.])" + Pattern.quote(Segments.where(key)) + "(?![0-9])")));
     Map<String, int[]> out = new TreeMap<>();
     incidents.forEach(ip -> out.put(ip, new int[2]));
     for (String text : slack.texts()) {
@@ -559,13 +567,14 @@ class ClusterFaultsIT {
       try {
         int round = 0;
         while (feeding.get()) {
+          // the same address in both VLANs, one after the other: two incidents, one in each
           int vlan = round % 2 == 0 ? 10 : 20;
-          IpAddress ip = IpAddress.of("10.78." + vlan + "." + (1 + round / 2));
+          IpAddress ip = IpAddress.of("10.78.0." + (1 + round / 2));
           for (int i = 0; i < 25; i++) {
             step(ip, vlan, i);
             Thread.sleep(STEP_MS);
           }
-          conflicted.add(ip.toString());
+          conflicted.add(Segments.key(ip, "vlan" + vlan));
           rounds = ++round;
         }
       } catch (Throwable e) {
@@ -577,21 +586,17 @@ class ClusterFaultsIT {
     private void step(IpAddress ip, int vlan, int i) {
       for (int v : new int[] {10, 20}) {
         for (int s = 0; s < 3; s++) {
-          IpAddress station = IpAddress.of("10.78." + v + ".25" + s);
-          send(
-              reply(
-                  sensor(v),
-                  station,
-                  MacAddress.of(String.format("52:54:00:78:%02x:%02x", v, s)),
-                  t));
+          // the VLANs reuse one subnet: the same station address, another device in each
+          IpAddress station = IpAddress.of("10.78.0.25" + s);
+          send(reply(v, station, MacAddress.of(String.format("52:54:00:78:%02x:%02x", v, s)), t));
         }
       }
       if (ip != null) {
         if (i >= 5 && i < 15) { // the router answers too: two replies 30 ms apart
-          send(reply(sensor(vlan), ip, ROUTER, t));
-          send(reply(sensor(vlan), ip, SERVER, t.plusMillis(30)));
+          send(reply(vlan, ip, ROUTER, t));
+          send(reply(vlan, ip, SERVER, t.plusMillis(30)));
         } else {
-          send(reply(sensor(vlan), ip, SERVER, t));
+          send(reply(vlan, ip, SERVER, t));
         }
       }
       if (i % 2 == 0) {
@@ -605,12 +610,17 @@ class ClusterFaultsIT {
       return "lab-vlan" + vlan;
     }
 
-    private static ArpObservation reply(String sensor, IpAddress ip, MacAddress mac, Instant at) {
+    /**
+     * A reply as the VLAN's sensor captures it: VLAN 10's on a trunk port, its frames tagged; VLAN
+     * 20's on an access port, untagged, the sensor configured with {@code segment: vlan20}.
+     */
+    private static ArpObservation reply(int vlan, IpAddress ip, MacAddress mac, Instant at) {
       return new ArpObservation(
           at,
-          sensor,
+          sensor(vlan),
           "eth0",
-          null,
+          vlan == 10 ? 10 : null,
+          vlan == 10 ? null : "vlan20",
           PacketClass.REPLY,
           ip,
           mac,
@@ -621,8 +631,7 @@ class ClusterFaultsIT {
 
     private void send(ArpObservation o) {
       producer.send(
-          new ProducerRecord<>(
-              topics.arp().name(), null, o.eventTime().toEpochMilli(), o.subjectIp().toString(), o),
+          new ProducerRecord<>(topics.arp().name(), null, o.eventTime().toEpochMilli(), o.key(), o),
           (md, e) -> {
             if (e != null) {
               failure.compareAndSet(null, e);
