@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -73,6 +74,9 @@ public final class DetectionTopology {
   public static final String SENSOR_STORE = DetectionSupplier.SENSOR_STORE;
   public static final String META_STORE = DetectionSupplier.META_STORE;
   public static final String INVENTORY_STORE = DetectionSupplier.INVENTORY_STORE;
+
+  /** How long Kafka Streams sleeps between its checks that the internal topics it made exist. */
+  static final long INTERNAL_TOPICS_CHECK_MS = 10;
 
   private DetectionTopology() {}
 
@@ -234,6 +238,17 @@ public final class DetectionTopology {
     // which delays RUNNING by that per task (BENCHMARKS.md, detection). It is idle (paused) once
     // tasks are running.
     p.putIfAbsent(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 20);
+    // A first start creates the repartition and changelog topics and then checks, sleeping
+    // retry.backoff.ms (100 ms) between checks, until each is there: some eight sleeps, 0.8 s of a
+    // fresh start on the embedded broker. The check is the main consumer's partition assignor's,
+    // and reads the main consumer's setting: 10 ms there (its own retries back off exponentially
+    // from it, up to retry.backoff.max.ms, 1 s); the other clients keep the default. A
+    // retry.backoff.ms in the kafka section stays everyone's.
+    if (!p.containsKey(CommonClientConfigs.RETRY_BACKOFF_MS_CONFIG)) {
+      p.putIfAbsent(
+          StreamsConfig.mainConsumerPrefix(CommonClientConfigs.RETRY_BACKOFF_MS_CONFIG),
+          INTERNAL_TOPICS_CHECK_MS);
+    }
     // every partition's addresses are independent: never hold one back waiting for another's data
     p.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
     // (no store uses Kafka Streams' record cache: the two written often buffer on their own,

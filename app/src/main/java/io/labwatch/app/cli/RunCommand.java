@@ -32,7 +32,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.stream.Collectors;
+import org.apache.kafka.streams.Topology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
@@ -165,6 +169,21 @@ final class RunCommand implements Callable<Integer> {
       out.flush();
     }
 
+    // The detection is built on a thread of its own while the broker starts (its topology needs no
+    // broker: Kafka Streams' classes load meanwhile) and the topics and sinks are made (its Kafka
+    // clients, once the broker's address is known); it is started only after the sinks, below.
+    CompletableFuture<String> detectionBootstrap = new CompletableFuture<>();
+    FutureTask<Detection> detectionBuild =
+        new FutureTask<>(
+            () -> {
+              Topology topology = Detection.topology(config);
+              // a failure is said on the console by the health watch, like any part's
+              return Detection.create(config, detectionBootstrap.get(), 0, topology, why -> {});
+            });
+    Thread builder = new Thread(detectionBuild, "labwatch-detection-build");
+    builder.setDaemon(true);
+    builder.start();
+
     Health health = new Health();
     String bootstrap;
     String brokerLine;
@@ -203,6 +222,8 @@ final class RunCommand implements Callable<Integer> {
               + broker.logDir()
               + (broker.formattedNow() ? ", new)" : ")");
     }
+
+    detectionBootstrap.complete(bootstrap);
 
     Pipeline.Prepared prepared = Pipeline.prepare(config, bootstrap);
     List<TopicManager.TopicState> topics = prepared.topics();
@@ -254,15 +275,14 @@ final class RunCommand implements Callable<Integer> {
                 Pipeline.lagGroups(config),
                 new ReportHandler(config.kafkaClientProperties(bootstrap), config.catalogue())));
 
-    Detection detection =
-        shutdown.register(
-            "detection",
-            // a failure is said on the console by the health watch, like any part's
-            Detection.start(config, bootstrap, why -> {}));
+    Detection detection = shutdown.register("detection", built(detectionBuild));
     health.register("detection", detection::problem);
     if (disk != null) {
       disk.onChange(detection::paused);
     }
+    // the sensors start while the detection joins its group and opens its stores (they publish to
+    // the topics; the detection reads from where it left off, or from the start)
+    detection.begin();
     String sensorLine;
     if (noCapture) {
       sensorLine = "off (--no-capture)";
@@ -334,6 +354,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     String hostLine = startHostSensor(config, bootstrap, disk, health, shutdown);
+    detection.awaitRunning();
 
     out.printf("labwatch %s is running%n", CliText.version());
     out.printf("  broker   %s%n", brokerLine);
@@ -379,6 +400,18 @@ final class RunCommand implements Callable<Integer> {
     shutdown.awaitStopRequest();
     shutdown.closeAll();
     return ExitCode.OK;
+  }
+
+  /** The detection {@code build} made, or the failure it ended with. */
+  private static Detection built(FutureTask<Detection> build) throws Exception {
+    try {
+      return build.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof Exception cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   /** The host sensor on this box, unless switched off: the banner's line for it. */

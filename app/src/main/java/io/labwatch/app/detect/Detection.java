@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,8 +53,12 @@ public final class Detection implements AutoCloseable {
   /** The detection's group session ({@code session.timeout.ms}) unless configured: 10 s. */
   static final int SESSION_TIMEOUT_MS = 10_000;
 
-  private Detection(KafkaStreams streams) {
+  private final Topics topics;
+  private final CountDownLatch running = new CountDownLatch(1);
+
+  private Detection(KafkaStreams streams, Topics topics) {
     this.streams = streams;
+    this.topics = topics;
   }
 
   /**
@@ -72,6 +77,30 @@ public final class Detection implements AutoCloseable {
    */
   public static Detection start(
       LabwatchConfig config, String bootstrap, int standbyReplicas, Consumer<String> onFailure) {
+    Detection d = create(config, bootstrap, standbyReplicas, topology(config), onFailure);
+    d.begin();
+    return d.awaitRunning();
+  }
+
+  /** The detection's topology for {@code config}: no broker needed, only Kafka Streams' classes. */
+  public static Topology topology(LabwatchConfig config) {
+    return DetectionTopology.build(config.catalogue(), config.detection());
+  }
+
+  /**
+   * The detection, not started yet: {@link #begin} starts it, {@link #awaitRunning} waits until it
+   * runs. (Made apart, so that {@code labwatch run} builds it on a thread of its own while the rest
+   * starts.)
+   *
+   * @param topology {@link #topology}
+   * @param onFailure told once, with a one-line reason, if the detection dies later
+   */
+  public static Detection create(
+      LabwatchConfig config,
+      String bootstrap,
+      int standbyReplicas,
+      Topology topology,
+      Consumer<String> onFailure) {
     if (standbyReplicas < 0) {
       throw new IllegalArgumentException("standby replicas: must be >= 0, got " + standbyReplicas);
     }
@@ -88,14 +117,12 @@ public final class Detection implements AutoCloseable {
     client.putIfAbsent("session.timeout.ms", SESSION_TIMEOUT_MS);
     KafkaStreams streams =
         new KafkaStreams(
-            DetectionTopology.build(topics, config.detection()),
-            DetectionTopology.properties(config.detection(), topics, client, stateDir));
-    Detection d = new Detection(streams);
-    CountDownLatch running = new CountDownLatch(1);
+            topology, DetectionTopology.properties(config.detection(), topics, client, stateDir));
+    Detection d = new Detection(streams, topics);
     streams.setStateListener(
         (now, before) -> {
           if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR) {
-            running.countDown();
+            d.running.countDown();
           }
           // (a stream thread is always replaced; what ends the client is its global thread, which
           // reads the inventory and cannot be)
@@ -133,7 +160,21 @@ public final class Detection implements AutoCloseable {
           }
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+    return d;
+  }
+
+  /** Starts the detection; returns at once ({@link #awaitRunning} waits until it runs). */
+  public void begin() {
     streams.start();
+  }
+
+  /**
+   * Waits until the detection runs.
+   *
+   * @return this
+   * @throws LabwatchException when it could not start (it is closed then)
+   */
+  public Detection awaitRunning() {
     try {
       if (!running.await(120, TimeUnit.SECONDS)) {
         log.warn("the detection is still starting after 120 s (state {})", streams.state());
@@ -141,12 +182,12 @@ public final class Detection implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (streams.state() == KafkaStreams.State.ERROR || d.failure.get() != null) {
+    if (streams.state() == KafkaStreams.State.ERROR || failure.get() != null) {
       streams.close(Duration.ofSeconds(10));
-      throw new LabwatchException("the detection could not start: " + rootMessage(d.failure.get()));
+      throw new LabwatchException("the detection could not start: " + rootMessage(failure.get()));
     }
     log.info("detection running: {} -> {}", topics.arp().name(), topics.alerts().name());
-    return d;
+    return this;
   }
 
   /**
