@@ -47,6 +47,9 @@ public final class EmbeddedBroker implements AutoCloseable {
   /** 1 MiB, the unit free space is said in. */
   static final long MIB = 1024L * 1024;
 
+  /** The log cleaner's buffer of keys (log.cleaner.dedupe.buffer.size). */
+  static final int DEDUPE_BUFFER_BYTES = 4 * 1024 * 1024;
+
   /** Kafka's halt and exit procedures, while a broker that survives Kafka's halts owns them. */
   private static final AtomicReference<EmbeddedBroker> exitOwner = new AtomicReference<>();
 
@@ -194,8 +197,12 @@ public final class EmbeddedBroker implements AutoCloseable {
     // and a dead node's partitions move after 2.5 s instead of 9.
     props.put("broker.heartbeat.interval.ms", "500");
     props.put("broker.session.timeout.ms", "2500");
-    // the compaction buffer defaults to 128 MiB of heap; a lab box's alert topic needs far less
-    props.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
+    // The compaction buffer (Kafka's default 128 MiB) is allocated, and every page of it written,
+    // when the broker starts, idle or not: 4 MiB holds the keys of some 175,000 records (24 bytes
+    // each, 90 % full), more than a lab's alerts, silences or state changelogs hold in a segment;
+    // a log with more is compacted in several passes instead of one. It was 16 MiB: 12 MiB less of
+    // an idle broker's resident memory (BENCHMARKS.md, start-up and idle memory).
+    props.put("log.cleaner.dedupe.buffer.size", Integer.toString(DEDUPE_BUFFER_BYTES));
 
     KafkaConfig config = KafkaConfig.fromProps(props, false);
     KafkaRaftServer server = null;

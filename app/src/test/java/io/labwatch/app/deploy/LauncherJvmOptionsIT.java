@@ -13,10 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The {@code labwatch} launcher's JVM options for the sensors and {@code analyze}, which
- * BENCHMARKS.md measured: it is run with a stand-in {@code java} first on the PATH that answers the
- * launcher's version check and prints the command line it was given. (An IT: the launcher builds
- * the jar when it is missing or older than the sources; after {@code package} it is neither.)
+ * The {@code labwatch} launcher's JVM options for the sensors, {@code analyze}, {@code run} and
+ * {@code broker}, which BENCHMARKS.md measured: it is run with a stand-in {@code java} first on the
+ * PATH that answers the launcher's version check and prints the command line it was given. (An IT:
+ * the launcher builds the jar when it is missing or older than the sources; after {@code package}
+ * it is neither.)
  */
 class LauncherJvmOptionsIT {
 
@@ -64,8 +65,33 @@ class LauncherJvmOptionsIT {
   }
 
   @Test
-  void runAndTheOtherCommandsGetTheJvmsDefaults() throws Exception {
-    assertThat(launch(null, "run")).containsExactly("-jar", jar(), "run");
+  void runAndTheBrokerRunInASmallSerialCollectedHeapWithTwoMallocArenasAndAClassArchive()
+      throws Exception {
+    for (String command : List.of("run", "broker")) {
+      List<String> args = launch(null, command);
+      assertThat(args)
+          .contains(
+              "MALLOC_ARENA_MAX=2",
+              "-Xms32m",
+              "-Xmx512m",
+              "-XX:NewRatio=4",
+              "-XX:-UsePerfData",
+              "-XX:+UseSerialGC",
+              "-Xlog:cds*=off")
+          .doesNotContain("-XX:TieredStopAtLevel=1")
+          .endsWith("-jar", jar(), command);
+      // (no archive yet: this start writes it when it stops)
+      assertThat(args)
+          .contains("-XX:ArchiveClassesAtExit=" + jar().replace(".jar", "-" + command + ".jsa"));
+    }
+    assertThat(launch("-XX:+UseG1GC", "run"))
+        .doesNotContain("-XX:+UseSerialGC")
+        .containsSubsequence("-Xmx512m", "-XX:+UseG1GC", "-jar");
+  }
+
+  @Test
+  void theOtherCommandsGetTheJvmsDefaults() throws Exception {
+    assertThat(launch(null, "status")).containsExactly("-jar", jar(), "status");
   }
 
   private String jar() throws Exception {
@@ -80,6 +106,7 @@ class LauncherJvmOptionsIT {
         "#!/bin/sh\n"
             + "case \"$*\" in *-XShowSettings*|*-XshowSettings*)"
             + " echo '    java.specification.version = 17' >&2; exit 0;; esac\n"
+            + "[ -z \"$MALLOC_ARENA_MAX\" ] || echo \"MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX\"\n"
             + "for a in \"$@\"; do echo \"$a\"; done\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
     ProcessBuilder pb = new ProcessBuilder();
@@ -88,6 +115,7 @@ class LauncherJvmOptionsIT {
     pb.command(line);
     pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
     pb.environment().remove("LABWATCH_JAVA_OPTS");
+    pb.environment().remove("MALLOC_ARENA_MAX");
     if (javaOpts != null) {
       pb.environment().put("LABWATCH_JAVA_OPTS", javaOpts);
     }
