@@ -17,6 +17,10 @@ import io.labwatch.events.Topics;
 import io.labwatch.producers.testing.Requirements;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -162,6 +166,103 @@ class ArpSensorNetnsIT {
     assertThat(result.exitCode()).as(result.err()).isZero();
     assertThat(result.err())
         .contains("capturing on " + lab.probeInterface() + ", " + lab.monitorInterface());
+  }
+
+  /**
+   * Issue 20: two VLANs are two broadcast domains (two bridges here), each with a sensor on an
+   * access port ({@code --segment vlan10}, {@code --segment vlan20}), and they reuse one subnet:
+   * the same address is a different server in each. Each sensor publishes what it captures under
+   * the address in its segment ({@code IP%vlan10}, {@code IP%vlan20}), so the two servers are two
+   * keys — two states in the detection, never one address with two MACs.
+   */
+  @Test
+  void sensorsInTwoVlansPublishTheSameAddressUnderTheKeyOfTheirSegment(TestKafka kafka)
+      throws Exception {
+    MacAddress serverA = MacAddress.of("3c:fd:fe:0a:10:10");
+    MacAddress serverB = MacAddress.of("3c:fd:fe:0a:20:10");
+    lab = NetnsLab.create();
+    IpAddress shared = lab.ip(10);
+    Topics topics = TestKafka.uniqueTopics();
+    Shutdown stopB = new Shutdown();
+    CompletableFuture<Cli.Result> sensorB = null;
+    try (NetnsLab labB = NetnsLab.create()) {
+      // VLAN 20 reuses VLAN 10's subnet
+      lab.host("srv", serverA, shared);
+      lab.host("cl", MacAddress.of("52:54:00:0a:10:21"), lab.ip(21));
+      labB.host("srv", serverB, shared);
+      labB.host("cl", MacAddress.of("52:54:00:0a:20:21"), lab.ip(22));
+      sensor = sensorIn(lab, "vlan10", kafka, topics, sensorStop);
+      sensorB = sensorIn(labB, "vlan20", kafka, topics, stopB);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .failFast(this::sensorStillRunning)
+          .until(() -> heartbeatsFrom(kafka, topics).size() == 2);
+
+      for (int i = 0; i < 3; i++) {
+        lab.forgetNeighbours("cl");
+        lab.exec("cl", "ping", "-c", "1", "-W", "1", shared.toString());
+        labB.forgetNeighbours("cl");
+        labB.exec("cl", "ping", "-c", "1", "-W", "1", shared.toString());
+      }
+
+      String keyA = shared + "%vlan10";
+      String keyB = shared + "%vlan20";
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                Map<String, Set<MacAddress>> repliesByKey = new TreeMap<>();
+                for (ConsumerRecord<String, SensorEvent> r : kafka.readAll(topics.arp())) {
+                  if (r.value() instanceof ArpObservation o
+                      && o.packetClass() == PacketClass.REPLY
+                      && o.subjectIp().equals(shared)) {
+                    repliesByKey.computeIfAbsent(r.key(), k -> new TreeSet<>()).add(o.senderMac());
+                  }
+                }
+                assertThat(repliesByKey)
+                    .as("the shared address's replies, by record key")
+                    .isEqualTo(Map.of(keyA, Set.of(serverA), keyB, Set.of(serverB)));
+              });
+      assertThat(kafka.readAll(topics.arp()))
+          .filteredOn(r -> r.value() instanceof ArpObservation)
+          .allSatisfy(
+              r -> {
+                ArpObservation o = (ArpObservation) r.value();
+                assertThat(r.key()).isEqualTo(o.key());
+                assertThat(o.vlan()).as("untagged on an access port").isNull();
+                assertThat(o.segmentName()).isIn("vlan10", "vlan20");
+              });
+    } finally {
+      stopB.requestStop();
+      if (sensorB != null) {
+        Cli.Result result = sensorB.get(30, TimeUnit.SECONDS);
+        assertThat(result.exitCode()).as(result.err()).isZero();
+      }
+    }
+  }
+
+  private static CompletableFuture<Cli.Result> sensorIn(
+      NetnsLab lab, String segment, TestKafka kafka, Topics topics, Shutdown stop) {
+    return CompletableFuture.supplyAsync(
+        () ->
+            new Cli()
+                .run(
+                    stop,
+                    "sensor",
+                    "arp",
+                    "--iface",
+                    lab.monitorInterface(),
+                    "--segment",
+                    segment,
+                    "--sensor-id",
+                    "lab-" + segment,
+                    "--no-confirm",
+                    "--heartbeat-interval",
+                    "1s",
+                    "-b",
+                    kafka.bootstrapServers(),
+                    "--topic-prefix",
+                    topics.prefix()));
   }
 
   @Test
