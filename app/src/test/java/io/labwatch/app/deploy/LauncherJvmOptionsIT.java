@@ -77,6 +77,7 @@ class LauncherJvmOptionsIT {
               "-XX:NewRatio=4",
               "-XX:-UsePerfData",
               "-XX:+UseSerialGC",
+              "-XX:+ExitOnOutOfMemoryError",
               "-Xlog:cds*=off")
           .doesNotContain("-XX:TieredStopAtLevel=1")
           .endsWith("-jar", jar(), command);
