@@ -25,6 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * GPU server, a client, a workstation — posting to a local Slack stand-in and scraped by a real
  * Prometheus. Then a router in AP mode comes up with the server's address.
  */
+@Tag("serial") // (alone: its live lab runs an 8 s conflict window and a 30 s quiet period on the
+// wall clock; beside another test on 2 cores a step missed its minute once, in a CI run)
 class AcceptanceIT {
 
   static final Path JAR = Path.of("target", "labwatch.jar");
