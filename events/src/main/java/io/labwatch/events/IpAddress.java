@@ -186,9 +186,23 @@ public final class IpAddress implements Comparable<IpAddress> {
     return bytes.clone();
   }
 
+  /**
+   * The text, once formatted (as {@link String}'s hash: a benign race, the same text either way).
+   */
+  private String text;
+
   @JsonValue
   @Override
   public String toString() {
+    String t = text;
+    if (t == null) {
+      t = format();
+      text = t;
+    }
+    return t;
+  }
+
+  private String format() {
     if (isV4()) {
       return (bytes[0] & 0xFF)
           + "."

@@ -56,8 +56,18 @@ class LauncherJvmOptionsIT {
   @Test
   void analyzeRunsWithTheFirstJitTierOnlyAndASerialCollectorWithALargeYoungGeneration()
       throws Exception {
+    String archive = archive("analyze");
     assertThat(launch(null, "analyze", "x.pcap"))
-        .contains("-XX:TieredStopAtLevel=1", "-Xmn128m", "-XX:-UsePerfData", "-XX:+UseSerialGC")
+        .contains(
+            "-XX:TieredStopAtLevel=1",
+            "-Xmn128m",
+            "-XX:-UsePerfData",
+            "-XX:+UseSerialGC",
+            "-Xlog:cds*=off")
+        .anyMatch(
+            a ->
+                a.equals("-XX:ArchiveClassesAtExit=" + archive)
+                    || a.equals("-XX:SharedArchiveFile=" + archive))
         .endsWith("-jar", jar(), "analyze", "x.pcap");
     assertThat(launch("-XX:+UseParallelGC", "analyze", "x.pcap"))
         .doesNotContain("-XX:+UseSerialGC")
@@ -90,6 +100,46 @@ class LauncherJvmOptionsIT {
         .containsSubsequence("-Xmx512m", "-XX:+UseG1GC", "-jar");
   }
 
+  /**
+   * The class archive next to the jar (here a copy of the launcher beside a jar of its own):
+   * written by the first start after a build, used by the later ones; one that is older than the
+   * jar, or was cut short while it was written (the JVM writes its header, with the magic number,
+   * last), is written again — the JVM would ignore it at every start.
+   */
+  @Test
+  void theClassArchiveIsWrittenOnceUsedAfterwardsAndWrittenAgainWhenStaleOrCutShort()
+      throws Exception {
+    Path home = Files.createDirectories(dir.resolve("home"));
+    Files.copy(Path.of("..", "labwatch"), home.resolve("labwatch"));
+    Path jar = Files.createDirectories(home.resolve("app/target")).resolve("labwatch.jar");
+    Files.write(jar, new byte[] {'P', 'K'});
+    Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(1_000_000_000L));
+    Path archive = home.resolve("app/target/labwatch-analyze.jsa");
+    String write = "-XX:ArchiveClassesAtExit=" + archive;
+    String use = "-XX:SharedArchiveFile=" + archive;
+
+    assertThat(launchCopy(home.resolve("labwatch"), null, "analyze", "x.pcap"))
+        .contains(write)
+        .doesNotContain(use);
+
+    // as the JVM leaves it: the dynamic archive's magic number first (0xf00baba8, little-endian)
+    Files.write(archive, new byte[] {(byte) 0xa8, (byte) 0xab, 0x0b, (byte) 0xf0, 0, 0, 0, 0});
+    assertThat(launchCopy(home.resolve("labwatch"), null, "analyze", "x.pcap"))
+        .contains(use)
+        .doesNotContain(write);
+
+    Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(1_000L));
+    assertThat(launchCopy(home.resolve("labwatch"), null, "analyze", "x.pcap"))
+        .contains(write)
+        .doesNotContain(use);
+
+    Files.write(archive, new byte[64]); // a kill while it was written: no header yet
+    assertThat(launchCopy(home.resolve("labwatch"), null, "analyze", "x.pcap"))
+        .contains(write)
+        .doesNotContain(use);
+    assertThat(archive).doesNotExist(); // (the JVM writes it anew when this start stops)
+  }
+
   @Test
   void theOtherCommandsGetTheJvmsDefaults() throws Exception {
     assertThat(launch(null, "status")).containsExactly("-jar", jar(), "status");
@@ -99,7 +149,16 @@ class LauncherJvmOptionsIT {
     return Path.of("target", "labwatch.jar").toRealPath().toString();
   }
 
+  private String archive(String command) throws Exception {
+    return jar().replace(".jar", "-" + command + ".jsa");
+  }
+
   private List<String> launch(String javaOpts, String... command) throws Exception {
+    return launchCopy(Path.of("..", "labwatch").toRealPath(), javaOpts, command);
+  }
+
+  private List<String> launchCopy(Path launcher, String javaOpts, String... command)
+      throws Exception {
     Path bin = Files.createDirectories(dir.resolve("bin"));
     Path java = bin.resolve("java");
     Files.writeString(
@@ -111,7 +170,7 @@ class LauncherJvmOptionsIT {
             + "for a in \"$@\"; do echo \"$a\"; done\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
     ProcessBuilder pb = new ProcessBuilder();
-    List<String> line = new ArrayList<>(List.of(Path.of("..", "labwatch").toRealPath().toString()));
+    List<String> line = new ArrayList<>(List.of(launcher.toString()));
     line.addAll(List.of(command));
     pb.command(line);
     pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));

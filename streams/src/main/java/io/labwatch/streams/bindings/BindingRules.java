@@ -133,7 +133,7 @@ public final class BindingRules {
    */
   public List<Object> onObservation(IpState s, ArpObservation o, long t, boolean learning) {
     List<Object> out = new ArrayList<>();
-    IpAddress ip = Segments.address(s.ip);
+    IpAddress ip = s.address();
     if (config.ignored(ip)) {
       return out;
     }
@@ -174,7 +174,7 @@ public final class BindingRules {
    */
   public List<Object> onProbe(IpState s, ArpProbe p, long t) {
     List<Object> out = new ArrayList<>();
-    if (config.ignored(Segments.address(s.ip))) {
+    if (config.ignored(s.address())) {
       return out;
     }
     s.lastSeen = Math.max(s.lastSeen, t);
@@ -375,8 +375,16 @@ public final class BindingRules {
       // it holds
       asker = asker + Segments.SEPARATOR + segment;
     }
-    String m = mac.toString();
-    MacSeen seen = s.macs.get(m);
+    String m;
+    MacSeen seen;
+    long bits = mac.toLong();
+    if (s.hotSeen != null && s.hotMacBits == bits) {
+      m = s.hotMac; // (the same MAC as the last assertion's: its entry, without walking the map)
+      seen = s.hotSeen;
+    } else {
+      m = mac.toString();
+      seen = s.macs.get(m);
+    }
     boolean newPair = seen == null;
     long previousOwnSeen = newPair ? Long.MIN_VALUE : seen.lastSeen;
     if (newPair) {
@@ -401,7 +409,11 @@ public final class BindingRules {
     seen.lastSeen = Math.max(seen.lastSeen, t);
     seen.sensors.add(o.sensorId());
     seen.classes.add(o.packetClass());
-    MacSeen prevSeenBefore = s.lastMac == null ? null : s.macs.get(s.lastMac);
+    MacSeen prevSeenBefore =
+        s.lastMac == null ? null : s.lastMac == m ? seen : s.macs.get(s.lastMac);
+    s.hotMac = m;
+    s.hotMacBits = bits;
+    s.hotSeen = seen;
     long prevAnswerAt = prevSeenBefore == null ? 0 : prevSeenBefore.lastAnswerAt;
     String prevAnswerTo = prevSeenBefore == null ? null : prevSeenBefore.lastAnswerTo;
     boolean probeAnswer =
@@ -506,6 +518,7 @@ public final class BindingRules {
               .map(Map.Entry::getKey)
               .orElseThrow();
       s.macs.remove(oldest);
+      s.hotSeen = null; // (it may have been the entry removed)
       out.add(Claim.forget(oldest, s.ip, t));
     }
   }
