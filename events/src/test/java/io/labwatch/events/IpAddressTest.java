@@ -84,4 +84,17 @@ class IpAddressTest {
     assertThat(IpAddress.of("10.0.0.200")).isGreaterThan(IpAddress.of("10.0.0.10"));
     assertThat(IpAddress.of("255.0.0.0")).isLessThan(IpAddress.of("::1"));
   }
+
+  @Test
+  void equalAddressesHashAlikeAndTheHostsOfALabNetworkAllDiffer() {
+    assertThat(IpAddress.of("10.77.0.10").hashCode())
+        .isEqualTo(IpAddress.fromBytes(new byte[] {10, 77, 0, 10}).hashCode());
+    assertThat(IpAddress.of("fe80::1").hashCode()).isEqualTo(IpAddress.of("fe80:0::1").hashCode());
+    // (a hash map of a /16's addresses stays a hash map: no two of them in one bucket's tree)
+    java.util.Set<Integer> hashes = new java.util.HashSet<>();
+    for (int host = 0; host < 65_536; host++) {
+      hashes.add(IpAddress.of("10.100." + host / 256 + "." + host % 256).hashCode());
+    }
+    assertThat(hashes).hasSize(65_536);
+  }
 }

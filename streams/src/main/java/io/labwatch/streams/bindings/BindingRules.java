@@ -369,7 +369,7 @@ public final class BindingRules {
         o.packetClass() == PacketClass.REPLY
             || o.packetClass() == PacketClass.NEIGHBOR_ADVERTISEMENT;
     String asker = answer ? askerOf(o) : null;
-    String segment = Segments.segment(s.ip);
+    String segment = s.segment();
     if (asker != null && segment != null && !o.targetIp().isUnspecified()) {
       // an asker (an address) in the same segment: a poisoning's victims compare with the addresses
       // it holds
@@ -400,15 +400,15 @@ public final class BindingRules {
         o.packetClass() == PacketClass.REQUEST || o.packetClass() == PacketClass.ANNOUNCEMENT;
     if (uses
         && ip.isV4()
-        && !seen.classes.contains(PacketClass.REQUEST)
-        && !seen.classes.contains(PacketClass.ANNOUNCEMENT)
+        && !seen.hasClass(PacketClass.REQUEST)
+        && !seen.hasClass(PacketClass.ANNOUNCEMENT)
         && macsSince(s, t - window).stream().allMatch(m::equals)) {
       out.add(Claim.own(m, s.ip, t));
     }
     seen.packets++;
     seen.lastSeen = Math.max(seen.lastSeen, t);
-    seen.sensors.add(o.sensorId());
-    seen.classes.add(o.packetClass());
+    seen.addSensor(o.sensorId());
+    seen.addClass(o.packetClass());
     MacSeen prevSeenBefore =
         s.lastMac == null ? null : s.lastMac == m ? seen : s.macs.get(s.lastMac);
     s.hotMac = m;

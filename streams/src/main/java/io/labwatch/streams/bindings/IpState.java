@@ -82,15 +82,28 @@ public final class IpState {
   /** The address of {@link #ip}, parsed once (for the key it was parsed from). Not stored. */
   private transient IpAddress address;
 
+  private transient String segment;
+
   private transient String addressOf;
 
   /** The address part of {@link #ip} (its key: {@code 10.77.0.10%vlan20} → 10.77.0.10). */
   IpAddress address() {
+    parseKey();
+    return address;
+  }
+
+  /** The segment part of {@link #ip}, null in the default segment ({@link Segments#segment}). */
+  String segment() {
+    parseKey();
+    return segment;
+  }
+
+  private void parseKey() {
     if (addressOf != ip) { // (by identity: the key is set once, by the constructor or the serde)
       address = Segments.address(ip);
+      segment = Segments.segment(ip);
       addressOf = ip;
     }
-    return address;
   }
 
   transient long hotMacBits = -1;
@@ -120,6 +133,41 @@ public final class IpState {
 
     /** The askers this MAC's answers went to, the latest few (for poisoning: its victims). */
     public TreeSet<String> answeredTo = new TreeSet<>();
+
+    /**
+     * {@link #classes} as bits by ordinal (-1 until computed), and the sensor last added to {@link
+     * #sensors}: most packets add nothing to either, and a look at these two is one read of memory
+     * where the sets take several. Not stored; {@link #addSensor} and {@link #addClass} are the
+     * only changes to the sets after a state is read.
+     */
+    private transient int classBits = -1;
+
+    private transient String lastSensor;
+
+    boolean hasClass(PacketClass c) {
+      if (classBits < 0) {
+        int bits = 0;
+        for (PacketClass k : classes) {
+          bits |= 1 << k.ordinal();
+        }
+        classBits = bits;
+      }
+      return (classBits & 1 << c.ordinal()) != 0;
+    }
+
+    void addClass(PacketClass c) {
+      if (!hasClass(c)) {
+        classes.add(c);
+        classBits |= 1 << c.ordinal();
+      }
+    }
+
+    void addSensor(String sensorId) {
+      if (!sensorId.equals(lastSensor)) {
+        sensors.add(sensorId);
+        lastSensor = sensorId;
+      }
+    }
   }
 
   /** A firing incident on this IP. */

@@ -291,6 +291,35 @@ class BindingRulesTest {
   }
 
   @Test
+  void shouldForgetTheLeastRecentlySeenMacBeyondThirtyTwoOnAnAddressAndTellItNewWhenItReturns() {
+    try (Lab lab =
+        new Lab(DetectionConfig.defaults().deterministic().withLearningPeriod(Duration.ZERO))) {
+      lab.reply(SERVER_IP, SERVER).after(Duration.ofSeconds(1));
+      lab.reply(SERVER_IP, SERVER).after(Duration.ofSeconds(1)); // (its entry, found again)
+      assertThat(newStations(lab.alerts())).containsExactly(SERVER);
+      // when 32 other MACs claim the address, one after another: the server's entry is the oldest
+      for (int i = 0; i < IpState.MAX_MACS; i++) {
+        lab.reply(SERVER_IP, MacAddress.fromLong(0x02_00_00_00_00_00L + i))
+            .after(Duration.ofSeconds(1));
+      }
+      List<MacAddress> others = newStations(lab.alerts());
+      assertThat(others).hasSize(IpState.MAX_MACS).doesNotContain(SERVER);
+      // then the server, back, is a new station on it again; the latest of the others is not
+      lab.reply(SERVER_IP, SERVER).after(Duration.ofSeconds(1));
+      lab.reply(SERVER_IP, others.get(others.size() - 1)).after(Duration.ofSeconds(1));
+      lab.reply(SERVER_IP, SERVER).after(Duration.ofSeconds(1));
+      assertThat(newStations(lab.alerts())).containsExactly(SERVER);
+    }
+  }
+
+  private static List<MacAddress> newStations(List<Alert> alerts) {
+    return alerts.stream()
+        .filter(a -> a.kind().equals("NEW_STATION"))
+        .map(a -> a.evidence().macs().get(0).mac())
+        .toList();
+  }
+
+  @Test
   void shouldTellAnEthernetMismatchOncePerPair() {
     try (Lab lab = Lab.standard()) {
       for (int i = 0; i < 3; i++) {
