@@ -126,17 +126,72 @@ public final class EmbeddedBroker implements AutoCloseable {
       long reserveBytes,
       Quorum quorum) {
     Path logDir = dataDir.toAbsolutePath().normalize().resolve("kafka");
-    int brokerPort = port == 0 ? freePort(host) : checkFree(host, port);
+    if (port != 0) {
+      checkFree(host, port);
+    }
     prepare(logDir);
     checkSpace(logDir, reserveBytes);
     checkNotLocked(logDir);
-    Quorum.Voter self =
-        quorum.voters().isEmpty()
-            ? new Quorum.Voter(quorum.nodeId(), "127.0.0.1", freePort("127.0.0.1"))
-            : quorum.self();
+    boolean formatted = formatIfNew(logDir, quorum);
+    // A port labwatch chooses (the broker's with port 0, the controller's when alone) is one the
+    // system gave a socket that is closed again before Kafka binds it: on a busy box another
+    // process can take it in between. Kafka then fails to bind, and the broker starts again on
+    // ports chosen anew.
+    boolean choosesPorts = port == 0 || quorum.voters().isEmpty();
+    for (int attempt = 1; ; attempt++) {
+      int brokerPort =
+          port == 0 ? freePorts.choose(host) : attempt == 1 ? port : checkFree(host, port);
+      Quorum.Voter self =
+          quorum.voters().isEmpty()
+              ? new Quorum.Voter(quorum.nodeId(), "127.0.0.1", freePorts.choose("127.0.0.1"))
+              : quorum.self();
+      try {
+        return start(
+            logDir, host, advertisedHost, brokerPort, self, quorum, formatted, reserveBytes);
+      } catch (LabwatchException e) {
+        if (!(e.getCause() instanceof PortTakenMeanwhile taken)
+            || !choosesPorts
+            || attempt == PORT_ATTEMPTS) {
+          throw e;
+        }
+        log.info(
+            "a port chosen for the embedded broker was taken before it could listen on it ({});"
+                + " choosing again",
+            taken.getMessage());
+      }
+    }
+  }
+
+  /** How many times the broker starts on ports it chose before it gives up (see above). */
+  static final int PORT_ATTEMPTS = 5;
+
+  /** Chooses a free port on a host; a test makes it choose one that is taken. */
+  interface PortChooser {
+    int choose(String host);
+  }
+
+  static PortChooser freePorts = EmbeddedBroker::freePort;
+
+  /** Kafka could not bind a port that was free when it was chosen. */
+  private static final class PortTakenMeanwhile extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    PortTakenMeanwhile(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  private static EmbeddedBroker start(
+      Path logDir,
+      String host,
+      String advertisedHost,
+      int brokerPort,
+      Quorum.Voter self,
+      Quorum quorum,
+      boolean formatted,
+      long reserveBytes) {
     String voters = quorum.voters().isEmpty() ? self.toString() : Quorum.text(quorum.voters());
     int controllerPort = self.port();
-    boolean formatted = formatIfNew(logDir, quorum);
     int rf = quorum.replicationFactor();
     String rfText = Integer.toString(rf);
     String minIsr = rf >= 3 ? "2" : "1";
@@ -213,7 +268,12 @@ public final class EmbeddedBroker implements AutoCloseable {
       if (server != null) {
         shutdownQuietly(server);
       }
-      throw explain(e, logDir, host, brokerPort, reserveBytes);
+      LabwatchException explained = explain(e, logDir, host, brokerPort, reserveBytes);
+      if (bindFailed(e)) {
+        throw new LabwatchException(
+            explained.getMessage(), new PortTakenMeanwhile(explained.getMessage(), e));
+      }
+      throw explained;
     }
     String bootstrap = advertised + ":" + brokerPort;
     log.info("embedded Kafka broker up at {}, data in {}", bootstrap, logDir);
@@ -653,6 +713,16 @@ public final class EmbeddedBroker implements AutoCloseable {
   }
 
   /** Kafka's start-up failures, in words that say what to do. */
+  private static boolean bindFailed(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException
+          || String.valueOf(t.getMessage()).contains("Address already in use")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static LabwatchException explain(
       Throwable e, Path logDir, String host, int port, long reserveBytes) {
     for (Throwable t = e; t != null; t = t.getCause()) {

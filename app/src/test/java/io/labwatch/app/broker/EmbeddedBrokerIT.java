@@ -127,6 +127,34 @@ class EmbeddedBrokerIT {
     }
   }
 
+  /**
+   * A port the broker chose (free when chosen: the system gave it to a socket closed again) that
+   * another process takes before Kafka binds it: the broker starts on ports chosen again, and
+   * works. Both of its ports are chosen here, alone; the first choice, the broker's, is taken.
+   */
+  @Test
+  void aChosenPortTakenBeforeTheBrokerListensOnItIsChosenAgain() throws Exception {
+    EmbeddedBroker.PortChooser real = EmbeddedBroker.freePorts;
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      java.util.concurrent.atomic.AtomicInteger chosen =
+          new java.util.concurrent.atomic.AtomicInteger();
+      EmbeddedBroker.freePorts =
+          host -> chosen.getAndIncrement() == 0 ? taken.getLocalPort() : real.choose(host);
+      try (EmbeddedBroker broker = EmbeddedBroker.start(dataDir, "127.0.0.1", 0)) {
+        assertThat(chosen.get()).isGreaterThanOrEqualTo(4); // (two starts: two ports each)
+        assertThat(broker.bootstrapServers()).doesNotEndWith(":" + taken.getLocalPort());
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+          Topics topics = Topics.withPrefix("again.");
+          new TopicManager(admin).ensure(topics.all(), -1);
+          assertThat(admin.listTopics().names().get()).contains(topics.alerts().name());
+        }
+      }
+    } finally {
+      EmbeddedBroker.freePorts = real;
+    }
+  }
+
   @Test
   void aDataDirThatCannotBeCreatedIsNamed() throws Exception {
     Path file = Files.writeString(dataDir.resolve("a-file"), "not a directory");
