@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,10 +19,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -180,7 +175,7 @@ public final class ClusterBench {
     List<Process> instances = new ArrayList<>();
     long start = System.nanoTime();
     try (Admin admin = cluster.admin()) {
-      Map<TopicPartition, Long> ends = ends(admin, arpPartitions(topics));
+      Map<TopicPartition, Long> ends = BrokerCluster.endOffsets(admin, arpPartitions(topics));
       for (int i = 0; i < count; i++) {
         instances.add(detect(cluster, topics, work, appId, i, 1));
       }
@@ -240,7 +235,11 @@ public final class ClusterBench {
       instances.add(detect(cluster, topics, work, appId, 0, standby));
       instances.add(detect(cluster, topics, work, appId, 1, standby));
       awaitCommitted(
-          admin, appId, ends(admin, arpPartitions(topics)), instances, Duration.ofMinutes(10));
+          admin,
+          appId,
+          BrokerCluster.endOffsets(admin, arpPartitions(topics)),
+          instances,
+          Duration.ofMinutes(10));
       // the standby copies fill from the changelogs once the active tasks have written them
       Thread.sleep(10_000);
       Instant from = next[0];
@@ -267,13 +266,17 @@ public final class ClusterBench {
       next[0] = from.plus(Duration.ofDays(1));
       Thread.sleep(3_000);
       Process victim = instances.get(0);
-      Set<TopicPartition> held = heldBy(admin, appId, topics, victim);
+      Set<TopicPartition> held =
+          BrokerCluster.partitionsHeldBy(admin, appId, topics.arp().name(), victim.pid());
+      if (held.isEmpty()) {
+        throw new IllegalStateException("the instance to kill holds no arp partition");
+      }
       victim.destroyForcibly();
       long killed = System.nanoTime();
       victim.waitFor(30, TimeUnit.SECONDS);
       Thread.sleep(
           500); // (records come in all along: each of its partitions got more after the kill)
-      Map<TopicPartition, Long> ends = ends(admin, held);
+      Map<TopicPartition, Long> ends = BrokerCluster.endOffsets(admin, held);
       awaitCommitted(admin, appId, ends, instances.subList(1, 2), Duration.ofMinutes(5));
       return (System.nanoTime() - killed) / 1e9;
     } finally {
@@ -333,38 +336,6 @@ public final class ClusterBench {
     return out;
   }
 
-  private static Set<TopicPartition> heldBy(
-      Admin admin, String appId, Topics topics, Process instance) throws Exception {
-    ConsumerGroupDescription group =
-        admin.describeConsumerGroups(List.of(appId)).all().get(10, TimeUnit.SECONDS).get(appId);
-    Set<TopicPartition> out =
-        new TreeSet<>((a, b) -> Integer.compare(a.partition(), b.partition()));
-    for (MemberDescription m : group.members()) {
-      if (m.clientId().contains("-" + instance.pid() + "-")) {
-        m.assignment().topicPartitions().stream()
-            .filter(tp -> tp.topic().equals(topics.arp().name()))
-            .forEach(out::add);
-      }
-    }
-    if (out.isEmpty()) {
-      throw new IllegalStateException("the instance to kill holds no arp partition: " + group);
-    }
-    return out;
-  }
-
-  private static Map<TopicPartition, Long> ends(Admin admin, Set<TopicPartition> partitions)
-      throws Exception {
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-    Map<TopicPartition, Long> out = new HashMap<>();
-    admin
-        .listOffsets(latest)
-        .all()
-        .get(10, TimeUnit.SECONDS)
-        .forEach((tp, info) -> out.put(tp, info.offset()));
-    return out;
-  }
-
   /** Waits until the group has committed at least to {@code ends} on each of those partitions. */
   private static void awaitCommitted(
       Admin admin,
@@ -381,16 +352,7 @@ public final class ClusterBench {
         }
       }
       try {
-        Map<TopicPartition, OffsetAndMetadata> committed =
-            admin
-                .listConsumerGroupOffsets(appId)
-                .partitionsToOffsetAndMetadata()
-                .get(5, TimeUnit.SECONDS);
-        if (ends.entrySet().stream()
-            .allMatch(
-                e ->
-                    committed.get(e.getKey()) != null
-                        && committed.get(e.getKey()).offset() >= e.getValue())) {
+        if (BrokerCluster.committedPast(admin, appId, ends)) {
           return;
         }
       } catch (java.util.concurrent.ExecutionException e) {

@@ -39,10 +39,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -257,58 +254,22 @@ class ClusterFaultsIT {
   private Duration killAndTakeOver(String appId, Topics topics, Part victim, Part survivor)
       throws Exception {
     try (Admin admin = cluster.admin()) {
-      Set<TopicPartition> held = arpPartitionsOf(admin, appId, topics, victim);
+      Set<TopicPartition> held =
+          BrokerCluster.partitionsHeldBy(admin, appId, topics.arp().name(), victim.process.pid());
       assertThat(held).as("arp partitions of %s", victim.name).isNotEmpty();
-      Map<TopicPartition, Long> ends = new HashMap<>();
       victim.kill();
       long killed = System.nanoTime();
       Thread.sleep(
           500); // (records come in all along: each of its partitions got more after the kill)
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      held.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-      admin
-          .listOffsets(latest)
-          .all()
-          .get(10, TimeUnit.SECONDS)
-          .forEach((tp, info) -> ends.put(tp, info.offset()));
+      Map<TopicPartition, Long> ends = BrokerCluster.endOffsets(admin, held);
       await()
           .atMost(Duration.ofSeconds(120))
           .pollInterval(Duration.ofMillis(100))
           .ignoreExceptions()
           .failFast("the survivor exited", () -> !survivor.isAlive())
-          .until(
-              () -> {
-                Map<TopicPartition, OffsetAndMetadata> committed =
-                    admin
-                        .listConsumerGroupOffsets(appId)
-                        .partitionsToOffsetAndMetadata()
-                        .get(5, TimeUnit.SECONDS);
-                return held.stream()
-                    .allMatch(
-                        tp ->
-                            committed.get(tp) != null
-                                && committed.get(tp).offset() >= ends.get(tp));
-              });
+          .until(() -> BrokerCluster.committedPast(admin, appId, ends));
       return Duration.ofNanos(System.nanoTime() - killed);
     }
-  }
-
-  /** The arp partitions assigned to the members whose client id names {@code part}'s process. */
-  private static Set<TopicPartition> arpPartitionsOf(
-      Admin admin, String appId, Topics topics, Part part) throws Exception {
-    ConsumerGroupDescription group =
-        admin.describeConsumerGroups(List.of(appId)).all().get(10, TimeUnit.SECONDS).get(appId);
-    Set<TopicPartition> out =
-        new TreeSet<>((a, b) -> Integer.compare(a.partition(), b.partition()));
-    String pid = "-" + part.process.pid() + "-";
-    for (MemberDescription m : group.members()) {
-      if (m.clientId().contains(pid)) {
-        m.assignment().topicPartitions().stream()
-            .filter(tp -> tp.topic().equals(topics.arp().name()))
-            .forEach(out::add);
-      }
-    }
-    return out;
   }
 
   private void awaitMembers(String appId, int count) {

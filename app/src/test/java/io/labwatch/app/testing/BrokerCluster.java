@@ -12,6 +12,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * A real Kafka cluster of {@code labwatch broker} processes on loopback, one JVM per node, every
@@ -157,6 +162,61 @@ public final class BrokerCluster implements AutoCloseable {
                       .id(),
               id -> id > 0);
     }
+  }
+
+  /**
+   * The partitions of {@code topic} assigned in group {@code groupId} to the members whose client
+   * id names process {@code pid} (as labwatch's detection names its instances: {@code
+   * labwatch-detect-HOST-PID-...}), by partition number.
+   */
+  public static java.util.SortedSet<TopicPartition> partitionsHeldBy(
+      Admin admin, String groupId, String topic, long pid) throws Exception {
+    ConsumerGroupDescription group =
+        admin.describeConsumerGroups(List.of(groupId)).all().get(10, TimeUnit.SECONDS).get(groupId);
+    java.util.SortedSet<TopicPartition> out =
+        new java.util.TreeSet<>((a, b) -> Integer.compare(a.partition(), b.partition()));
+    for (MemberDescription m : group.members()) {
+      if (m.clientId().contains("-" + pid + "-")) {
+        m.assignment().topicPartitions().stream()
+            .filter(tp -> tp.topic().equals(topic))
+            .forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  /** The end offsets of {@code partitions} now. */
+  public static Map<TopicPartition, Long> endOffsets(
+      Admin admin, java.util.Collection<TopicPartition> partitions) throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+    partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+    Map<TopicPartition, Long> out = new java.util.HashMap<>();
+    admin
+        .listOffsets(latest)
+        .all()
+        .get(10, TimeUnit.SECONDS)
+        .forEach((tp, info) -> out.put(tp, info.offset()));
+    return out;
+  }
+
+  /**
+   * True when group {@code groupId} has committed at least to {@code ends} on each of those
+   * partitions.
+   *
+   * @throws java.util.concurrent.ExecutionException e.g. while the group does not exist yet
+   */
+  public static boolean committedPast(Admin admin, String groupId, Map<TopicPartition, Long> ends)
+      throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> committed =
+        admin
+            .listConsumerGroupOffsets(groupId)
+            .partitionsToOffsetAndMetadata()
+            .get(5, TimeUnit.SECONDS);
+    return ends.entrySet().stream()
+        .allMatch(
+            e ->
+                committed.get(e.getKey()) != null
+                    && committed.get(e.getKey()).offset() >= e.getValue());
   }
 
   /** Sends node {@code n} a signal ({@code STOP}, {@code CONT}) with kill(1). */
