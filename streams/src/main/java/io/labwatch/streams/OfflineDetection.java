@@ -124,8 +124,8 @@ public final class OfflineDetection {
           }
         }
         // host records share a task with the arp topic's (their streams merge on the way to the
-        // correlation, so the two topics are co-partitioned): they move its stream time too, and
-        // the per-IP rules' timers with it
+        // correlation, so the two topics are co-partitioned): they move its stream time too (the
+        // per-IP rules' timers run on the arp records' own time, DetectionProcessor)
         context.advanceStreamTime(timestamp);
         context.punctuate();
         drainDetect(context.takeForwarded(), out);

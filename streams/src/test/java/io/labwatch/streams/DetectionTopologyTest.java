@@ -78,6 +78,32 @@ class DetectionTopologyTest {
   }
 
   @Test
+  void shouldTellAMacChangeOnItsPartitionsOwnTimeWhileAnotherInputOfItsTaskIsAhead() {
+    try (Lab lab = Lab.standard()) {
+      Duration interval = Duration.ofSeconds(10);
+      lab.reply(SERVER_IP, SERVER).heartbeat("lab-sw1").after(interval);
+      Instant changed = lab.now;
+      lab.reply(SERVER_IP, NEWBOX).heartbeat("lab-sw1");
+      // given the task's other input an hour ahead (reading a backlog, the claims of the other arp
+      // partitions' tasks, which were read further, as far as the end of the backlog)
+      lab.host(
+          new Heartbeat(
+              lab.now.plus(Duration.ofHours(1)),
+              "host-sensor",
+              10_000,
+              new Heartbeat.Capture(1, 0, 0)));
+      // when this partition's own time passes the conflict window, the server silent (heartbeats
+      // only, none of the address's own records to run its timer)
+      Instant decided = changed.plus(lab.config.conflictWindow());
+      while (!lab.now.isAfter(decided)) {
+        lab.after(interval).heartbeat("lab-sw1");
+      }
+      // then the change is told: it did not wait for the task's stream time to move again
+      assertThat(lab.alerts()).extracting(Alert::kind).containsExactly("MAC_CHANGED");
+    }
+  }
+
+  @Test
   void timeNobodyWatchedIsNotQuietTimeSoARestartedLabwatchDoesNotResolveAndRefire() {
     try (Lab lab = Lab.standard()) {
       Duration tick = Duration.ofSeconds(10);
