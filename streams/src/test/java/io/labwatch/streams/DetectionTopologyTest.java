@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.labwatch.events.Alert;
 import io.labwatch.events.AlertState;
-import io.labwatch.events.Heartbeat;
 import io.labwatch.events.JsonSerde;
 import io.labwatch.streams.internal.DeadLetterHandler;
 import java.nio.charset.StandardCharsets;
@@ -62,12 +61,7 @@ class DetectionTopologyTest {
       }
       // given the task's other input a minute ahead (here the host topic; reading a backlog, the
       // claims of the other arp partitions' tasks, which were read further)
-      lab.host(
-          new Heartbeat(
-              lab.now.plus(Duration.ofMinutes(1)),
-              "host-sensor",
-              10_000,
-              new Heartbeat.Capture(1, 0, 0)));
+      lab.hostAhead(Duration.ofMinutes(1));
       // when lab-sw1's heartbeats, on time, are read after it
       for (int i = 0; i < 3; i++) {
         lab.heartbeat("lab-sw1").after(interval);
@@ -86,12 +80,7 @@ class DetectionTopologyTest {
       lab.reply(SERVER_IP, NEWBOX).heartbeat("lab-sw1");
       // given the task's other input an hour ahead (reading a backlog, the claims of the other arp
       // partitions' tasks, which were read further, as far as the end of the backlog)
-      lab.host(
-          new Heartbeat(
-              lab.now.plus(Duration.ofHours(1)),
-              "host-sensor",
-              10_000,
-              new Heartbeat.Capture(1, 0, 0)));
+      lab.hostAhead(Duration.ofHours(1));
       // when this partition's own time passes the conflict window, the server silent (heartbeats
       // only, none of the address's own records to run its timer)
       Instant decided = changed.plus(lab.config.conflictWindow());

@@ -245,6 +245,19 @@ public final class Lab implements AutoCloseable {
     return this;
   }
 
+  /**
+   * A host sensor's heartbeat in {@code labwatch.host}, {@code ahead} of the lab's clock, which
+   * stays where it is: the detection task's other input got ahead of the arp partition's own time.
+   */
+  public Lab hostAhead(Duration ahead) {
+    return host(
+        new io.labwatch.events.Heartbeat(
+            now.plus(ahead),
+            "host-sensor",
+            10_000,
+            new io.labwatch.events.Heartbeat.Capture(1, 0, 0)));
+  }
+
   /** An SNMP poll's interface counters in {@code labwatch.snmp}, at their time. */
   public Lab snmp(io.labwatch.events.InterfaceCounters c) {
     snmp.pipeInput(c.key(), c, c.eventTime());

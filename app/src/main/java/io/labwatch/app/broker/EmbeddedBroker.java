@@ -712,7 +712,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         cause);
   }
 
-  /** Kafka's start-up failures, in words that say what to do. */
+  /** True when Kafka's start failed because a port was taken (by anyone, at any step). */
   private static boolean bindFailed(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof java.net.BindException
@@ -723,6 +723,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     return false;
   }
 
+  /** Kafka's start-up failures, in words that say what to do. */
   private static LabwatchException explain(
       Throwable e, Path logDir, String host, int port, long reserveBytes) {
     for (Throwable t = e; t != null; t = t.getCause()) {
