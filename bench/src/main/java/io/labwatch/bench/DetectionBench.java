@@ -127,6 +127,7 @@ public final class DetectionBench {
         "|-------|----------------|-----------------|------------|-----------------|"
             + "----------------------|-----------------|--------------------------|%n");
     double[] ratios = new double[rounds];
+    List<String> where = new ArrayList<>();
     Map<String, Integer> alertsBefore = Map.of();
     List<Map<String, Integer>> alerts = new ArrayList<>();
     for (int r = 0; r < rounds; r++) {
@@ -148,6 +149,7 @@ public final class DetectionBench {
       alerts.add(round);
       alertsBefore = alertsNow;
       ratios[r] = copy.seconds / detect.seconds;
+      where.add(detect.where());
       System.out.printf(
           "| %5d | %,14.0f | %,15.0f | %10.2f | %15.2f | %20.2f | %15.1f | %24.1f |%n",
           r + 1,
@@ -158,6 +160,12 @@ public final class DetectionBench {
           detect.startup,
           copy.cpuNanos / 1e3 / n,
           detect.cpuNanos / 1e3 / n);
+    }
+    System.out.printf(
+        "%nwhere each detection run's wall time went (its stream thread's metrics):%n");
+    System.out.printf(WHERE_HEADER);
+    for (String w : where) {
+      System.out.println(w);
     }
     if (alerts.stream().distinct().count() == 1) {
       System.out.printf("alerts committed by each detection run: %s%n", alerts.get(0));
@@ -179,7 +187,11 @@ public final class DetectionBench {
    * the copy's first poll returned records, and until the detection's state was RUNNING (group
    * join, changelog topics, transactions, stores; its first task may be processing by then).
    */
-  record Run(double seconds, double startup, long cpuNanos) {}
+  record Run(double seconds, double startup, long cpuNanos, String where) {
+    Run(double seconds, double startup, long cpuNanos) {
+      this(seconds, startup, cpuNanos, "");
+    }
+  }
 
   /** Protected addresses written to the inventory topic, as a lab's config file would. */
   static final int INVENTORY = 50;
@@ -379,6 +391,7 @@ public final class DetectionBench {
       // done (for the ARP rules: the claims, the impostor rules' alerts; then the correlation's,
       // binding incidents' later records, which the impostor rules write too)
       List<String> next = new ArrayList<>(stages);
+      long inputDone = 0;
       while (true) {
         Map<TopicPartition, OffsetAndMetadata> committed =
             admin
@@ -392,16 +405,21 @@ public final class DetectionBench {
                         e.getValue() == 0
                             || committed.get(e.getKey()) != null
                                 && committed.get(e.getKey()).offset() >= e.getValue());
+        if (done && inputDone == 0) {
+          inputDone = System.nanoTime();
+        }
         if (done && !next.isEmpty()) {
           ends.putAll(repartitionEnds(admin, config.applicationId(), next.remove(0)));
           continue;
         }
         if (done) {
+          long end = System.nanoTime();
           Run run =
               new Run(
-                  (System.nanoTime() - start) / 1e9,
+                  (end - start) / 1e9,
                   (running.get() - start) / 1e9,
-                  streamThreadsCpu());
+                  streamThreadsCpu(),
+                  where(streams, (inputDone - start) / 1e9, (end - start) / 1e9));
           streams.close(Duration.ofSeconds(30));
           return run;
         }
@@ -448,6 +466,41 @@ public final class DetectionBench {
   static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   /** CPU time of the stream threads alive now. */
+  /**
+   * Where a detection run's wall time went, from the stream thread's and its clients' own metrics
+   * (totals over the run): a row of the table {@link #WHERE_HEADER} heads.
+   */
+  static String where(KafkaStreams streams, double inputDone, double wall) {
+    Map<String, Double> m = new HashMap<>();
+    streams
+        .metrics()
+        .forEach(
+            (name, metric) -> {
+              Object v = metric.metricValue();
+              if (v instanceof Number n && !Double.isNaN(n.doubleValue())) {
+                m.merge(name.group() + ":" + name.name(), n.doubleValue(), Double::sum);
+              }
+            });
+    double s = 1e9;
+    return String.format(
+        "| %6.2f | %9.2f | %7.2f | %8.2f | %7.0f | %7.2f | %7.2f | %6.0f | %7.0f |",
+        wall,
+        inputDone,
+        m.getOrDefault("stream-thread-metrics:blocked-time-ns-total", 0d) / s,
+        m.getOrDefault("producer-metrics:txn-commit-time-ns-total", 0d) / s,
+        m.getOrDefault("stream-thread-metrics:commit-total", 0d),
+        m.getOrDefault("producer-metrics:flush-time-ns-total", 0d) / s,
+        m.getOrDefault("producer-metrics:txn-send-offsets-time-ns-total", 0d) / s,
+        m.getOrDefault("stream-thread-metrics:poll-total", 0d),
+        m.getOrDefault("stream-thread-metrics:poll-records-avg", 0d));
+  }
+
+  static final String WHERE_HEADER =
+      "| wall s | input committed at s | blocked in Kafka s | txn commits s | commits | flush s"
+          + " | send offsets s | polls | records/poll |%n"
+          + "|--------|----------------------|--------------------|---------------|---------|---------"
+          + "|----------------|-------|--------------|%n";
+
   static long streamThreadsCpu() {
     long sum = 0;
     for (ThreadInfo t : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {

@@ -11,6 +11,7 @@ import io.labwatch.streams.health.IpSignal;
 import io.labwatch.streams.health.Reachability;
 import io.labwatch.streams.impostors.Claim;
 import io.labwatch.streams.impostors.ImpostorSupplier;
+import io.labwatch.streams.internal.CommitWhenCaughtUp;
 import io.labwatch.streams.internal.DeadLetterHandler;
 import io.labwatch.streams.internal.DetectionSupplier;
 import io.labwatch.streams.internal.HealthSuppliers;
@@ -99,7 +100,9 @@ public final class DetectionTopology {
                 topics.arp().name(),
                 Consumed.with(topics.arp().keySerde(), NoTombstones.of(topics.arp().valueSerde()))
                     .withName("arp-source"))
-            .process(new DetectionSupplier(config, topics.arp().partitions()), Named.as("detect"));
+            .process(
+                CommitWhenCaughtUp.of(new DetectionSupplier(config, topics.arp().partitions())),
+                Named.as("detect"));
     KStream<String, Alert> detectAlerts =
         detected
             .filter((k, v) -> v instanceof Alert, Named.as("alerts-of-detect"))
@@ -127,7 +130,9 @@ public final class DetectionTopology {
             .repartition(
                 Repartitioned.<String, Claim>with(Serdes.String(), JsonSerde.of(Claim.class))
                     .withName("claims"))
-            .process(new ImpostorSupplier(config, INVENTORY_STORE), Named.as("impostors"));
+            .process(
+                CommitWhenCaughtUp.of(new ImpostorSupplier(config, INVENTORY_STORE)),
+                Named.as("impostors"));
     impostorAlerts
         .filter((k, a) -> !throughCorrelation(a), Named.as("impostor-alerts-direct"))
         .to(
@@ -141,7 +146,7 @@ public final class DetectionTopology {
                 topics.host().name(),
                 Consumed.with(topics.host().keySerde(), NoTombstones.of(topics.host().valueSerde()))
                     .withName("host-source"))
-            .process(HealthSuppliers.hosts(config), Named.as("host-health"));
+            .process(CommitWhenCaughtUp.of(HealthSuppliers.hosts(config)), Named.as("host-health"));
     hosts
         .filter((k, v) -> v instanceof Alert, Named.as("alerts-of-host-health"))
         .mapValues(v -> (Alert) v, Named.as("as-host-alerts"))
@@ -153,7 +158,8 @@ public final class DetectionTopology {
             topics.snmp().name(),
             Consumed.with(topics.snmp().keySerde(), NoTombstones.of(topics.snmp().valueSerde()))
                 .withName("snmp-source"))
-        .process(HealthSuppliers.interfaces(config), Named.as("interface-health"))
+        .process(
+            CommitWhenCaughtUp.of(HealthSuppliers.interfaces(config)), Named.as("interface-health"))
         .to(
             topics.alerts().name(),
             Produced.<String, Alert>with(topics.alerts().keySerde(), topics.alerts().valueSerde())
@@ -179,7 +185,8 @@ public final class DetectionTopology {
         .repartition(
             Repartitioned.<String, IpSignal>with(Serdes.String(), JsonSerde.of(IpSignal.class))
                 .withName("health-by-ip"))
-        .process(HealthSuppliers.correlation(config), Named.as("correlation"))
+        .process(
+            CommitWhenCaughtUp.of(HealthSuppliers.correlation(config)), Named.as("correlation"))
         .to(
             topics.alerts().name(),
             Produced.<String, Alert>with(topics.alerts().keySerde(), topics.alerts().valueSerde())
