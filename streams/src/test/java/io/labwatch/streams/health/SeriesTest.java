@@ -57,6 +57,26 @@ class SeriesTest {
   }
 
   @Test
+  void aBusyStartInTheFirstSamplesIsForgottenByTheEndOfTheWarmUp() {
+    Series s = new Series();
+    long t = 0;
+    // the sensor's own start: its first two samples at 95 and 90 % (labwatch run on 2 cores)
+    s.observe(0.95, t, CPU, RULES);
+    s.observe(0.90, t += 10_000, CPU, RULES);
+    // then the warm-up at 5 %
+    while (t < 30 * MIN) {
+      assertThat(s.observe(noisy(0.05), t += 10_000, CPU, RULES)).isEqualTo(Series.Change.NONE);
+    }
+    assertThat(s.mean).isBetween(0.03, 0.07);
+    assertThat(s.dev).isLessThan(0.05);
+    // and a spike right after it is one (with the start still in the mean, the threshold was over
+    // 100 % for hours: mean 0.69, deviation 0.22)
+    assertThat(s.observe(0.8, t += 10_000, CPU, RULES)).isEqualTo(Series.Change.NONE);
+    assertThat(s.observe(0.8, t += 10_000, CPU, RULES)).isEqualTo(Series.Change.NONE);
+    assertThat(s.observe(0.8, t += 10_000, CPU, RULES)).isEqualTo(Series.Change.FIRED);
+  }
+
+  @Test
   void nothingFiresDuringTheWarmUp() {
     Series s = new Series();
     long t = 0;
