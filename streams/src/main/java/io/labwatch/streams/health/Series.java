@@ -138,9 +138,9 @@ public final class Series {
 
   /**
    * Half-lives of the baseline in a warm-up, at least: the series starts at its first sample, and a
-   * host sensor's first samples are often its own start (`labwatch run`'s: the CPU at 80-100 % for
-   * up to 15 s on 2 cores). With the default half-life (1 h) through the default warm-up (30 min),
-   * such a start left the mean at about 0.7 and the threshold above 100 % for hours after the
+   * host sensor's first samples are often its own start ({@code labwatch run}'s: the CPU at 80-100
+   * % for up to 15 s on 2 cores). With the default half-life (1 h) through the default warm-up (30
+   * min), such a start left the mean at about 0.7 and the threshold above 100 % for hours after the
    * warm-up; with 8 half-lives in the warm-up it is 1/256 of what it was (SeriesTest).
    */
   static final int WARM_UP_HALF_LIVES = 8;

@@ -20,12 +20,12 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * the end of a backlog each stage so waited up to a commit interval for the one before it, two to
  * three seconds before the last alerts were out (BENCHMARKS.md, detection throughput).
  *
- * <p>So: when this processor's records since its last request were behind the wall clock (a
- * backlog, not live traffic) and its stream thread has then processed no record of any wrapped
- * processor for one check interval (it has read all there was), it asks for a commit. Live traffic
- * is unchanged: its records are not behind, and it commits at the interval as before (live alerts
- * ask for their own commit at once, {@link DetectionProcessor}). Nothing of what is computed
- * changes, only when it becomes visible.
+ * <p>So: when the last record this processor took was more than 5 s behind the wall clock (a
+ * backlog, not live traffic) and its stream thread has since processed no record of any wrapped
+ * processor for a whole check interval (it has read all there was), it asks for a commit, once.
+ * Live traffic is unchanged: its records are not behind, and it commits at the interval as before
+ * (live alerts ask for their own commit at once, {@link DetectionProcessor}). Nothing of what is
+ * computed changes, only when it becomes visible.
  */
 public final class CommitWhenCaughtUp<KIn, VIn, KOut, VOut>
     implements ProcessorSupplier<KIn, VIn, KOut, VOut> {
@@ -66,7 +66,7 @@ public final class CommitWhenCaughtUp<KIn, VIn, KOut, VOut>
     private ProcessorContext<KOut, VOut> context;
     // the thread's count at this processor's last check
     private long seen = -1;
-    // this processor has processed backlog records since it last asked for a commit
+    // the last record this processor took was from a backlog, and no commit was asked for since
     private boolean pending;
 
     Wrapped(Processor<KIn, VIn, KOut, VOut> processor) {
