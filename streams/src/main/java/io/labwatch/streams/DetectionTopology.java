@@ -77,7 +77,7 @@ public final class DetectionTopology {
   public static final String INVENTORY_STORE = DetectionSupplier.INVENTORY_STORE;
 
   /** How long Kafka Streams sleeps between its checks that the internal topics it made exist. */
-  static final long INTERNAL_TOPICS_CHECK_MS = 10;
+  static final long INTERNAL_TOPICS_CHECK_MS = 25;
 
   /** Kafka Streams' {@code poll.ms} here (see {@link #properties}). */
   static final long POLL_MS = 20;
@@ -251,9 +251,11 @@ public final class DetectionTopology {
     // A first start creates the repartition and changelog topics and then checks, sleeping
     // retry.backoff.ms (100 ms) between checks, until each is there: some eight sleeps, 0.8 s of a
     // fresh start on the embedded broker. The check is the main consumer's partition assignor's,
-    // and reads the main consumer's setting: 10 ms there (its own retries back off exponentially
+    // and reads the main consumer's setting: 25 ms there (its own retries back off exponentially
     // from it, up to retry.backoff.max.ms, 1 s); the other clients keep the default. A
-    // retry.backoff.ms in the kafka section stays everyone's.
+    // retry.backoff.ms in the kafka section stays everyone's. Not less: the main consumer's
+    // heartbeat thread wakes every retry.backoff.ms for good — at 10 ms that was 5 ms of CPU a
+    // second of an idle labwatch run (BENCHMARKS.md, start-up).
     if (!p.containsKey(CommonClientConfigs.RETRY_BACKOFF_MS_CONFIG)) {
       p.putIfAbsent(
           StreamsConfig.mainConsumerPrefix(CommonClientConfigs.RETRY_BACKOFF_MS_CONFIG),
