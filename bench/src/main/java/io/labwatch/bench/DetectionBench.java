@@ -465,7 +465,6 @@ public final class DetectionBench {
 
   static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-  /** CPU time of the stream threads alive now. */
   /**
    * Where a detection run's wall time went, from the stream thread's and its clients' own metrics
    * (totals over the run): a row of the table {@link #WHERE_HEADER} heads.
@@ -501,6 +500,7 @@ public final class DetectionBench {
           + "|--------|----------------------|--------------------|---------------|---------|---------"
           + "|----------------|-------|--------------|%n";
 
+  /** CPU time of the stream threads alive now. */
   static long streamThreadsCpu() {
     long sum = 0;
     for (ThreadInfo t : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
