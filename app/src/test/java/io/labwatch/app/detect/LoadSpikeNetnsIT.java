@@ -88,7 +88,9 @@ class LoadSpikeNetnsIT {
                 // its first samples are labwatch's own start (the CPU at 80-100 % for up to 15 s
                 // on 2 cores), and with a 10 s half-life the deviation that start taught was still
                 // so wide 22 s later that a burner at 100 % stayed under mean + 4 deviations (seen
-                // in the changelog of the host state, in half the runs of a day)
+                // in the changelog of the host state, in half the runs of a day); a series now also
+                // learns with at most warmUp / 8 while it warms up (Series, 3.75 s here), which
+                // alone forgets that start
                 "    warmUp: 30s",
                 "    halfLife: 5s",
                 "slack:",
