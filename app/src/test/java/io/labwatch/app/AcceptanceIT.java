@@ -12,6 +12,7 @@ import io.labwatch.events.IpAddress;
 import io.labwatch.events.MacAddress;
 import io.labwatch.producers.testing.Requirements;
 import io.labwatch.sinks.testing.FakeSlack;
+import io.labwatch.streams.DetectionConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -278,24 +280,36 @@ class AcceptanceIT {
     assertThat(labwatch.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(labwatch.exitValue()).isEqualTo(143);
     labwatch = run(2, config, metricsPort);
-    awaitReady(labwatch, 2);
+    String bootstrap2 = awaitReady(labwatch, 2);
     await()
         .atMost(PrometheusServer.SETTLE)
         .until(
             () ->
                 firingValue("up{job=\"labwatch\"}").equals("1") && firingValue(series).equals("1"));
 
-    // 5. meanwhile a workstation gets a new NIC: its address moves, nothing conflicts
+    // 5. meanwhile a workstation gets a new NIC: its address moves, nothing conflicts. The swap
+    // takes longer than the double-reply window, as a real one does (a power-off): two MACs
+    // answering the same asker within that window is a conflict by the rules (README, IP_CONFLICT),
+    // and a swap done in 0.1 s between two of the client's requests a second apart was just that.
     lab.exec("ws", "ip", "link", "set", "eth0", "down");
+    Thread.sleep(DetectionConfig.defaults().doubleReplyWindow().plusSeconds(1).toMillis());
     lab.exec("ws", "ip", "link", "set", "eth0", "address", NEW_NIC.toString());
     lab.exec("ws", "ip", "link", "set", "eth0", "up");
+    Instant nicChanged = Instant.now();
     String changed = "WARNING MAC_CHANGED: ";
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                texts().stream()
-                    .anyMatch(t -> t.startsWith(changed) && t.contains(workstationIp + " ")));
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  texts().stream()
+                      .anyMatch(t -> t.startsWith(changed) && t.contains(workstationIp + " ")));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          e.getMessage() + "\n" + evidence(bootstrap2, workstationIp, nicChanged), e);
+    }
+    System.err.println(
+        "new NIC to Slack: " + Duration.between(nicChanged, Instant.now()).toMillis() + " ms");
     assertThat(count(firing)).as("no second FIRING after the restart: %s", texts()).isEqualTo(1);
 
     // 4. the router goes away: after the quiet period, one RESOLVED, and the series is gone
@@ -485,6 +499,32 @@ class AcceptanceIT {
                 .build(),
             java.net.http.HttpResponse.BodyHandlers.ofString())
         .body();
+  }
+
+  /**
+   * What a failed step needs to be understood: what Slack got, the address's packets and alerts on
+   * the broker since {@code since}, and the end of labwatch's log.
+   */
+  private String evidence(String bootstrap, IpAddress ip, Instant since) throws IOException {
+    StringBuilder b = new StringBuilder("Slack got: ").append(texts()).append('\n');
+    for (String topic : List.of("arp", "alerts")) {
+      Cli.Result tail = new Cli().run("tail", topic, "--from-beginning", "-e", "-b", bootstrap);
+      b.append(topic).append(" since ").append(since).append(" for ").append(ip).append(":\n");
+      for (String line : tail.outLines()) {
+        JsonNode v = JSON.readTree(line).path("value");
+        String t = v.path("eventTime").asText(v.path("updatedAt").asText(""));
+        if (line.contains("\"" + ip + "\"")
+            && t.compareTo(since.minusSeconds(10).toString()) >= 0) {
+          b.append("  ").append(line).append('\n');
+        }
+      }
+    }
+    List<String> log = Files.readAllLines(dir.resolve("run2.out"));
+    log.addAll(Files.readAllLines(dir.resolve("run2.err")));
+    b.append("labwatch's log, last lines:\n");
+    log.subList(Math.max(0, log.size() - 40), log.size())
+        .forEach(l -> b.append("  ").append(l).append('\n'));
+    return b.toString();
   }
 
   /**
