@@ -116,17 +116,27 @@ public final class DetectionBench {
     preload(bootstrap, warm, traffic.subList(0, warmN));
     copy(bootstrap, warm, warmN);
     detect(bootstrap, warm, work.resolve("state-warm"));
+    // the floor's state: as large as the detection's (its mean per-IP state on the changelog)
+    int stateBytes = meanStateBytes(bootstrap);
+    floor(bootstrap, warm, work.resolve("floor-warm"), stateBytes);
 
     Topics topics = Topics.withPrefix("tp.");
     ensure(bootstrap, topics);
     preload(bootstrap, topics, traffic);
     System.out.printf(
+        "(floor: a Kafka Streams processor that only reads and writes back a %d-byte state per"
+            + " address, the detection's mean, with the detection's settings)%n",
+        stateBytes);
+    System.out.printf(
         "| round | baseline rec/s | detection rec/s | × baseline | start-up s copy | start-up s"
-            + " detection | CPU µs/rec copy | CPU µs/rec stream thread |%n");
+            + " detection | CPU µs/rec copy | CPU µs/rec stream thread | floor rec/s | floor ×"
+            + " baseline | detection × floor |%n");
     System.out.printf(
         "|-------|----------------|-----------------|------------|-----------------|"
-            + "----------------------|-----------------|--------------------------|%n");
+            + "----------------------|-----------------|--------------------------|-------------|"
+            + "------------------|-------------------|%n");
     double[] ratios = new double[rounds];
+    double[] floors = new double[rounds];
     List<String> where = new ArrayList<>();
     Map<String, Integer> alertsBefore = Map.of();
     List<Map<String, Integer>> alerts = new ArrayList<>();
@@ -134,10 +144,13 @@ public final class DetectionBench {
       // alternate which one goes first, in case going second helps (page cache, JIT, broker)
       Run copy;
       Run detect;
+      Run floor;
       if (r % 2 == 0) {
         copy = copy(bootstrap, topics, n);
         detect = detect(bootstrap, topics, work.resolve("state" + r));
+        floor = floor(bootstrap, topics, work.resolve("floor" + r), stateBytes);
       } else {
+        floor = floor(bootstrap, topics, work.resolve("floor" + r), stateBytes);
         detect = detect(bootstrap, topics, work.resolve("state" + r));
         copy = copy(bootstrap, topics, n);
       }
@@ -149,9 +162,11 @@ public final class DetectionBench {
       alerts.add(round);
       alertsBefore = alertsNow;
       ratios[r] = copy.seconds / detect.seconds;
+      floors[r] = copy.seconds / floor.seconds;
       where.add(detect.where());
       System.out.printf(
-          "| %5d | %,14.0f | %,15.0f | %10.2f | %15.2f | %20.2f | %15.1f | %24.1f |%n",
+          "| %5d | %,14.0f | %,15.0f | %10.2f | %15.2f | %20.2f | %15.1f | %24.1f | %,11.0f |"
+              + " %16.2f | %17.2f |%n",
           r + 1,
           n / copy.seconds,
           n / detect.seconds,
@@ -159,7 +174,10 @@ public final class DetectionBench {
           copy.startup,
           detect.startup,
           copy.cpuNanos / 1e3 / n,
-          detect.cpuNanos / 1e3 / n);
+          detect.cpuNanos / 1e3 / n,
+          n / floor.seconds,
+          floors[r],
+          floor.seconds / detect.seconds);
     }
     System.out.printf(
         "%nwhere each detection run's wall time went (its stream thread's metrics):%n");
@@ -173,9 +191,15 @@ public final class DetectionBench {
       System.out.printf("alerts committed differ between runs: %s%n", alerts);
     }
     Arrays.sort(ratios);
+    Arrays.sort(floors);
     System.out.printf(
-        "median × baseline: %.2f (min %.2f, max %.2f)%n",
-        ratios[rounds / 2], ratios[0], ratios[rounds - 1]);
+        "median × baseline: %.2f (min %.2f, max %.2f); the floor's: %.2f (min %.2f, max %.2f)%n",
+        ratios[rounds / 2],
+        ratios[0],
+        ratios[rounds - 1],
+        floors[rounds / 2],
+        floors[0],
+        floors[rounds - 1]);
   }
 
   /**
@@ -366,17 +390,44 @@ public final class DetectionBench {
     long start = System.nanoTime();
     DetectionConfig config =
         DetectionConfig.defaults().deterministic().withApplicationId("bench-" + UUID.randomUUID());
+    return untilCommitted(
+        start,
+        DetectionTopology.build(topics, config),
+        DetectionTopology.properties(config, topics, client(bootstrap), stateDir),
+        bootstrap,
+        from,
+        stages);
+  }
+
+  /**
+   * The client settings of a benchmarked Kafka Streams run: from the beginning of its input, and
+   * -Dstreams.X=Y on top (for experiments: -Dstreams.commit.interval.ms=100
+   * -Dstreams.num.stream.threads=2).
+   */
+  static Map<String, Object> client(String bootstrap) {
     Map<String, Object> client = new HashMap<>();
     client.put("bootstrap.servers", bootstrap);
     client.put("consumer.auto.offset.reset", "earliest");
-    // for experiments: -Dstreams.commit.interval.ms=100 -Dstreams.num.stream.threads=2
     System.getProperties().stringPropertyNames().stream()
         .filter(k -> k.startsWith("streams."))
         .forEach(k -> client.put(k.substring("streams.".length()), System.getProperty(k)));
-    try (KafkaStreams streams =
-            new KafkaStreams(
-                DetectionTopology.build(topics, config),
-                DetectionTopology.properties(config, topics, client, stateDir));
+    return client;
+  }
+
+  /**
+   * Runs {@code topology} from the beginning of {@code from} until its committed offsets reach the
+   * end of it, and then of each of its internal topics {@code stages} (each read when the one
+   * before is done); the wall time from {@code start}.
+   */
+  static Run untilCommitted(
+      long start,
+      org.apache.kafka.streams.Topology topology,
+      java.util.Properties props,
+      String bootstrap,
+      io.labwatch.events.Topic<String, SensorEvent> from,
+      List<String> stages) {
+    String applicationId = props.getProperty("application.id");
+    try (KafkaStreams streams = new KafkaStreams(topology, props);
         Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       AtomicLong running = new AtomicLong();
       streams.setStateListener(
@@ -394,10 +445,7 @@ public final class DetectionBench {
       long inputDone = 0;
       while (true) {
         Map<TopicPartition, OffsetAndMetadata> committed =
-            admin
-                .listConsumerGroupOffsets(config.applicationId())
-                .partitionsToOffsetAndMetadata()
-                .get();
+            admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
         boolean done =
             ends.entrySet().stream()
                 .allMatch(
@@ -409,7 +457,7 @@ public final class DetectionBench {
           inputDone = System.nanoTime();
         }
         if (done && !next.isEmpty()) {
-          ends.putAll(repartitionEnds(admin, config.applicationId(), next.remove(0)));
+          ends.putAll(repartitionEnds(admin, applicationId, next.remove(0)));
           continue;
         }
         if (done) {
@@ -428,6 +476,110 @@ public final class DetectionBench {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The floor of any Kafka Streams design whose per-address state changes with each record: the
+   * same input and the detection's client settings (exactly-once, commit interval, polls, RocksDB
+   * options), and one processor that reads each record's state from a persistent, logged store and
+   * writes it back changed — a value of {@code valueBytes}, the detection's mean state size — with
+   * Kafka Streams' record cache (its default size, 10 MB, across the tasks) holding states and
+   * folding their writes between commits. No rules, no other output: whatever the detection does on
+   * top of this costs more than it.
+   */
+  static Run floor(String bootstrap, Topics topics, Path stateDir, int valueBytes) {
+    long start = System.nanoTime();
+    String store = "state";
+    org.apache.kafka.streams.Topology t = new org.apache.kafka.streams.Topology();
+    t.addSource(
+        "arp",
+        topics.arp().keySerde().deserializer(),
+        topics.arp().valueSerde().deserializer(),
+        topics.arp().name());
+    t.addProcessor(
+        "state",
+        () ->
+            new org.apache.kafka.streams.processor.api.Processor<
+                String, SensorEvent, Void, Void>() {
+              private org.apache.kafka.streams.state.KeyValueStore<String, byte[]> states;
+
+              @Override
+              public void init(
+                  org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context) {
+                states = context.getStateStore(store);
+              }
+
+              @Override
+              public void process(
+                  org.apache.kafka.streams.processor.api.Record<String, SensorEvent> r) {
+                byte[] before = states.get(r.key());
+                byte[] after = before == null ? new byte[valueBytes] : before.clone();
+                after[0]++;
+                states.put(r.key(), after);
+              }
+            },
+        "arp");
+    t.addStateStore(
+        org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                org.apache.kafka.streams.state.Stores.persistentKeyValueStore(store),
+                org.apache.kafka.common.serialization.Serdes.String(),
+                org.apache.kafka.common.serialization.Serdes.ByteArray())
+            .withCachingEnabled(),
+        "state");
+    DetectionConfig config =
+        DetectionConfig.defaults().withApplicationId("bench-floor-" + UUID.randomUUID());
+    Map<String, Object> client = client(bootstrap);
+    client.putIfAbsent("statestore.cache.max.bytes", 10L << 20);
+    return untilCommitted(
+        start,
+        t,
+        DetectionTopology.properties(config, topics, client, stateDir),
+        bootstrap,
+        topics.arp(),
+        List.of());
+  }
+
+  /** The mean size of the values of the detection's per-IP state changelog(s) on the broker. */
+  static int meanStateBytes(String bootstrap) throws Exception {
+    List<String> changelogs;
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      changelogs =
+          admin.listTopics().names().get().stream()
+              .filter(n -> n.endsWith("-ip-state-changelog"))
+              .toList();
+    }
+    Map<String, Object> c = new HashMap<>();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    long bytes = 0;
+    long values = 0;
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(
+            c,
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      List<TopicPartition> tps = new ArrayList<>();
+      for (String topic : changelogs) {
+        consumer
+            .partitionsFor(topic)
+            .forEach(i -> tps.add(new TopicPartition(topic, i.partition())));
+      }
+      consumer.assign(tps);
+      consumer.seekToBeginning(tps);
+      Map<TopicPartition, Long> end = consumer.endOffsets(tps);
+      while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (r.value() != null) {
+            bytes += r.value().length;
+            values++;
+          }
+        }
+      }
+    }
+    if (values == 0) {
+      throw new IllegalStateException("no per-IP state on the broker: " + changelogs);
+    }
+    return (int) (bytes / values);
   }
 
   static Map<String, Integer> countAlerts(String bootstrap, Topics topics) {
