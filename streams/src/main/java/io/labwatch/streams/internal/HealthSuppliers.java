@@ -104,7 +104,7 @@ public final class HealthSuppliers {
 
       @Override
       public Set<StoreBuilder<?>> stores() {
-        return Set.of(writeBehind(HOST_STORE, HostRules.HostState.class));
+        return Set.of(writeBehind(HOST_STORE, HostRules.HostState.class, true));
       }
     };
   }
@@ -150,7 +150,7 @@ public final class HealthSuppliers {
 
       @Override
       public Set<StoreBuilder<?>> stores() {
-        return Set.of(writeBehind(INTERFACE_STORE, InterfaceRules.InterfaceState.class));
+        return Set.of(writeBehind(INTERFACE_STORE, InterfaceRules.InterfaceState.class, true));
       }
     };
   }
@@ -212,7 +212,7 @@ public final class HealthSuppliers {
 
       @Override
       public Set<StoreBuilder<?>> stores() {
-        return Set.of(writeBehind(IP_STORE, Reachability.IpHealth.class));
+        return Set.of(writeBehind(IP_STORE, Reachability.IpHealth.class, false));
       }
     };
   }
@@ -221,11 +221,20 @@ public final class HealthSuppliers {
    * A store whose writes are held as objects until the task commits (see {@link WriteBehindStore}):
    * a replay writes a host's state once per commit, not once per sample, and reads it back without
    * decoding it.
+   *
+   * @param inMemory held in memory (with its changelog, as a persistent one) rather than in
+   *     RocksDB: for the stores with one entry per host or router port, which a lab counts in tens
+   *     or hundreds — a RocksDB instance less per task, which a task's start opens (about 25 ms
+   *     each, one after another) and which holds memory of its own; not for one entry per address
    */
-  private static <V> StoreBuilder<?> writeBehind(String name, Class<V> type) {
+  private static <V> StoreBuilder<?> writeBehind(String name, Class<V> type, boolean inMemory) {
     return WriteBehindStore.builder(
         Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(name), Serdes.String(), JsonSerde.of(type))
+                inMemory
+                    ? Stores.inMemoryKeyValueStore(name)
+                    : Stores.persistentKeyValueStore(name),
+                Serdes.String(),
+                JsonSerde.of(type))
             .withCachingDisabled());
   }
 
