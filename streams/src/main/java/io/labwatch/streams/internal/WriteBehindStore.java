@@ -15,7 +15,8 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
  * A key-value store that holds the values written since the last commit as objects and writes each
- * of them to the store below (serialised, changelogged, RocksDB) once, when the task commits.
+ * of them to the store below (serialised, changelogged; RocksDB, or memory for the small ones)
+ * once, when the task commits.
  *
  * <p>The ip-state store is written for every packet; Kafka Streams' record cache already wrote it
  * to RocksDB and its changelog once per commit, but took the value serialised at every write and
